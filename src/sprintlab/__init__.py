@@ -1,0 +1,1 @@
+"""SprintLab: research sprints, local sites and a research fellowship in one place."""

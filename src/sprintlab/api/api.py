@@ -1,0 +1,87 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from sprintlab.core.errors import ServiceError
+
+api = NinjaAPI(
+    title="SprintLab API",
+    version="1",
+    description="Sprints, local sites and registrations. Reads are public where the page is; "
+    "writes need `Authorization: Bearer <personal token>` (create one under Account → API tokens).",
+    urls_namespace="api",
+)
+
+
+def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict:
+    return {"detail": message, "errors": errors or {}}
+
+
+def validation_error_body(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+        first = next(iter(errors.values()))[0]
+        return error_body(first, errors)
+    messages = [str(m) for m in exc.messages]
+    return error_body(" ".join(messages), {"__all__": messages})
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    return api.create_response(request, validation_error_body(exc), status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation_error(request, exc: ValidationError):
+    return api.create_response(request, validation_error_body(exc), status=400)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid value."))
+    field, messages = next(iter(errors.items()), ("__all__", ["Invalid input."]))
+    return api.create_response(request, error_body(f"{field}: {messages[0]}", errors), status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, error_body("Not found."), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return api.create_response(request, error_body(str(exc) or "You may not do this."), status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request, error_body("Authentication required: send 'Authorization: Bearer <token>'."), status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+def register_routers() -> None:
+    from sprintlab.accounts.api import router as accounts_router
+    from sprintlab.localsites.api import router as sites_router
+    from sprintlab.registrations.api import router as registrations_router
+    from sprintlab.sprints.api import router as sprints_router
+
+    api.add_router("/me", accounts_router)
+    api.add_router("/sprints", sprints_router)
+    api.add_router("/", sites_router)
+    api.add_router("/registrations", registrations_router)
+
+
+register_routers()

@@ -1,0 +1,39 @@
+"""API authentication: a personal token (``Authorization: Bearer slt_…``) or the browser session."""
+
+from ninja.security import HttpBearer, django_auth
+
+from sprintlab.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        if not token.startswith(ApiToken.PREFIX):
+            return None
+        api_token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            return None
+        api_token.touch()
+        request.user = api_token.user
+        request.api_token = api_token
+        return api_token.user
+
+
+token_auth = TokenAuth()
+# Writes accept a token, or the browser session (with its CSRF check) for the site's own pages.
+write_auth = [token_auth, django_auth]
+
+
+def optional_user(request):
+    """The caller, when a valid token or session came with a public read; else None."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return token_auth.authenticate(request, header.split(" ", 1)[1].strip())
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+__all__ = ["TokenAuth", "token_auth", "write_auth", "optional_user"]

@@ -1,0 +1,1 @@
+"""Pages of this app; thin: validate, call a service or selector, render."""

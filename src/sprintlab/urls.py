@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from sprintlab.api.api import api
+
+admin.site.site_header = "SprintLab administration"
+admin.site.site_title = "SprintLab admin"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="sprints:list", permanent=False), name="home"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("sprintlab.accounts.urls")),
+    path("staff/", include("sprintlab.notifications.urls")),
+    path("", include("sprintlab.registrations.urls")),
+    path("", include("sprintlab.localsites.urls")),
+    path("", include("sprintlab.sprints.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

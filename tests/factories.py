@@ -1,0 +1,109 @@
+"""factory_boy factories: each builds exactly what it says, nothing hidden."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from sprintlab.accounts.models import User
+from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
+from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, SprintRole
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    timezone = "Europe/London"
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Partner Org {n}")
+    url = "https://partner.example.org"
+
+
+class SprintFactory(factory.django.DjangoModelFactory):
+    """A published sprint whose registration is open now; kickoff in two weeks."""
+
+    class Meta:
+        model = Sprint
+
+    title = factory.Sequence(lambda n: f"Interpretability Sprint {n}")
+    slug = factory.Sequence(lambda n: f"sprint-{n}")
+    research_area = ResearchArea.INTERPRETABILITY
+    tagline = "A weekend of interpretability research"
+    description = "Find **circuits** in small models."
+    is_published = True
+    announced_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    kickoff_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    submission_deadline_at = factory.LazyAttribute(lambda o: o.kickoff_at + timedelta(days=2))
+    judging_ends_at = factory.LazyAttribute(lambda o: o.submission_deadline_at + timedelta(days=7))
+    results_published_at = factory.LazyAttribute(lambda o: o.judging_ends_at + timedelta(days=1))
+
+
+class SprintMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SprintMembership
+
+    sprint = factory.SubFactory(SprintFactory)
+    user = factory.SubFactory(UserFactory)
+    role = SprintRole.ORGANISER
+
+
+class LocalSiteFactory(factory.django.DjangoModelFactory):
+    """An approved site in Cambridge with 20 seats, open for the sprint's weekend."""
+
+    class Meta:
+        model = LocalSite
+
+    sprint = factory.SubFactory(SprintFactory)
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    slug = factory.Sequence(lambda n: f"venue-{n}")
+    address = "1 Trinity Street"
+    city = "Cambridge"
+    country = "GB"
+    capacity = 20
+    timezone = "Europe/London"
+    starts_at = factory.LazyAttribute(lambda o: o.sprint.kickoff_at)
+    ends_at = factory.LazyAttribute(lambda o: o.sprint.submission_deadline_at)
+    contact_name = "Site Lead"
+    contact_email = "site@example.org"
+    status = SiteStatus.APPROVED
+    applicant = factory.SubFactory(UserFactory)
+
+
+class SiteOrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteOrganiser
+
+    site = factory.SubFactory(LocalSiteFactory)
+    user = factory.SubFactory(UserFactory)
+    is_lead = True
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed remote registration (pass ``site=`` for an on-site one)."""
+
+    class Meta:
+        model = Registration
+
+    sprint = factory.SubFactory(SprintFactory)
+    user = factory.SubFactory(UserFactory)
+    site = None
+    status = RegistrationStatus.CONFIRMED
+    experience_level = ExperienceLevel.SOME
+    accepted_code_of_conduct = True
+    confirmed_at = factory.LazyFunction(timezone.now)
