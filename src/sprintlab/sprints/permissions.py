@@ -1,0 +1,43 @@
+"""Who may do what with a sprint. Views and the API ask ``user.has_perm("sprints.<action>", sprint)``."""
+
+import rules
+
+from sprintlab.sprints.models import SprintRole
+
+
+@rules.predicate
+def is_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_staff)
+
+
+def _has_sprint_role(user, sprint, roles: tuple[str, ...]) -> bool:
+    if not (user and user.is_authenticated and sprint is not None):
+        return False
+    return sprint.memberships.filter(user=user, role__in=roles).exists()
+
+
+@rules.predicate
+def is_sprint_organiser(user, sprint) -> bool:
+    return _has_sprint_role(user, sprint, (SprintRole.ORGANISER,))
+
+
+@rules.predicate
+def is_sprint_cohost(user, sprint) -> bool:
+    return _has_sprint_role(user, sprint, (SprintRole.COHOST,))
+
+
+@rules.predicate
+def is_published(user, sprint) -> bool:
+    return bool(sprint is not None and sprint.is_published)
+
+
+can_manage_sprint = is_staff | is_sprint_organiser
+
+rules.add_perm("sprints.create_sprint", is_staff)
+rules.add_perm("sprints.view_sprint", is_published | can_manage_sprint | is_sprint_cohost)
+rules.add_perm("sprints.change_sprint", can_manage_sprint)
+rules.add_perm("sprints.clone_sprint", can_manage_sprint)
+# Partner co-hosts read their sprint's registrations (and, later, its results).
+rules.add_perm("sprints.view_registrations", can_manage_sprint | is_sprint_cohost)
+rules.add_perm("sprints.manage_registrations", can_manage_sprint)
+rules.add_perm("sprints.review_site_applications", can_manage_sprint)
