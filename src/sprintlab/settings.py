@@ -221,7 +221,6 @@ for provider, prefix in (("github", "GITHUB"), ("google", "GOOGLE"), ("orcid", "
         }
 
 # --- Email: the outbox hands messages to this backend from a task ---------------------------
-EMAIL_URL = os.environ.get("EMAIL_URL", "")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
@@ -261,7 +260,6 @@ CONTENT_SECURITY_POLICY = (
 
 # --- API -----------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
-API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
 
 LOGGING = {
     "version": 1,
