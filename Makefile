@@ -23,6 +23,7 @@ install-test: $(VENV)/.installed-test
 
 ## make run: install, migrate, load the small demo, then serve the web app and a task worker.
 run: install
+	mkdir -p var
 	SPRINTLAB_DEV=1 $(BIN)/sprintlab migrate --no-input -v 0
 	SPRINTLAB_DEV=1 $(BIN)/sprintlab seed-demo --scale small --if-empty
 	SPRINTLAB_DEV=1 $(BIN)/sprintlab serve-dev

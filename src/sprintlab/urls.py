@@ -13,7 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
-    path("accounts/", include("sprintlab.accounts.urls")),
+    path("", include("sprintlab.accounts.urls")),
     path("staff/", include("sprintlab.notifications.urls")),
     path("", include("sprintlab.registrations.urls")),
     path("", include("sprintlab.localsites.urls")),

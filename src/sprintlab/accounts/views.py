@@ -1,9 +1,83 @@
 """Pages of this app; thin: validate, call a service or selector, render."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sprintlab.accounts import selectors, services
+from sprintlab.accounts.forms import ApiTokenCreateForm, ProfileForm
+from sprintlab.accounts.models import User
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @login_required
 def profile_edit(request):
-    return render(request, "accounts/profile_edit.html", {})
+    # A separate copy: an invalid form must not change the signed-in person shown in the header.
+    instance = User.objects.get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=request.user, **form.profile_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def public_profile(request, pk: int):
+    person = selectors.user_with_tags(user_id=pk)
+    return render(
+        request,
+        "accounts/public_profile.html",
+        {"person": person, "profile": selectors.public_profile(person), "is_self": request.user.pk == person.pk},
+    )
+
+
+@login_required
+def api_tokens(request):
+    """List the person's tokens; on a valid POST, create one and show its secret in this response only."""
+    form = ApiTokenCreateForm(request.POST or None)
+    new_token = new_secret = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _add_errors(form, error)
+            status = getattr(error, "status_code", 400)
+        else:
+            form = ApiTokenCreateForm()
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "tokens": selectors.api_tokens_for_user(user=request.user),
+        "new_token": new_token,
+        "new_secret": new_secret,
+        "max_tokens": services.MAX_ACTIVE_TOKENS,
+    }
+    response = render(request, "accounts/api_tokens.html", context, status=status)
+    # The secret appears once: never cache the page that shows it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = selectors.api_token_get_for_user(user=request.user, token_id=pk)
+    services.api_token_revoke(token=token, acting_user=request.user)
+    messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
+    return redirect("accounts:tokens")

@@ -1,3 +1,163 @@
-from ninja import Router
+"""The sites API under /api/v1/: public site lists, applications and decisions, check-in.
+
+Same services and permission checks as the pages. Reads of public sites need no token; a sent
+token or session lets organisers also read sites that are not public yet.
+"""
+
+import dataclasses
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from sprintlab.api.auth import optional_user, write_auth
+from sprintlab.localsites import selectors, services
+from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.localsites.schemas import (
+    ApplicationOut,
+    AttendeeOut,
+    CheckInIn,
+    DecisionIn,
+    SiteApplicationIn,
+    SiteApplicationPatch,
+    SiteListItemOut,
+    SiteOut,
+)
+from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["sites"])
+
+
+def _viewer(request):
+    return optional_user(request) or AnonymousUser()
+
+
+def _sprint_for(user, slug: str) -> Sprint:
+    sprint = get_object_or_404(Sprint, slug=slug)
+    if not user.has_perm("sprints.view_sprint", sprint):
+        raise Http404
+    return sprint
+
+
+def _application_for(user, site_id: int) -> LocalSite:
+    """An application ``user`` may see, with what the response needs (404 otherwise)."""
+    site = selectors.with_application_details(LocalSite.objects.filter(pk=site_id)).first()
+    if site is None or not user.has_perm("localsites.view_site", site):
+        raise Http404
+    return site
+
+
+def _reloaded(site: LocalSite) -> LocalSite:
+    return selectors.with_application_details(LocalSite.objects.filter(pk=site.pk)).get()
+
+
+class SiteFilters(Schema):
+    country: str = ""
+    q: str = ""
+
+
+@router.get("sprints/{slug}/sites", response=list[SiteListItemOut], summary="Approved sites of a sprint")
+def list_sites(request, slug: str, filters: Query[SiteFilters]):
+    sprint = _sprint_for(_viewer(request), slug)
+    return list(selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100]))
+
+
+@router.get("sites/{site_id}", response=SiteOut, summary="One site")
+def get_site(request, site_id: int):
+    return selectors.get_site_by_id_for_user(_viewer(request), site_id)
+
+
+@router.post(
+    "sprints/{slug}/site-applications", response={201: ApplicationOut}, auth=write_auth,
+    summary="Apply to host a site",
+)
+def create_application(request, slug: str, payload: SiteApplicationIn):
+    sprint = _sprint_for(request.auth, slug)
+    data = payload.dict()
+    co_organisers = data.pop("co_organisers")
+    site = services.site_application_submit(
+        sprint=sprint, applicant=request.auth,
+        data=services.SiteApplicationData(**data, co_organiser_emails=co_organisers),
+    )
+    return 201, _reloaded(site)
+
+
+class ApplicationFilters(Schema):
+    sprint: str = ""
+    status: SiteStatus | None = None
+
+
+@router.get("site-applications", response=list[ApplicationOut], auth=write_auth, summary="Mine and those I review")
+@paginate(LimitOffsetPagination)
+def list_applications(request, filters: Query[ApplicationFilters]):
+    return selectors.applications_visible_to(request.auth, sprint_slug=filters.sprint, status=filters.status or "")
+
+
+@router.get("site-applications/{site_id}", response=ApplicationOut, auth=write_auth, summary="One application")
+def get_application(request, site_id: int):
+    return _application_for(request.auth, site_id)
+
+
+@router.patch("site-applications/{site_id}", response=ApplicationOut, auth=write_auth, summary="Edit my application")
+def update_application(request, site_id: int, payload: SiteApplicationPatch):
+    site = _application_for(request.auth, site_id)
+    changes = payload.dict(exclude_unset=True)
+    if "co_organisers" in changes:
+        changes["co_organiser_emails"] = changes.pop("co_organisers") or []
+    data = dataclasses.replace(services.SiteApplicationData.from_site(site), **changes)
+    site = services.site_application_update(site=site, acting_user=request.auth, data=data)
+    return _reloaded(site)
+
+
+@router.post("site-applications/{site_id}/approve", response=ApplicationOut, auth=write_auth, summary="Approve")
+def approve_application(request, site_id: int):
+    site = services.site_application_approve(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    return _reloaded(site)
+
+
+@router.post("site-applications/{site_id}/reject", response=ApplicationOut, auth=write_auth, summary="Reject")
+def reject_application(request, site_id: int, payload: DecisionIn):
+    site = services.site_application_reject(
+        site=_application_for(request.auth, site_id), acting_user=request.auth, reason=payload.reason
+    )
+    return _reloaded(site)
+
+
+@router.post(
+    "site-applications/{site_id}/request-changes", response=ApplicationOut, auth=write_auth, summary="Ask for changes"
+)
+def request_changes(request, site_id: int, payload: DecisionIn):
+    site = services.site_application_request_changes(
+        site=_application_for(request.auth, site_id), acting_user=request.auth, message=payload.reason
+    )
+    return _reloaded(site)
+
+
+@router.post("site-applications/{site_id}/withdraw", response=ApplicationOut, auth=write_auth, summary="Withdraw")
+def withdraw_application(request, site_id: int):
+    site = services.site_application_withdraw(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    return _reloaded(site)
+
+
+@router.get("sites/{site_id}/attendees", response=list[AttendeeOut], auth=write_auth, summary="A site's people")
+def list_attendees(request, site_id: int):
+    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.view_attendees")
+    return list(selectors.site_registrations(site).order_by("status", "created_at"))
+
+
+@router.post("sites/{site_id}/check-ins", response=AttendeeOut, auth=write_auth, summary="Check an attendee in")
+def create_check_in(request, site_id: int, payload: CheckInIn):
+    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
+    registration = selectors.get_site_registration(site, payload.registration)
+    return services.site_check_in(registration=registration, acting_user=request.auth)
+
+
+@router.delete(
+    "sites/{site_id}/check-ins/{registration_id}", response=AttendeeOut, auth=write_auth, summary="Undo a check-in"
+)
+def delete_check_in(request, site_id: int, registration_id: int):
+    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
+    registration = selectors.get_site_registration(site, registration_id)
+    return services.site_check_in_undo(registration=registration, acting_user=request.auth)

@@ -1,6 +1,10 @@
 """In-person local sites of a sprint, run by volunteer organisers after an application."""
 
+import zoneinfo
+from datetime import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -19,6 +23,12 @@ class SiteStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# An applicant may still change these; a decided application is closed to edits.
+EDITABLE_STATUSES = (SiteStatus.PENDING, SiteStatus.CHANGES_REQUESTED)
+# The statuses organisers decide on.
+UNDECIDED_STATUSES = EDITABLE_STATUSES
 
 
 class LocalSite(TimeStampedModel):
@@ -78,9 +88,60 @@ class LocalSite(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("localsites:detail", kwargs={"sprint_slug": self.sprint.slug, "slug": self.slug})
 
+    def clean(self) -> None:
+        """Invariants shared by the application form, the API and the admin."""
+        errors: dict[str, str] = {}
+        if (self.latitude is None) != (self.longitude is None):
+            field = "longitude" if self.longitude is None else "latitude"
+            errors[field] = _("Give both latitude and longitude, or neither.")
+        if self.starts_at and self.ends_at:
+            if self.ends_at <= self.starts_at:
+                errors["ends_at"] = _("The site must close after it opens.")
+            elif self.sprint_id and not self._overlaps_sprint():
+                errors["starts_at"] = _(
+                    "The site's opening hours must overlap the sprint, which runs from kickoff to the "
+                    "submission deadline."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def _overlaps_sprint(self) -> bool:
+        sprint = self.sprint
+        return self.starts_at < sprint.submission_deadline_at and self.ends_at > sprint.kickoff_at
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def local_starts_at(self) -> datetime:
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self) -> datetime:
+        return self.ends_at.astimezone(self.zone)
+
     @property
     def is_approved(self) -> bool:
         return self.status == SiteStatus.APPROVED
+
+    @property
+    def is_editable_by_applicant(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_withdrawable(self) -> bool:
+        return self.status in (*EDITABLE_STATUSES, SiteStatus.APPROVED)
+
+    @property
+    def osm_url(self) -> str:
+        """A plain link to OpenStreetMap (no map is embedded: pages need no internet at run time)."""
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+            f"#map=17/{self.latitude}/{self.longitude}"
+        )
 
     @property
     def effective_admission_mode(self) -> str:

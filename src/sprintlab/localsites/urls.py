@@ -1,6 +1,24 @@
 from django.urls import path
 
-from sprintlab.localsites import views
+from sprintlab.localsites import dashboard_views, views
 
 app_name = "localsites"
-urlpatterns: list = []
+
+SITE = "sprints/<slug:sprint_slug>/sites/<slug:slug>/"
+
+urlpatterns = [
+    path("me/sites/", views.my_sites, name="mine"),
+    path("sprints/<slug:sprint_slug>/sites/", views.site_list, name="list"),
+    # Before the site pages: "apply" is never used as a site slug.
+    path("sprints/<slug:sprint_slug>/sites/apply/", views.site_apply, name="apply"),
+    path("sprints/<slug:sprint_slug>/site-applications/", views.application_list, name="applications"),
+    path("sprints/<slug:sprint_slug>/site-applications/<int:pk>/decide/", views.application_decide, name="decide"),
+    path(SITE, views.site_detail, name="detail"),
+    path(SITE + "edit/", views.application_edit, name="edit"),
+    path(SITE + "withdraw/", views.application_withdraw, name="withdraw"),
+    path(SITE + "dashboard/", dashboard_views.site_dashboard, name="dashboard"),
+    path(SITE + "dashboard/message/", dashboard_views.site_message, name="message"),
+    path(SITE + "dashboard/attendees.csv", dashboard_views.site_attendees_csv, name="export"),
+    path(SITE + "check-in/", dashboard_views.check_in, name="check_in"),
+    path(SITE + "check-in/<int:registration_id>/", dashboard_views.check_in_attendee, name="check_in_attendee"),
+]

@@ -1,1 +1,210 @@
-"""Pages of this app; thin: validate, call a service or selector, render."""
+"""Public site pages and the application workflow; thin: validate, call a service or selector, render.
+
+The organiser's dashboard and check-in live in ``dashboard_views.py``.
+"""
+
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sprintlab.core.errors import ServiceError
+from sprintlab.localsites import selectors, services
+from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
+from sprintlab.localsites.models import LocalSite
+from sprintlab.sprints.models import Sprint
+
+
+def get_sprint_for_user(user, slug: str) -> Sprint:
+    """A sprint the viewer may see; drafts answer 404 to everyone but their organisers and staff."""
+    sprint = get_object_or_404(Sprint, slug=slug)
+    if not user.has_perm("sprints.view_sprint", sprint):
+        raise Http404
+    return sprint
+
+
+def add_service_error(form, exc: ServiceError) -> None:
+    """Show a service's refusal on the form: per field where the field exists, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def register_url(site: LocalSite) -> str:
+    """The registration page preselecting ``site`` (built by the registrations app)."""
+    try:
+        base = reverse("registrations:register", kwargs={"slug": site.sprint.slug})
+    except NoReverseMatch:  # the registrations app has not wired its page (yet)
+        return ""
+    return f"{base}?site={site.pk}"
+
+
+def site_list(request, sprint_slug):
+    sprint = get_sprint_for_user(request.user, sprint_slug)
+    country = request.GET.get("country", "").strip()[:2]
+    query = request.GET.get("q", "").strip()[:100]
+    sites = list(selectors.public_sites(sprint, country=country, query=query))
+    return render(request, "localsites/site_list.html", {
+        "sprint": sprint,
+        "regions": selectors.group_by_region(sites),
+        "site_count": len(sites),
+        "countries": selectors.public_site_countries(sprint),
+        "country": country.upper(),
+        "query": query,
+        "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
+        "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
+    })
+
+
+def site_detail(request, sprint_slug, slug):
+    site = selectors.get_site_for_user(request.user, sprint_slug, slug)
+    viewer_zone = timezone.get_current_timezone()
+    return render(request, "localsites/site_detail.html", {
+        "site": site,
+        "sprint": site.sprint,
+        "seats_left": selectors.seats_left(site),
+        "organisers": [link.user for link in site.organiser_links.all()],
+        "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
+        "viewer_zone_differs": str(viewer_zone) != site.timezone,
+        "can_manage": request.user.has_perm("localsites.manage_site", site),
+        "can_review": request.user.has_perm("sprints.review_site_applications", site.sprint),
+        "can_edit": request.user.has_perm("localsites.edit_application", site),
+    })
+
+
+def _timezone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+@login_required
+def site_apply(request, sprint_slug):
+    sprint = get_sprint_for_user(request.user, sprint_slug)
+    if not request.user.has_perm("localsites.apply", sprint):
+        raise Http404
+    if timezone.now() >= sprint.submission_deadline_at:
+        messages.error(request, _("This sprint is over; it no longer takes site applications."))
+        return redirect("localsites:list", sprint_slug=sprint.slug)
+    user = request.user
+    initial = {"contact_name": user.name, "contact_email": user.email, "timezone": user.timezone,
+               "city": user.city, "country": str(user.country or "")}
+    form = SiteApplicationForm(request.POST or None, sprint=sprint, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.site_application_submit(sprint=sprint, applicant=user, data=form.to_data())
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Thank you! The organisers will review your application and email you."))
+            return redirect(site.get_absolute_url())
+    return render(request, "localsites/site_apply.html", {
+        "sprint": sprint, "form": form, "timezones": _timezone_names(), "editing": None,
+    })
+
+
+@login_required
+def application_edit(request, sprint_slug, slug):
+    site = selectors.get_site_for_user(request.user, sprint_slug, slug)
+    if not request.user.has_perm("localsites.edit_application", site):
+        raise PermissionDenied
+    current = services.SiteApplicationData.from_site(site)
+    form = SiteApplicationForm(request.POST or None, sprint=site.sprint, initial=SiteApplicationForm.initial_from(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            site = services.site_application_update(site=site, acting_user=request.user, data=form.to_data())
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Your changes are saved and the application is back with the organisers."))
+            return redirect("localsites:mine")
+    return render(request, "localsites/site_apply.html", {
+        "sprint": site.sprint, "form": form, "timezones": _timezone_names(), "editing": site,
+    })
+
+
+@login_required
+@require_POST
+def application_withdraw(request, sprint_slug, slug):
+    site = selectors.get_site_for_user(request.user, sprint_slug, slug)
+    try:
+        services.site_application_withdraw(site=site, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The site “%(site)s” is withdrawn.") % {"site": site.name})
+    return redirect("localsites:mine")
+
+
+@login_required
+def my_sites(request):
+    sites = list(selectors.sites_of_user(request.user))
+    for site in sites:
+        site.can_edit = request.user.has_perm("localsites.edit_application", site)
+        # An approved site people registered at is not withdrawn from here (the service says so too).
+        site.can_withdraw = request.user.has_perm("localsites.withdraw_application", site) and not (
+            site.is_approved and site.seats_taken
+        )
+        site.can_manage = site.is_approved
+    return render(request, "localsites/my_sites.html", {"sites": sites})
+
+
+# --- Organisers review applications ------------------------------------------------------------
+
+
+def _reviewable_sprint(request, sprint_slug) -> Sprint:
+    sprint = get_sprint_for_user(request.user, sprint_slug)
+    if not request.user.has_perm("sprints.review_site_applications", sprint):
+        raise PermissionDenied
+    return sprint
+
+
+@login_required
+def application_list(request, sprint_slug, bound_form=None, bound_site_id=None):
+    sprint = _reviewable_sprint(request, sprint_slug)
+    filters = ReviewFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    applications = list(selectors.applications_for_sprint(sprint, status=status))
+    for site in applications:
+        site.decision_form = bound_form if site.pk == bound_site_id else DecisionForm()
+    return render(request, "localsites/applications.html", {
+        "sprint": sprint, "applications": applications, "filters": filters,
+    }, status=400 if bound_form is not None else 200)
+
+
+@login_required
+@require_POST
+def application_decide(request, sprint_slug, pk):
+    sprint = _reviewable_sprint(request, sprint_slug)
+    site = get_object_or_404(LocalSite, sprint=sprint, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action == "approve":
+                services.site_application_approve(site=site, acting_user=request.user)
+            elif action == "reject":
+                services.site_application_reject(site=site, acting_user=request.user, reason=reason)
+            else:
+                services.site_application_request_changes(site=site, acting_user=request.user, message=reason)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+    if form.errors:
+        form.open_action = request.POST.get("action", "")
+    elif not request.htmx:
+        messages.success(request, _("Decision saved; the applicant is told by email."))
+    if not request.htmx:
+        if form.errors:
+            return application_list(request, sprint_slug, bound_form=form, bound_site_id=site.pk)
+        return redirect("localsites:applications", sprint_slug=sprint.slug)
+    site = selectors.applications_for_sprint(sprint).get(pk=site.pk)
+    site.decision_form = form if form.errors else DecisionForm()
+    site.just_decided = not form.errors
+    return render(request, "localsites/applications.html#application-row", {"sprint": sprint, "site": site})

@@ -1,12 +1,28 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from sprintlab.notifications.models import OutboxMessage
+from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.services import outbox_retry
 
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("created_at", "to_email", "subject", "status", "attempts", "sent_at")
-    list_filter = ("status",)
+    list_filter = ("status", "created_at")
     search_fields = ("to_email", "subject", "key")
     date_hierarchy = "created_at"
+    list_select_related = ("user",)
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = ["resend_failed"]
+
+    def has_add_permission(self, request):
+        # Emails are written by services inside their transactions, never by hand.
+        return False
+
+    @admin.action(description=_("Resend the selected failed messages"))
+    def resend_failed(self, request, queryset):
+        count = 0
+        for message in queryset.filter(status=OutboxStatus.FAILED):
+            outbox_retry(message=message, acting_user=request.user)
+            count += 1
+        self.message_user(request, _("%(count)d message(s) queued again.") % {"count": count})

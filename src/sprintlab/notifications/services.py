@@ -11,7 +11,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from sprintlab.core.audit import record_audit
+from sprintlab.core.errors import Conflict, PermissionDeniedError
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -131,3 +134,28 @@ def outbox_requeue_stale(*, older_than_seconds: int = 300) -> int:
     for message_id in ids:
         _schedule_delivery(message_id)
     return len(ids)
+
+
+@transaction.atomic
+def outbox_retry(*, message: OutboxMessage, acting_user) -> OutboxMessage:
+    """Put a failed message back in the queue with a fresh set of attempts, and schedule it.
+
+    Staff only. The key stays the same, so it is still sent at most once. Side effects: an audit
+    entry (with the error that made it fail) and a delivery task after commit.
+    """
+    if not acting_user.has_perm("notifications.retry_message", message):
+        raise PermissionDeniedError(_("Only staff can resend emails."))
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != OutboxStatus.FAILED:
+        raise Conflict(_("Only failed messages can be resent; this one is %(status)s.") % {
+            "status": message.get_status_display().lower()
+        })
+    record_audit(
+        actor=acting_user, action="outbox.retry", target=message,
+        previous_attempts=message.attempts, previous_error=message.last_error[:500],
+    )
+    message.status = OutboxStatus.QUEUED
+    message.attempts = 0
+    message.save(update_fields=["status", "attempts"])
+    transaction.on_commit(lambda: _schedule_delivery(message.pk))
+    return message

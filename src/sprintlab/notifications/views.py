@@ -1,11 +1,70 @@
-"""Pages of this app; thin: validate, call a service or selector, render."""
+"""Staff pages of the outbox; thin: validate, call a service or selector, render."""
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.shortcuts import render
+from functools import wraps
 
-from sprintlab.notifications.models import OutboxMessage
+import nh3
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sprintlab.notifications import selectors, services
+from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+
+PAGE_SIZE = 50
 
 
-@staff_member_required
+def outbox_staff_only(view):
+    """Anonymous visitors are sent to sign in; signed-in non-staff get a 404 (nothing to see here)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm("notifications.view_outbox"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@outbox_staff_only
 def outbox_list(request):
-    return render(request, "notifications/outbox_list.html", {"messages_page": OutboxMessage.objects.all()[:100]})
+    query = request.GET.get("q", "")[:200]
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.outbox_search(query=query, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox_list.html", {
+        "page": page,
+        "query": query,
+        "status": status if status in OutboxStatus.values else "",
+        "status_choices": OutboxStatus.choices,
+    })
+
+
+@outbox_staff_only
+def outbox_detail(request, pk: int):
+    message = get_object_or_404(OutboxMessage.objects.select_related("user"), pk=pk)
+    return render(request, "notifications/outbox_detail.html", {
+        "message": message,
+        # Email HTML is shown as a sanitised rendering (no scripts, styles or remote tricks) and as source.
+        "html_preview": nh3.clean(message.body_html, link_rel="noopener noreferrer nofollow") if message.body_html else "",
+        "attachments": selectors.attachment_summaries(message),
+        "can_retry": message.status == OutboxStatus.FAILED and request.user.has_perm("notifications.retry_message", message),
+    })
+
+
+@outbox_staff_only
+@require_POST
+def outbox_retry(request, pk: int):
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    try:
+        services.outbox_retry(message=message, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The message was queued again."))
+    return redirect("notifications:outbox_detail", pk=message.pk)

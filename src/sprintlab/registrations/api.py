@@ -1,3 +1,206 @@
-from ninja import Router
+"""/api/v1/registrations: register, read, cancel, switch, confirm; admission waves for organisers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+
+from sprintlab.api.auth import write_auth
+from sprintlab.core.errors import ServiceError
+from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations import admissions, selectors, services
+from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
+from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["registrations"])
+
+
+class RegistrationIn(Schema):
+    sprint: str = Field(..., max_length=100, description="The sprint's slug.")
+    site: int | None = Field(None, description="An approved site of the sprint; null to take part remotely.")
+    experience_level: ExperienceLevel
+    background: str = Field("", max_length=300)
+    motivation: str = Field("", max_length=3000)
+    heard_from: HeardFrom | Literal[""] = ""
+    first_sprint: bool = True
+    accepted_code_of_conduct: bool = False
+    consent_fellowship_contact: bool = False
+    consent_public_listing: bool = False
+    join_waitlist: bool = Field(True, description="Wait for a seat when full instead of being refused.")
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: str
+    status_display: str
+    sprint: str
+    site: int | None
+    site_name: str | None
+    remote: bool
+    experience_level: str
+    background: str
+    motivation: str
+    heard_from: str
+    first_sprint: bool
+    consent_fellowship_contact: bool
+    consent_public_listing: bool
+    waitlist_position: int | None
+    confirm_by: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_status_display(obj: Registration) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_sprint(obj: Registration) -> str:
+        return obj.sprint.slug
+
+    @staticmethod
+    def resolve_site(obj: Registration) -> int | None:
+        return obj.site_id
+
+    @staticmethod
+    def resolve_site_name(obj: Registration) -> str | None:
+        return obj.site.name if obj.site_id else None
+
+    @staticmethod
+    def resolve_remote(obj: Registration) -> bool:
+        return obj.is_remote
+
+    @staticmethod
+    def resolve_waitlist_position(obj: Registration) -> int | None:
+        if hasattr(obj, "waitlist_position"):
+            return obj.waitlist_position
+        return selectors.waitlist_position(obj)
+
+
+class SwitchIn(Schema):
+    site: int | None = Field(None, description="The new site's id; null to switch to remote.")
+    join_waitlist: bool = True
+
+
+class WaveIn(Schema):
+    sprint: str = Field(..., max_length=100)
+    site: int | None = None
+    admit: list[int] = Field(default_factory=list, max_length=5000)
+    waitlist: list[int] = Field(default_factory=list, max_length=5000)
+    decline: list[int] = Field(default_factory=list, max_length=5000)
+    message: str = Field("", max_length=5000)
+    confirm_by: datetime | None = None
+
+
+class WaveOut(Schema):
+    id: int
+    number: int
+    sprint: str
+    site: int | None
+    confirm_by: datetime
+    admitted_count: int
+    waitlisted_count: int
+    declined_count: int
+
+    @staticmethod
+    def resolve_sprint(obj) -> str:
+        return obj.sprint.slug
+
+    @staticmethod
+    def resolve_site(obj) -> int | None:
+        return obj.site_id
+
+
+def _sprint_by_slug(slug: str) -> Sprint:
+    sprint = Sprint.objects.filter(slug=slug).first()
+    if sprint is None:
+        raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
+    return sprint
+
+
+def _site_of(sprint: Sprint, site_id: int | None) -> LocalSite | None:
+    if site_id is None:
+        return None
+    site = LocalSite.objects.filter(pk=site_id).first()
+    if site is None:
+        raise ServiceError({"site": [_("There is no site with this id.")]})
+    if site.sprint_id != sprint.pk:
+        raise ServiceError({"site": [_("This site belongs to another sprint.")]})
+    return site
+
+
+def _registration_for(request, registration_id: int, perm: str) -> Registration:
+    """Others' registrations answer 404; a visible one the caller may not change answers 403."""
+    registration = selectors.get_registration_for_user(registration_id=registration_id, user=request.auth)
+    if not request.auth.has_perm(perm, registration):
+        raise PermissionDenied(_("You may not do this with this registration."))
+    return registration
+
+
+@router.post("", auth=write_auth, response={200: RegistrationOut, 201: RegistrationOut})
+def create_registration(request, payload: RegistrationIn):
+    """Register the caller. 201 with the new registration; 200 with the existing one on a repeat."""
+    sprint = _sprint_by_slug(payload.sprint)
+    site = _site_of(sprint, payload.site)
+    answers = payload.dict(exclude={"sprint", "site", "join_waitlist"})
+    # Choices members print as their value.
+    answers["experience_level"], answers["heard_from"] = str(answers["experience_level"]), str(answers["heard_from"])
+    registration, created = services.registration_create_or_get(
+        user=request.auth, sprint=sprint, site=site, join_waitlist=payload.join_waitlist, **answers
+    )
+    return Status(201 if created else 200, registration)
+
+
+@router.get("/mine", auth=write_auth, response=list[RegistrationOut])
+def my_registrations(request):
+    return selectors.registrations_of_user(request.auth)
+
+
+@router.get("/{int:registration_id}", auth=write_auth, response=RegistrationOut)
+def get_registration(request, registration_id: int):
+    return selectors.get_registration_for_user(registration_id=registration_id, user=request.auth)
+
+
+@router.post("/{int:registration_id}/cancel", auth=write_auth, response=RegistrationOut)
+def cancel_registration(request, registration_id: int):
+    registration = _registration_for(request, registration_id, "registrations.cancel_registration")
+    return services.registration_cancel(registration=registration, acting_user=request.auth)
+
+
+@router.post("/{int:registration_id}/switch", auth=write_auth, response=RegistrationOut)
+def switch_registration(request, registration_id: int, payload: SwitchIn):
+    registration = _registration_for(request, registration_id, "registrations.switch_registration")
+    site = _site_of(registration.sprint, payload.site)
+    return services.registration_switch(
+        registration=registration, site=site, acting_user=request.auth, join_waitlist=payload.join_waitlist
+    )
+
+
+@router.post("/{int:registration_id}/confirm", auth=write_auth, response=RegistrationOut)
+def confirm_offer(request, registration_id: int):
+    registration = _registration_for(request, registration_id, "registrations.confirm_offer")
+    return services.registration_confirm_offer(registration=registration)
+
+
+@router.post("/admission-waves", auth=write_auth, response={201: WaveOut})
+def create_admission_wave(request, payload: WaveIn):
+    """Admit, waitlist or decline applicants of a reviewed sprint (sprint organisers and staff)."""
+    sprint = Sprint.objects.filter(slug=payload.sprint).first()
+    if sprint is None or not request.auth.has_perm("sprints.view_sprint", sprint):
+        raise Http404
+    if not request.auth.has_perm("registrations.manage_admissions", sprint):
+        raise PermissionDenied(_("Only the sprint's organisers decide about admissions."))
+    wave = admissions.admission_wave_create(
+        sprint=sprint,
+        site=_site_of(sprint, payload.site),
+        admit=payload.admit,
+        waitlist=payload.waitlist,
+        decline=payload.decline,
+        message=payload.message,
+        confirm_by=payload.confirm_by,
+        acting_user=request.auth,
+    )
+    return Status(201, wave)

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "sprintlab.registrations"
     verbose_name = _("Registrations")
+
+    def ready(self):
+        # Registers the named permissions with django-rules.
+        from sprintlab.registrations import permissions  # noqa: F401

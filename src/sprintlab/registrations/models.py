@@ -97,6 +97,12 @@ class Registration(TimeStampedModel):
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The waitlist is ordered by when a person joined the queue they are in now (a switch to
+    # another site queues them at its end), not by when they first registered.
+    waitlisted_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
+    # Bumped by every status or place change; outbox keys include it, so each transition sends its
+    # email exactly once while a later, similar transition (switching back) still sends its own.
+    revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -108,6 +114,7 @@ class Registration(TimeStampedModel):
         indexes = [
             models.Index(fields=["sprint", "status", "created_at"]),
             models.Index(fields=["site", "status", "created_at"]),
+            models.Index(fields=["sprint", "status", "waitlisted_at"]),
         ]
 
     def __str__(self) -> str:

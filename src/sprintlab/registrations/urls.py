@@ -5,4 +5,9 @@ from sprintlab.registrations import views
 app_name = "registrations"
 urlpatterns = [
     path("me/sprints/", views.my_sprints, name="mine"),
+    path("sprints/<slug:slug>/register/", views.register, name="register"),
+    path("sprints/<slug:slug>/admissions/", views.admissions_page, name="admissions"),
+    path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("registrations/<int:pk>/switch/", views.switch, name="switch"),
+    path("registrations/<int:pk>/confirm/", views.confirm, name="confirm"),
 ]

@@ -1,9 +1,241 @@
 """Pages of this app; thin: validate, call a service or selector, render."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations import admissions, selectors, services
+from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
+from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
+from sprintlab.sprints.models import Sprint
+
+STATUS_BADGES = {
+    RegistrationStatus.CONFIRMED: "badge-ok",
+    RegistrationStatus.OFFERED: "badge-info",
+    RegistrationStatus.APPLIED: "badge-info",
+    RegistrationStatus.WAITLISTED: "badge-warn",
+    RegistrationStatus.DECLINED: "badge-bad",
+    RegistrationStatus.CANCELLED: "badge-bad",
+    RegistrationStatus.EXPIRED: "badge-bad",
+}
+STATUS_MESSAGES = {
+    RegistrationStatus.CONFIRMED: _("You're registered for %(sprint)s: your seat is confirmed. We've emailed you the details."),
+    RegistrationStatus.WAITLISTED: _("%(sprint)s is full, so you're on the waitlist. We'll email you when you get a seat."),
+    RegistrationStatus.APPLIED: _("Your application for %(sprint)s is in. The organisers will email you their decision."),
+    RegistrationStatus.OFFERED: _("You have a seat offer for %(sprint)s: please confirm it."),
+}
+
+
+def _visible_sprint(request, slug: str) -> Sprint:
+    sprint = Sprint.objects.filter(slug=slug).first()
+    if sprint is None or not request.user.has_perm("sprints.view_sprint", sprint):
+        raise Http404
+    return sprint
+
+
+def _sprint_full(sprint: Sprint) -> bool:
+    return sprint.capacity is not None and selectors.sprint_seats_taken(sprint) >= sprint.capacity
+
+
+def _add_service_error(form, exc: ServiceError, field_map: dict[str, str]) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            name = field_map.get(field, field)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _next_or_mine(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("registrations:mine")
+
+
+@login_required
+def register(request, slug):
+    sprint = _visible_sprint(request, slug)
+    existing = Registration.objects.filter(sprint=sprint, user=request.user).first()
+    if existing is not None and existing.status not in services.REOPENABLE_STATUSES:
+        messages.info(request, _("You're already registered for %(sprint)s (%(status)s).") % {
+            "sprint": sprint.title, "status": existing.get_status_display().lower()
+        })
+        return redirect("registrations:mine")
+    closed_reason = None
+    try:
+        services.check_registration_open(sprint=sprint, now=timezone.now())
+    except Conflict as exc:
+        closed_reason = exc.messages[0]
+    sites = list(selectors.sites_with_seats(sprint))
+    initial = {"place": request.GET.get("site") or (REMOTE if sprint.remote_allowed else None)}
+    form = RegistrationForm(
+        request.POST if request.method == "POST" else None,
+        sprint=sprint, sites=sites, sprint_full=_sprint_full(sprint), initial=initial,
+    )
+    if request.method == "POST" and closed_reason is None and form.is_valid():
+        try:
+            registration, _created = services.registration_create_or_get(
+                user=request.user, sprint=sprint, site=form.cleaned_data["place"],
+                join_waitlist=form.cleaned_data["join_waitlist"], **form.answers(),
+            )
+        except ServiceError as exc:
+            _add_service_error(form, exc, {"site": "place"})
+        else:
+            messages.success(request, STATUS_MESSAGES[registration.status] % {"sprint": sprint.title})
+            return redirect("registrations:mine")
+    return render(
+        request,
+        "registrations/register.html",
+        {"sprint": sprint, "form": form, "closed_reason": closed_reason, "has_sites": bool(sites)},
+        status=409 if closed_reason and request.method == "POST" else 200,
+    )
 
 
 @login_required
 def my_sprints(request):
-    return render(request, "registrations/my_sprints.html", {"registrations": request.user.registrations.select_related("sprint", "site")})
+    registrations = selectors.registrations_of_user(request.user)
+    switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
+    sites_by_sprint: dict[int, list[LocalSite]] = {}
+    for site in selectors.sites_with_seats_for_sprints([r.sprint_id for r in switchable]):
+        sites_by_sprint.setdefault(site.sprint_id, []).append(site)
+    for registration in registrations:
+        registration.badge = STATUS_BADGES[registration.status]
+        registration.can_cancel = registration.status in ACTIVE_STATUSES
+        registration.can_confirm = registration.status == RegistrationStatus.OFFERED
+        registration.switch_form = None
+        if registration in switchable:
+            form = SwitchForm(
+                registration=registration,
+                sites=sites_by_sprint.get(registration.sprint_id, []),
+                sprint_full=False,
+                auto_id=f"switch-{registration.pk}-%s",
+            )
+            if form.fields["place"].choices:
+                registration.switch_form = form
+    return render(request, "registrations/my_sprints.html", {"registrations": registrations})
+
+
+def _registration_for_action(request, pk: int, perm: str) -> Registration:
+    registration = selectors.get_registration_for_user(registration_id=pk, user=request.user)
+    if not request.user.has_perm(perm, registration):
+        raise PermissionDenied
+    return registration
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    registration = _registration_for_action(request, pk, "registrations.cancel_registration")
+    try:
+        services.registration_cancel(registration=registration, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The registration for %(sprint)s is cancelled.") % {"sprint": registration.sprint.title})
+    return redirect(_next_or_mine(request))
+
+
+@login_required
+@require_POST
+def switch(request, pk):
+    registration = _registration_for_action(request, pk, "registrations.switch_registration")
+    sites = list(selectors.sites_with_seats(registration.sprint))
+    form = SwitchForm(request.POST, registration=registration, sites=sites, sprint_full=False)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(_next_or_mine(request))
+    try:
+        registration = services.registration_switch(
+            registration=registration, site=form.cleaned_data["place"], acting_user=request.user,
+            join_waitlist=form.cleaned_data["join_waitlist"],
+        )
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        place = registration.site.name if registration.site else _("remote")
+        messages.success(request, _("You switched to %(place)s; your status: %(status)s.") % {
+            "place": place, "status": registration.get_status_display().lower()
+        })
+    return redirect(_next_or_mine(request))
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    registration = _registration_for_action(request, pk, "registrations.confirm_offer")
+    try:
+        services.registration_confirm_offer(registration=registration)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your seat at %(sprint)s is confirmed. See you there!") % {"sprint": registration.sprint.title})
+    return redirect(_next_or_mine(request))
+
+
+@login_required
+def admissions_page(request, slug):
+    sprint = _visible_sprint(request, slug)
+    if not request.user.has_perm("registrations.manage_admissions", sprint):
+        raise PermissionDenied
+    sites = list(selectors.sites_with_seats(sprint))
+    site_filter = request.GET.get("site", "")
+    status_filter = request.GET.get("status", "")
+    if status_filter not in RegistrationStatus.values:
+        status_filter = ""
+    site_id = int(site_filter) if site_filter.isdigit() else None
+    applicants = selectors.admission_applicants(
+        sprint=sprint, site_id=site_id, remote=site_filter == REMOTE, status=status_filter or None
+    )
+    page = Paginator(applicants, 100).get_page(request.GET.get("page"))
+    undecided_ids = [r.pk for r in page if r.status in admissions.UNDECIDED_STATUSES]
+    form = AdmissionWaveForm(request.POST if request.method == "POST" else None, applicant_ids=undecided_ids)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        chosen = form.cleaned_data["selected"]
+        try:
+            wave = admissions.admission_wave_create(
+                sprint=sprint,
+                site=next((s for s in sites if s.pk == site_id), None),
+                admit=chosen if decision == "admit" else [],
+                waitlist=chosen if decision == "waitlist" else [],
+                decline=chosen if decision == "decline" else [],
+                message=form.cleaned_data["message"],
+                confirm_by=form.cleaned_data["confirm_by"],
+                acting_user=request.user,
+            )
+        except ServiceError as exc:
+            _add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
+        else:
+            messages.success(request, _("Wave %(number)s sent: %(admitted)s admitted, %(waitlisted)s waitlisted, "
+                                        "%(declined)s declined.") % {
+                "number": wave.number, "admitted": wave.admitted_count,
+                "waitlisted": wave.waitlisted_count, "declined": wave.declined_count,
+            })
+            return redirect(request.get_full_path())
+    for registration in page:
+        registration.badge = STATUS_BADGES[registration.status]
+        registration.selectable = registration.pk in undecided_ids
+    return render(request, "registrations/admissions.html", {
+        "sprint": sprint,
+        "sites": sites,
+        "page": page,
+        "form": form,
+        "waves": selectors.admission_waves(sprint),
+        "site_filter": site_filter,
+        "status_filter": status_filter,
+        "statuses": RegistrationStatus.choices,
+        "selected_ids": {int(v) for v in form.data.getlist("selected") if v.isdigit()} if form.is_bound else set(),
+    })

@@ -1,3 +1,163 @@
-from ninja import Router
+"""The sprints API at /api/v1/sprints: public reads, organiser writes, the registrations table."""
+
+from datetime import UTC, datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from sprintlab.api.auth import optional_user, write_auth
+from sprintlab.core.errors import ServiceError
+from sprintlab.sprints.models import Partner, ResearchArea, Sprint, TimelineStep
+from sprintlab.sprints.schemas import (
+    CloneIn,
+    OrganiserRegistrationOut,
+    SprintIn,
+    SprintListOut,
+    SprintOut,
+    SprintPatch,
+)
+from sprintlab.sprints.selectors import (
+    WHEN_CHOICES,
+    RegistrationFilters,
+    published_sprints,
+    registrations_for_organisers,
+    sprint_for_manager,
+    sprint_for_viewer,
+    sprint_public_stats,
+)
+from sprintlab.sprints.services import sprint_clone, sprint_create, sprint_update
 
 router = Router(tags=["sprints"])
+
+LIST_FIELDS = ("partners", "tracks", "prizes")
+
+
+class SprintListQuery(Schema):
+    when: str = "upcoming"
+    area: str = ""
+
+
+class RegistrationQuery(Schema):
+    status: str = ""
+    where: str = ""
+    country: str = ""
+    experience: str = ""
+    first_sprint: str = ""
+    search: str = ""
+
+
+def _viewer(request):
+    return optional_user(request) or AnonymousUser()
+
+
+def _aware(value):
+    """Times sent without a zone are UTC (the API documents it); Django stores them aware."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _step(step: TimelineStep | None) -> dict | None:
+    return {"key": step.key, "label": str(step.label), "at": step.at} if step else None
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url)
+
+
+def _sprint_out(request, sprint: Sprint) -> dict:
+    """The detail shape; ``sprint`` comes with partners, tracks and prizes prefetched."""
+    now = timezone.now()
+    stats = sprint_public_stats(sprint)
+    return {
+        **{field: getattr(sprint, field) for field in (
+            "slug", "title", "tagline", "research_area", "description", "rules", "code_of_conduct", "capacity",
+            "remote_allowed", "admission_mode", "confirm_window_hours", "is_published", "registration_closes_at",
+        )},
+        "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
+        "phase": sprint.phase_at(now),
+        "registration_is_open": sprint.registration_open_at(now),
+        "timeline": [_step(step) for step in sprint.timeline()],
+        "next_step": _step(sprint.next_step(now)),
+        "stats": {key: getattr(stats, key) for key in ("registered", "remote", "at_sites", "countries", "approved_sites")},
+        "tracks": list(sprint.tracks.all()),
+        "prizes": list(sprint.prizes.all()),
+        "partners": [
+            {"id": p.pk, "name": p.name, "url": p.url, "logo": _absolute(request, p.logo.url) if p.logo else None}
+            for p in sprint.partners.all()
+        ],
+        "url": _absolute(request, sprint.get_absolute_url()),
+    }
+
+
+def _partners(ids: list[int]) -> list[Partner]:
+    partners = list(Partner.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {p.pk for p in partners})
+    if missing:
+        raise ServiceError({"partners": [f"Unknown partner id(s): {', '.join(map(str, missing))}."]})
+    return partners
+
+
+def _service_arguments(payload: dict) -> dict:
+    """Split a request body into the services' ``values`` and their list arguments."""
+    lists = {name: payload.pop(name) for name in LIST_FIELDS if name in payload}
+    arguments = {"values": {name: _aware(value) for name, value in payload.items()}}
+    if lists.get("partners") is not None:
+        arguments["partners"] = _partners(lists["partners"])
+    for name in ("tracks", "prizes"):
+        if lists.get(name) is not None:
+            arguments[name] = lists[name]
+    return arguments
+
+
+@router.get("", response=list[SprintListOut], summary="Published sprints")
+@paginate(PageNumberPagination, page_size=24)
+def list_sprints(request, filters: Query[SprintListQuery]):
+    """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
+    if filters.when not in WHEN_CHOICES:
+        raise ServiceError({"when": [f"Choose one of: {', '.join(WHEN_CHOICES)}."]})
+    if filters.area and filters.area not in ResearchArea.values:
+        raise ServiceError({"area": [f"Unknown research area; choose one of: {', '.join(ResearchArea.values)}."]})
+    return published_sprints(when=filters.when, area=filters.area)
+
+
+@router.get("/{slug}", response=SprintOut, summary="One sprint")
+def get_sprint(request, slug: str):
+    """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
+    the caller organises or co-hosts them."""
+    return _sprint_out(request, sprint_for_viewer(slug, _viewer(request)))
+
+
+@router.post("", response={201: SprintOut}, auth=write_auth, summary="Create a sprint (staff)")
+def create_sprint(request, payload: SprintIn):
+    if not request.user.has_perm("sprints.create_sprint"):
+        raise PermissionDenied("Only staff create sprints.")
+    sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
+    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
+
+
+@router.patch("/{slug}", response=SprintOut, auth=write_auth, summary="Change a sprint (organisers)")
+def update_sprint(request, slug: str, payload: SprintPatch):
+    sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
+    sprint = sprint_update(acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True)))
+    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
+
+
+@router.post("/{slug}/clone", response={201: SprintOut}, auth=write_auth, summary="Clone a sprint onto new dates")
+def clone_sprint(request, slug: str, payload: CloneIn):
+    source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
+    clone = sprint_clone(
+        acting_user=request.user, source=source, kickoff_at=_aware(payload.kickoff_at), slug=payload.slug, title=payload.title
+    )
+    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user)))
+
+
+@router.get("/{slug}/registrations", response=list[OrganiserRegistrationOut], auth=write_auth,
+            summary="Registrations of a sprint (organisers and partner co-hosts)")
+@paginate(PageNumberPagination, page_size=50)
+def list_registrations(request, slug: str, filters: Query[RegistrationQuery]):
+    sprint = sprint_for_manager(slug, request.user, "sprints.view_registrations")
+    return registrations_for_organisers(sprint, RegistrationFilters(**filters.dict()))

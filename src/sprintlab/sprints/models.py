@@ -13,6 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.models import TimeStampedModel
+from sprintlab.sprints.validators import validate_image_extension, validate_image_size
+
+# Path segments under /sprints/ that belong to pages, so no sprint may take them as its slug.
+RESERVED_SLUGS = frozenset({"new", "partners", "preview"})
 
 
 class ResearchArea(models.TextChoices):
@@ -46,7 +50,9 @@ class Partner(TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=150, unique=True)
     url = models.URLField(_("link"), blank=True)
-    logo = models.ImageField(_("logo"), upload_to="partners/", blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="partners/", blank=True, validators=[validate_image_extension, validate_image_size]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -81,7 +87,11 @@ class Sprint(TimeStampedModel):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     rules = models.TextField(_("rules"), blank=True, help_text=_("Markdown."))
     code_of_conduct = models.TextField(_("code of conduct"), blank=True, help_text=_("Markdown."))
-    cover_image = models.ImageField(_("cover image"), upload_to="sprints/covers/", blank=True)
+    cover_image = models.ImageField(
+        _("cover image"), upload_to="sprints/covers/", blank=True,
+        validators=[validate_image_extension, validate_image_size],
+        help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB; wide images (3:1) look best."),
+    )
     partners = models.ManyToManyField(Partner, blank=True, related_name="sprints", verbose_name=_("co-hosts"))
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)],
@@ -134,6 +144,8 @@ class Sprint(TimeStampedModel):
 
     def clean(self) -> None:
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("“%(slug)s” is reserved; choose another slug.") % {"slug": self.slug}
         previous_field = None
         for field, label in self.TIMELINE_FIELDS:
             value = getattr(self, field)

@@ -31,6 +31,13 @@ def is_published(user, sprint) -> bool:
     return bool(sprint is not None and sprint.is_published)
 
 
+@rules.predicate
+def organises_any_sprint(user) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return user.sprint_memberships.filter(role=SprintRole.ORGANISER).exists()
+
+
 can_manage_sprint = is_staff | is_sprint_organiser
 
 rules.add_perm("sprints.create_sprint", is_staff)
@@ -41,3 +48,7 @@ rules.add_perm("sprints.clone_sprint", can_manage_sprint)
 rules.add_perm("sprints.view_registrations", can_manage_sprint | is_sprint_cohost)
 rules.add_perm("sprints.manage_registrations", can_manage_sprint)
 rules.add_perm("sprints.review_site_applications", can_manage_sprint)
+# Partner organisations are shared between sprints: staff and anyone who organises a sprint add them.
+rules.add_perm("sprints.create_partner", is_staff | organises_any_sprint)
+# The Markdown preview on the sprint form renders text only; anyone who may edit some sprint may use it.
+rules.add_perm("sprints.preview_markdown", is_staff | organises_any_sprint)

@@ -1,13 +1,76 @@
-"""Pages of this app; thin: validate, call a service or selector, render."""
+"""Public sprint pages: the list with its tabs and one sprint's page."""
 
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from sprintlab.sprints.models import Sprint
+from sprintlab.registrations.models import Registration
+from sprintlab.sprints.display import PHASE_BADGES, register_action, timeline_rows
+from sprintlab.sprints.models import Phase, ResearchArea
+from sprintlab.sprints.selectors import (
+    WHEN_CHOICES,
+    approved_sites_with_seats,
+    published_sprints,
+    sprint_for_viewer,
+    sprint_public_stats,
+)
+
+SPRINTS_PER_PAGE = 24
+# The sprint page lists this many sites; the sites page lists them all.
+SITES_ON_SPRINT_PAGE = 24
+TAB_LABELS = {"upcoming": _("Upcoming"), "running": _("Running now"), "past": _("Past")}
 
 
 def sprint_list(request):
-    return render(request, "sprints/sprint_list.html", {"sprints": Sprint.objects.filter(is_published=True)})
+    when = request.GET.get("when", "upcoming")
+    when = when if when in WHEN_CHOICES else "upcoming"
+    area = request.GET.get("area", "")
+    area = area if area in ResearchArea.values else ""
+    now = timezone.now()
+    page = Paginator(published_sprints(when=when, area=area, now=now), SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "sprints/sprint_list.html", {
+        "when": when,
+        "area": area,
+        "areas": ResearchArea.choices,
+        "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
+        "page": page,
+        "cards": [_card(sprint, now) for sprint in page.object_list],
+        "can_create": request.user.has_perm("sprints.create_sprint"),
+    })
+
+
+def _card(sprint, now) -> dict:
+    phase = sprint.phase_at(now)
+    return {
+        "sprint": sprint, "phase_label": Phase(phase).label, "phase_badge": PHASE_BADGES[phase],
+        "next_step": sprint.next_step(now),
+    }
 
 
 def sprint_detail(request, slug):
-    return render(request, "sprints/sprint_detail.html", {"sprint": get_object_or_404(Sprint, slug=slug, is_published=True)})
+    sprint = sprint_for_viewer(slug, request.user)
+    now = timezone.now()
+    stats = sprint_public_stats(sprint)
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(sprint=sprint, user=request.user).first()
+    phase = sprint.phase_at(now)
+    can_manage = request.user.has_perm("sprints.change_sprint", sprint)
+    return render(request, "sprints/sprint_detail.html", {
+        "sprint": sprint,
+        "phase_label": Phase(phase).label,
+        "phase_badge": PHASE_BADGES[phase],
+        "cover_url": sprint.cover_image.url if sprint.cover_image else "",
+        "partners": sprint.partners.all(),
+        "tracks": sprint.tracks.all(),
+        "prizes": sprint.prizes.all(),
+        "stats": stats,
+        "sites": list(approved_sites_with_seats(sprint, limit=SITES_ON_SPRINT_PAGE)),
+        "register": register_action(sprint, stats, registration, now),
+        "timeline": timeline_rows(sprint, now),
+        "next_step": sprint.next_step(now),
+        "can_manage": can_manage,
+        "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
+        "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
+    })

@@ -1,0 +1,143 @@
+"""``python -m benchmarks``: run the benchmarks and print one table (``make bench``).
+
+Needs PostgreSQL (the databases named below are dropped and recreated or reused) and pgbench.
+Results are also written as JSON to ``var/bench/results.json``.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import pages, pgbench, registration
+from benchmarks.results import Result
+from benchmarks.servers import ROOT, postgres_version
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
+DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
+
+
+def machine(database_url: str) -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "postgresql": postgres_version(database_url),
+        "python": platform.python_version(),
+        # Other work on the machine skews every figure: record how busy it was.
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+
+
+def table(results: list[Result], about: dict) -> Table:
+    out = Table(
+        title=(
+            f"SprintLab benchmarks · {about['cpus']} × {about['cpu']} · {about['memory_gb']} GB · "
+            f"PostgreSQL {about['postgresql']} · load {about['load_average_1m']}"
+        ),
+        title_justify="left",
+    )
+    for column in ("benchmark", "requests", "per second", "p50 ms", "p95 ms", "p99 ms", "errors", "target", "met"):
+        out.add_column(column, justify="left" if column in ("benchmark", "target") else "right")
+    for r in results:
+        target = f"≥{r.target_rate:.0f}/s, p99<{r.target_p99_ms:.0f} ms" if r.target_rate else "ceiling"
+        latencies = [f"{r.p(f):.1f}" for f in (0.5, 0.95, 0.99)] if r.latencies else ["–"] * 3
+        met = {True: "[green]yes[/]", False: "[red]no[/]", None: "–"}[r.met]
+        out.add_row(r.name, f"{r.requests:,}", f"{r.rate:,.0f}", *latencies, str(r.errors), target, met)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "which",
+        nargs="*",
+        choices=["registration", "pgbench", "pages"],
+        default=[],
+        help="Which benchmarks to run (default: all).",
+    )
+    parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
+    parser.add_argument(
+        "--pages-database-url",
+        default=DEFAULT_PAGES_DB,
+        help="Database with the large demo data (seeded when empty, reused otherwise).",
+    )
+    parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
+    parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--sites", type=int, default=20)
+    parser.add_argument("--seats", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each page load and of pgbench.")
+    parser.add_argument("--no-seed", action="store_true", help="Do not load demo data into the pages database.")
+    parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
+    args = parser.parse_args(argv)
+    which = set(args.which or ["registration", "pgbench", "pages"])
+    console = Console(width=150)
+    static_root = ROOT / "var" / "bench" / "static"
+    results: list[Result] = []
+    details: dict = {}
+    if "registration" in which:
+        result, details["registration"] = registration.run(
+            database_url=args.database_url,
+            port=args.port,
+            workers=args.workers,
+            users=args.users,
+            sites=args.sites,
+            seats=args.seats,
+            concurrency=args.clients,
+            static_root=static_root,
+            log=console.log,
+        )
+        results.append(result)
+    if "pgbench" in which:
+        ceiling = pgbench.run(database_url=args.database_url, clients=args.clients, seconds=int(args.seconds))
+        if ceiling:
+            results.append(ceiling)
+    if "pages" in which:
+        results += pages.run(
+            database_url=args.pages_database_url,
+            port=args.port + 1,
+            workers=args.pages_workers,
+            concurrency=args.connections,
+            seconds=args.seconds,
+            static_root=static_root,
+            seed=not args.no_seed,
+            log=console.log,
+        )
+    about = machine(args.database_url if {"registration", "pgbench"} & which else args.pages_database_url)
+    console.print(table(results, about))
+    for r in results:
+        if r.notes:
+            console.print(f"· {r.name}: {r.notes}")
+    if "registration" in details:
+        console.print(f"· registration checks: {details['registration']}")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(
+        json.dumps(
+            {"machine": about, "results": [r.as_json() for r in results], "details": details}, indent=2, default=str
+        )
+    )
+    return 0 if all(r.met is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Who may do what with accounts. Ask ``user.has_perm("accounts.<action>", obj)``."""
+
+import rules
+
+from sprintlab.sprints.permissions import is_staff
+
+
+@rules.predicate
+def owns_token(user, token) -> bool:
+    return bool(user and user.is_authenticated and token is not None and token.user_id == user.pk)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+rules.add_perm("accounts.manage_own_tokens", is_signed_in)
+rules.add_perm("accounts.revoke_token", owns_token | is_staff)
+rules.add_perm("accounts.edit_own_profile", is_signed_in)

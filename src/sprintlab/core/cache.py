@@ -1,0 +1,91 @@
+"""Short-lived caching of whole public pages for anonymous visitors.
+
+Busy public pages (the sprint list, a sprint page, a sprint's sites) are the same for every
+anonymous visitor in the same time zone, and live counts that are a few seconds old are fine.
+Serving them from the cache for a few seconds turns a page that costs tens of milliseconds of
+SQL and template work into a cache read. Signed-in people always get a fresh page: their pages
+show their own registration, roles and messages.
+
+Use it on a view: ``@cache_anonymous_page(seconds=5)``. With ``REDIS_URL`` set the cache is shared
+by every app server process; otherwise each process keeps its own copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+from sprintlab.core.middleware import TIMEZONE_COOKIE
+
+KEY_PREFIX = "anon-page:v1:"
+# Headers a view may set that belong to the page itself; everything else is added per request
+# by middleware (CSP, Vary, cookies) after the view returns.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Last-Modified", "ETag")
+
+
+def _bypasses_cache(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    # A session or message cookie can mean "signed in" or "a message to show": render fresh.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
+
+
+def page_cache_key(request: HttpRequest) -> str:
+    """The page is the same for the same path, query, zone, language and kind of request (htmx or not)."""
+    parts = (
+        request.get_full_path(),
+        request.COOKIES.get(TIMEZONE_COOKIE, ""),
+        timezone.get_current_timezone_name(),
+        translation.get_language() or "",
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+    )
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return KEY_PREFIX + digest
+
+
+def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # The page embeds a fresh CSRF token whose cookie is only set on this response: another
+    # visitor with a different cookie could not submit that page's forms.
+    return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+
+def cache_anonymous_page(seconds: int = 5, cache_alias: str = "default"):
+    """Serve the view's 200 responses to anonymous GET/HEAD requests from the cache for ``seconds``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if _bypasses_cache(request):
+                return view(request, *args, **kwargs)
+            cache = caches[cache_alias]
+            key = page_cache_key(request)
+            cached = cache.get(key)
+            if cached is not None:
+                response = HttpResponse(cached["content"], status=200)
+                for name, value in cached["headers"].items():
+                    response.headers[name] = value
+                response.headers["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response = response.render()
+            if _cacheable(request, response):
+                headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+                cache.set(key, {"content": response.content, "headers": headers}, seconds)
+                response.headers["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Deterministic demo data shaped like the organisation's history (``sprintlab seed-demo``)."""

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from sprintlab.notifications.services import outbox_requeue_stale
+
+
+class Command(BaseCommand):
+    help = (
+        "Schedule delivery again for emails still queued after a while (a task lost in a crash). "
+        "Run it every minute or so from cron or a scheduler in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than", type=int, default=300, metavar="SECONDS",
+            help="Only messages queued for longer than this (default 300).",
+        )
+
+    def handle(self, *args, older_than: int, **options):
+        count = outbox_requeue_stale(older_than_seconds=max(older_than, 0))
+        self.stdout.write(f"{count} message(s) scheduled again.")

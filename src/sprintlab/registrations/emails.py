@@ -1,0 +1,102 @@
+"""The emails a registration sends, each written to the outbox inside the caller's transaction.
+
+Every email is rendered in the participant's own time zone (their profile's, UTC when empty), and
+its outbox key names the registration, its revision and the event, so a transition sends its
+email once even if the code around it runs again.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sprintlab.core.middleware import resolve_timezone
+from sprintlab.notifications.services import Attachment, outbox_enqueue
+from sprintlab.registrations.ics import CalendarEvent, build_calendar
+from sprintlab.registrations.models import AdmissionWave, Registration
+
+CONFIRMED = "confirmed"
+SEAT_GRANTED = "seat_granted"
+WAITLISTED = "waitlisted"
+APPLIED = "applied"
+OFFERED = "offered"
+DECLINED = "declined"
+CANCELLED = "cancelled"
+EXPIRED = "expired"
+
+# Events whose email tells the person they have a seat: those carry the calendar invite.
+EVENTS_WITH_CALENDAR = {CONFIRMED, SEAT_GRANTED}
+
+SUBJECTS = {
+    CONFIRMED: lambda sprint: _("You're registered for %(sprint)s") % {"sprint": sprint},
+    SEAT_GRANTED: lambda sprint: _("You got a seat at %(sprint)s") % {"sprint": sprint},
+    WAITLISTED: lambda sprint: _("You're on the waitlist for %(sprint)s") % {"sprint": sprint},
+    APPLIED: lambda sprint: _("We received your application for %(sprint)s") % {"sprint": sprint},
+    OFFERED: lambda sprint: _("You're admitted to %(sprint)s: please confirm your seat") % {"sprint": sprint},
+    DECLINED: lambda sprint: _("Your application for %(sprint)s") % {"sprint": sprint},
+    CANCELLED: lambda sprint: _("Your registration for %(sprint)s is cancelled") % {"sprint": sprint},
+    EXPIRED: lambda sprint: _("Your offer for %(sprint)s has expired") % {"sprint": sprint},
+}
+
+
+def calendar_for(registration: Registration) -> str:
+    """An .ics calendar with the sprint (and the site's opening hours when the person is at a site)."""
+    sprint, site = registration.sprint, registration.site
+    sprint_url = settings.SITE_URL + sprint.get_absolute_url()
+    events = [
+        CalendarEvent(
+            uid=f"sprint-{sprint.pk}-registration-{registration.pk}@sprintlab",
+            start=sprint.kickoff_at,
+            end=sprint.submission_deadline_at,
+            summary=sprint.title,
+            description=_("Kickoff to submission deadline. Details: %(url)s") % {"url": sprint_url},
+            location=_("Online") if site is None else f"{site.name}, {site.address}, {site.city}",
+            url=sprint_url,
+        )
+    ]
+    if site is not None and (site.starts_at, site.ends_at) != (sprint.kickoff_at, sprint.submission_deadline_at):
+        events.append(
+            CalendarEvent(
+                uid=f"site-{site.pk}-registration-{registration.pk}@sprintlab",
+                start=site.starts_at,
+                end=site.ends_at,
+                summary=_("%(sprint)s at %(site)s") % {"sprint": sprint.title, "site": site.name},
+                description=_("Doors open and close at the local site."),
+                location=f"{site.name}, {site.address}, {site.city}",
+                url=settings.SITE_URL + site.get_absolute_url(),
+            )
+        )
+    return build_calendar(events, now=timezone.now())
+
+
+def notify(registration: Registration, event: str, *, wave: AdmissionWave | None = None, switched: bool = False) -> None:
+    """Write the email for ``event`` to the outbox (inside the caller's transaction)."""
+    user, sprint = registration.user, registration.sprint
+    zone = resolve_timezone(user.timezone) or UTC
+    attachments = []
+    if event in EVENTS_WITH_CALENDAR:
+        attachments.append(Attachment(f"{sprint.slug}.ics", "text/calendar", calendar_for(registration)))
+    with timezone.override(zone):
+        outbox_enqueue(
+            key=f"registration:{registration.pk}:{registration.revision}:{event}",
+            to_email=user.email,
+            user=user,
+            subject=SUBJECTS[event](sprint.title),
+            template=f"registrations/email/{event}",
+            context={
+                "registration": registration,
+                "sprint": sprint,
+                "site": registration.site,
+                "person": user,
+                "wave": wave,
+                "switched": switched,
+                "zone_name": str(zone),
+                "my_sprints_url": settings.SITE_URL + reverse("registrations:mine"),
+                "sprint_url": settings.SITE_URL + sprint.get_absolute_url(),
+            },
+            attachments=attachments,
+        )

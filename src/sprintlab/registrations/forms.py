@@ -1,0 +1,143 @@
+"""Forms of the registration pages: they validate input; the services decide."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations.models import Registration
+from sprintlab.sprints.models import AdmissionMode, Sprint
+
+REMOTE = "remote"
+
+
+def place_label(site: LocalSite, *, sprint_full: bool) -> str:
+    """``Venue, City · 12 seats left`` (or ``full: waitlist``), as shown in the place select."""
+    free = site.capacity - getattr(site, "seats_taken", 0)
+    if site.effective_admission_mode == AdmissionMode.REVIEWED:
+        availability = _("applications reviewed")
+    elif free <= 0 or sprint_full:
+        availability = _("full: waitlist")
+    else:
+        availability = ngettext("%(count)s seat left", "%(count)s seats left", free) % {"count": free}
+    return f"{site.name}, {site.city} · {availability}"
+
+
+def place_choices(sprint: Sprint, sites: list[LocalSite], *, sprint_full: bool, exclude=None) -> list:
+    """Remote first (when allowed), then approved sites grouped by country."""
+    choices: list = []
+    if sprint.remote_allowed and exclude != REMOTE:
+        remote = _("Remote, online")
+        if sprint.admission_mode == AdmissionMode.OPEN and sprint_full:
+            remote = _("Remote, online · full: waitlist")
+        choices.append((REMOTE, remote))
+    sites = [site for site in sites if str(site.pk) != str(exclude)]
+    for country, group in groupby(sorted(sites, key=lambda s: (s.country.name, s.city, s.name)), key=lambda s: s.country.name):
+        choices.append((country, [(str(site.pk), place_label(site, sprint_full=sprint_full)) for site in group]))
+    return choices
+
+
+class PlaceField(forms.ChoiceField):
+    """A choice between remote and the sprint's approved sites; cleans to a LocalSite or None."""
+
+    def __init__(self, *args, sites: list[LocalSite], **kwargs):
+        self.sites_by_id = {str(site.pk): site for site in sites}
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        return None if value == REMOTE else self.sites_by_id[value]
+
+
+class RegistrationForm(forms.ModelForm):
+    place = forms.ChoiceField(label=_("Where will you take part?"))
+    join_waitlist = forms.BooleanField(
+        label=_("Put me on the waitlist if it is full"), required=False, initial=True,
+        help_text=_("The first person waiting gets the next free seat and is told by email."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "experience_level", "background", "motivation", "heard_from", "first_sprint",
+            "accepted_code_of_conduct", "consent_fellowship_contact", "consent_public_listing",
+        ]
+        labels = {
+            "experience_level": _("Your experience with AI safety research"),
+            "background": _("Your background"),
+            "motivation": _("Why do you want to take part?"),
+            "heard_from": _("How did you hear about this sprint?"),
+            "first_sprint": _("This is my first research sprint"),
+            "accepted_code_of_conduct": _("I have read and accept the code of conduct"),
+            "consent_fellowship_contact": _("You may contact me about the research fellowship"),
+            "consent_public_listing": _("You may show my name in public lists of participants"),
+        }
+        help_texts = {
+            "background": _("A line about your field, studies or work, e.g. “CS master's student, some ML”."),
+            "motivation": _("A few sentences are enough."),
+        }
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, sprint: Sprint, sites: list[LocalSite], sprint_full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"] = PlaceField(
+            label=self.fields["place"].label,
+            choices=place_choices(sprint, sites, sprint_full=sprint_full),
+            sites=sites,
+        )
+        self.fields["accepted_code_of_conduct"].required = True
+        self.fields["accepted_code_of_conduct"].error_messages["required"] = _(
+            "Please read and accept the code of conduct."
+        )
+        for name in ("experience_level", "heard_from"):
+            self.fields[name].choices = [("", _("Choose…")), *self.fields[name].choices[1:]]
+
+    def answers(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SwitchForm(forms.Form):
+    place = forms.ChoiceField(label=_("Switch to"))
+    join_waitlist = forms.BooleanField(label=_("Join the waitlist there if it is full"), required=False, initial=True)
+
+    def __init__(self, *args, registration: Registration, sites: list[LocalSite], sprint_full: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = REMOTE if registration.site_id is None else registration.site_id
+        self.fields["place"] = PlaceField(
+            label=self.fields["place"].label,
+            choices=place_choices(registration.sprint, sites, sprint_full=sprint_full, exclude=current),
+            sites=sites,
+        )
+
+
+class AdmissionWaveForm(forms.Form):
+    DECISIONS = [("admit", _("Admit")), ("waitlist", _("Waitlist")), ("decline", _("Decline"))]
+
+    selected = forms.TypedMultipleChoiceField(
+        label=_("Applicants"), coerce=int, error_messages={"required": _("Select at least one applicant.")}
+    )
+    decision = forms.ChoiceField(label=_("Decision for the selected people"), choices=DECISIONS)
+    message = forms.CharField(
+        label=_("Message in this wave's email"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Added to the email each selected person receives."),
+    )
+    confirm_by = forms.DateTimeField(
+        label=_("Admitted people confirm by"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In your time zone. After it, unconfirmed seats go to the next people waiting."),
+    )
+
+    def __init__(self, *args, applicant_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selected"].choices = [(pk, pk) for pk in applicant_ids]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "admit" and not cleaned.get("confirm_by"):
+            self.add_error("confirm_by", _("Set the deadline for admitted people to confirm."))
+        return cleaned

@@ -1,0 +1,85 @@
+"""Reads shared by the pages and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.registrations.models import (
+    SEAT_HOLDING_STATUSES,
+    AdmissionWave,
+    Registration,
+    RegistrationStatus,
+)
+from sprintlab.sprints.models import Sprint
+
+
+def get_registration_for_user(*, registration_id: int, user, perm: str = "registrations.view_registration") -> Registration:
+    """The registration if ``user`` has ``perm`` on it; a missing and a forbidden one both raise Http404."""
+    registration = (
+        Registration.objects.select_related("sprint", "site", "user").filter(pk=registration_id).first()
+    )
+    if registration is None or not user.has_perm(perm, registration):
+        raise Http404
+    return registration
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting at the same place, None when not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED or registration.waitlisted_at is None:
+        return None
+    ahead = Registration.objects.filter(
+        sprint_id=registration.sprint_id, site_id=registration.site_id, status=RegistrationStatus.WAITLISTED
+    ).filter(Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk))
+    return ahead.count() + 1
+
+
+def registrations_of_user(user) -> list[Registration]:
+    """The person's registrations, newest sprint first, with ``waitlist_position`` set on each."""
+    registrations = list(
+        Registration.objects.filter(user=user).select_related("sprint", "site").order_by("-sprint__kickoff_at", "-id")
+    )
+    # One small count per waitlisted registration; a person waits for very few sprints at once.
+    for registration in registrations:
+        registration.waitlist_position = waitlist_position(registration)
+    return registrations
+
+
+def sites_with_seats(sprint: Sprint) -> QuerySet[LocalSite]:
+    """Approved sites of ``sprint`` ordered by country and city, each with ``seats_taken``."""
+    return (
+        LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED)
+        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
+        .order_by("country", "city", "name")
+    )
+
+
+def sites_with_seats_for_sprints(sprint_ids: list[int]) -> QuerySet[LocalSite]:
+    """``sites_with_seats`` for several sprints in one query (a person's sprints page)."""
+    return (
+        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED)
+        .select_related("sprint")
+        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
+        .order_by("country", "city", "name")
+    )
+
+
+def sprint_seats_taken(sprint: Sprint) -> int:
+    return Registration.objects.filter(sprint=sprint, status__in=SEAT_HOLDING_STATUSES).count()
+
+
+def admission_applicants(*, sprint: Sprint, site_id: int | None = None, remote: bool = False,
+                         status: str | None = None) -> QuerySet[Registration]:
+    registrations = Registration.objects.filter(sprint=sprint).select_related("user", "site", "wave")
+    if remote:
+        registrations = registrations.filter(site__isnull=True)
+    elif site_id is not None:
+        registrations = registrations.filter(site_id=site_id)
+    if status:
+        registrations = registrations.filter(status=status)
+    return registrations.order_by("created_at", "id")
+
+
+def admission_waves(sprint: Sprint) -> QuerySet[AdmissionWave]:
+    return AdmissionWave.objects.filter(sprint=sprint).select_related("site", "created_by").order_by("-number")

@@ -1,0 +1,298 @@
+"""Writes for a person's registration: register, cancel, switch place, confirm an offer.
+
+Reviewed-mode waves and offer expiry live in ``admissions.py``; seat locking and counting in
+``seats.py``. Every function here runs in one transaction: a refusal changes nothing, and the
+emails it causes are written to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from sprintlab.core.audit import record_audit
+from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations import emails, seats
+from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
+from sprintlab.sprints.models import AdmissionMode, Sprint
+
+# A person who cancelled, or whose offer expired, may register again; a declined one may not.
+REOPENABLE_STATUSES = (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)
+ANSWER_FIELDS = (
+    "experience_level", "background", "motivation", "heard_from", "first_sprint",
+    "accepted_code_of_conduct", "consent_fellowship_contact", "consent_public_listing",
+)
+
+
+def check_registration_open(*, sprint: Sprint, now: datetime) -> None:
+    """Raise Conflict with the reason when ``sprint`` does not take registrations at ``now``."""
+    if not sprint.is_published:
+        raise Conflict(_("This sprint is not published, so it does not take registrations."))
+    if now < sprint.registration_opens_at:
+        opens = date_format(timezone.localtime(sprint.registration_opens_at), "DATETIME_FORMAT")
+        raise Conflict(_("Registration opens on %(when)s.") % {"when": opens})
+    if now >= sprint.registration_deadline:
+        raise Conflict(_("Registration for this sprint has closed."))
+
+
+def check_place(*, sprint: Sprint, site: LocalSite | None) -> None:
+    """Raise ServiceError on ``site`` when the place cannot be chosen for ``sprint``."""
+    if site is None:
+        if not sprint.remote_allowed:
+            raise ServiceError({"site": [_("This sprint has no remote participation: choose a local site.")]})
+        return
+    if site.sprint_id != sprint.pk:
+        raise ServiceError({"site": [_("This site belongs to another sprint.")]})
+    if not site.is_approved:
+        raise ServiceError({"site": [_("This site is not open for registration.")]})
+
+
+def _validated_answers(answers: dict) -> dict:
+    unknown = set(answers) - set(ANSWER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown answers: {sorted(unknown)}")
+    if not answers.get("accepted_code_of_conduct"):
+        raise ServiceError({"accepted_code_of_conduct": [_("Please read and accept the code of conduct.")]})
+    candidate = Registration(**answers)
+    try:
+        candidate.clean_fields(exclude=[f.name for f in Registration._meta.fields if f.name not in ANSWER_FIELDS])
+    except ValidationError as exc:
+        raise ServiceError(exc.message_dict) from exc
+    return {field: getattr(candidate, field) for field in ANSWER_FIELDS if field in answers}
+
+
+def _full_reason(sprint: Sprint, site: LocalSite | None) -> str:
+    if site is not None and seats.seats_taken(sprint=sprint, site=site) >= site.capacity:
+        return _("%(site)s is full.") % {"site": site.name}
+    return _("This sprint is full.")
+
+
+def _initial_status(*, sprint: Sprint, site: LocalSite | None, join_waitlist: bool, ignoring=None) -> str:
+    if seats.admission_mode_for(sprint, site) == AdmissionMode.REVIEWED:
+        return RegistrationStatus.APPLIED
+    if seats.has_free_seat(sprint=sprint, site=site, ignoring=ignoring):
+        return RegistrationStatus.CONFIRMED
+    if join_waitlist:
+        return RegistrationStatus.WAITLISTED
+    raise Conflict(_("%(reason)s Tick “join the waitlist” to be told when a seat frees up.") % {
+        "reason": _full_reason(sprint, site)
+    })
+
+
+def _status_fields(status: str, now: datetime) -> dict:
+    return {
+        "status": status,
+        "confirmed_at": now if status == RegistrationStatus.CONFIRMED else None,
+        "waitlisted_at": now if status == RegistrationStatus.WAITLISTED else None,
+        "offered_at": None,
+        "confirm_by": None,
+        "cancelled_at": None,
+    }
+
+
+EVENT_FOR_STATUS = {
+    RegistrationStatus.CONFIRMED: emails.CONFIRMED,
+    RegistrationStatus.WAITLISTED: emails.WAITLISTED,
+    RegistrationStatus.APPLIED: emails.APPLIED,
+    RegistrationStatus.OFFERED: emails.OFFERED,
+}
+
+
+@transaction.atomic
+def registration_create_or_get(
+    *,
+    user,
+    sprint: Sprint,
+    site: LocalSite | None = None,
+    join_waitlist: bool = True,
+    **answers,
+) -> tuple[Registration, bool]:
+    """Register ``user`` for ``sprint`` remotely (``site=None``) or at ``site``; return (registration, created).
+
+    Open mode: confirmed while seats remain at the site and in the sprint, else waitlisted (or
+    refused when ``join_waitlist`` is False). Reviewed mode: applied, for organisers to decide.
+    A person already registered gets their registration back unchanged, also when two requests
+    race (the unique constraint decides, inside a savepoint). One who cancelled may register again.
+
+    Side effects: one Registration row; an email (confirmation with .ics, waitlist or application
+    received) written to the outbox.
+    Raises: Conflict (unpublished, not open yet, closed, full without waitlist), ServiceError
+    (a field: remote not allowed, unusable site, code of conduct not accepted, invalid answer).
+    """
+    existing = Registration.objects.filter(sprint=sprint, user=user).first()
+    if existing is not None and existing.status not in REOPENABLE_STATUSES:
+        return existing, False
+    now = timezone.now()
+    check_registration_open(sprint=sprint, now=now)
+    check_place(sprint=sprint, site=site)
+    clean_answers = _validated_answers(answers)
+    sprint, locked_sites = seats.lock_places(sprint=sprint, sites=[site])
+    site = locked_sites.get(site.pk) if site is not None else None
+    if site is not None and not site.is_approved:  # withdrawn while we waited for the lock
+        raise ServiceError({"site": [_("This site is not open for registration.")]})
+    # Under the locks, whatever a racing request committed is visible: look again.
+    existing = Registration.objects.select_for_update().filter(sprint=sprint, user=user).first()
+    if existing is not None and existing.status not in REOPENABLE_STATUSES:
+        return existing, False
+    status = _initial_status(sprint=sprint, site=site, join_waitlist=join_waitlist)
+    fields = {"site": site, **clean_answers, **_status_fields(status, now)}
+    if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.revision += 1
+        existing.save()
+        registration, created = existing, True
+    else:
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(sprint=sprint, user=user, revision=1, **fields)
+        except IntegrityError:
+            # Only a racing duplicate of this same registration can get here (answers were validated).
+            return Registration.objects.get(sprint=sprint, user=user), False
+        created = True
+    registration.sprint = sprint
+    emails.notify(registration, EVENT_FOR_STATUS[status])
+    return registration, created
+
+
+def registration_create(
+    *, user, sprint: Sprint, site: LocalSite | None = None, join_waitlist: bool = True, **answers
+) -> Registration:
+    """Like ``registration_create_or_get`` but returns only the registration."""
+    registration, _created = registration_create_or_get(
+        user=user, sprint=sprint, site=site, join_waitlist=join_waitlist, **answers
+    )
+    return registration
+
+
+def _lock_registration(registration: Registration, *, extra_sites: tuple[LocalSite | None, ...] = ()):
+    """Lock the registration's sprint and sites (in the global order), then the registration itself."""
+    sprint, locked_sites = seats.lock_places(sprint=registration.sprint, sites=[registration.site, *extra_sites])
+    locked = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
+    locked.sprint = sprint
+    if locked.site_id is not None:
+        # The site may have changed since the caller loaded it; lock it too if so (rare).
+        locked.site = locked_sites.get(locked.site_id) or LocalSite.objects.select_for_update().get(pk=locked.site_id)
+    return locked, sprint, locked_sites
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, acting_user) -> Registration:
+    """Cancel ``registration``, free its seat and give it to the first person waiting.
+
+    Side effects: the registration becomes cancelled; the first waiting person at the same place
+    (or, when the sprint's overall capacity was the limit, elsewhere) is confirmed in open mode or
+    offered the seat in reviewed mode, and told by email; the cancelled person gets an email; an
+    audit entry when someone other than the participant cancels.
+    Raises: Conflict when the registration is no longer active.
+    """
+    registration, sprint, _sites = _lock_registration(registration)
+    if registration.status not in ACTIVE_STATUSES:
+        raise Conflict(_("This registration is already %(status)s.") % {
+            "status": registration.get_status_display().lower()
+        })
+    now = timezone.now()
+    held_seat = registration.holds_seat
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    registration.revision += 1
+    registration.save(update_fields=["status", "cancelled_at", "revision", "updated_at"])
+    emails.notify(registration, emails.CANCELLED)
+    if acting_user is not None and acting_user.pk != registration.user_id:
+        record_audit(actor=acting_user, action="registration.cancel", target=registration,
+                     participant=registration.user.email)
+    if held_seat:
+        seats.fill_free_seats(sprint=sprint, site=registration.site, now=now)
+    return registration
+
+
+@transaction.atomic
+def registration_switch(
+    *, registration: Registration, site: LocalSite | None, acting_user, join_waitlist: bool = True
+) -> Registration:
+    """Move ``registration`` to ``site`` (None: remote): a seat there, or its waitlist.
+
+    A person who held a seat keeps it at the new place when one is free there (also in reviewed
+    mode: they were already admitted); otherwise they join the new place's waitlist at its end
+    (or the switch is refused when ``join_waitlist`` is False). An application still under review
+    simply moves. The old seat goes to the first person waiting there.
+
+    Side effects: the registration's place and status; promotions at the old place; an email to
+    the person; an audit entry when someone else switches it.
+    Raises: ServiceError (site: invalid target or the same place), Conflict (inactive registration,
+    registration closed, target full without waitlist).
+    """
+    registration, sprint, locked_sites = _lock_registration(registration, extra_sites=(site,))
+    target = locked_sites.get(site.pk) if site is not None else None
+    if registration.status not in ACTIVE_STATUSES:
+        raise Conflict(_("This registration is %(status)s; register again instead.") % {
+            "status": registration.get_status_display().lower()
+        })
+    if registration.site_id == (target.pk if target else None):
+        raise ServiceError({"site": [_("You are already registered for this place.")]})
+    now = timezone.now()
+    check_registration_open(sprint=sprint, now=now)
+    check_place(sprint=sprint, site=target)
+    old_site, held_seat, old_status = registration.site, registration.holds_seat, registration.status
+    if old_status == RegistrationStatus.APPLIED:
+        status = RegistrationStatus.APPLIED
+    elif held_seat and seats.has_free_seat(sprint=sprint, site=target, ignoring=registration):
+        status = old_status
+    elif held_seat or old_status == RegistrationStatus.WAITLISTED:
+        status = _initial_status(sprint=sprint, site=target, join_waitlist=join_waitlist, ignoring=registration)
+        if status == RegistrationStatus.APPLIED:
+            # Admission was already decided: at a reviewed place the person waits for a seat.
+            if not join_waitlist:
+                raise Conflict(_full_reason(sprint, target))
+            status = RegistrationStatus.WAITLISTED
+    registration.site = target
+    if status != old_status:
+        registration.status = status
+        if status == RegistrationStatus.CONFIRMED:
+            registration.confirmed_at = now
+        registration.offered_at = registration.offered_at if status == RegistrationStatus.OFFERED else None
+        registration.confirm_by = registration.confirm_by if status == RegistrationStatus.OFFERED else None
+    if status == RegistrationStatus.WAITLISTED:
+        registration.waitlisted_at = now  # the end of the new place's queue
+    registration.revision += 1
+    registration.save()
+    emails.notify(registration, EVENT_FOR_STATUS[status], switched=True)
+    if acting_user is not None and acting_user.pk != registration.user_id:
+        record_audit(actor=acting_user, action="registration.switch", target=registration,
+                     from_site=old_site.pk if old_site else None, to_site=target.pk if target else None)
+    if held_seat:
+        seats.fill_free_seats(sprint=sprint, site=old_site, now=now)
+    return registration
+
+
+@transaction.atomic
+def registration_confirm_offer(*, registration: Registration) -> Registration:
+    """Confirm the seat offered in reviewed mode, before its deadline.
+
+    Side effects: the registration becomes confirmed; a confirmation email with the .ics file.
+    Raises: Conflict when there is no open offer or its deadline has passed.
+    """
+    registration = Registration.objects.select_for_update(of=("self",)).select_related("user", "sprint", "site").get(
+        pk=registration.pk
+    )
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return registration
+    if registration.status != RegistrationStatus.OFFERED:
+        raise Conflict(_("There is no seat offer to confirm."))
+    now = timezone.now()
+    if registration.confirm_by is not None and now > registration.confirm_by:
+        raise Conflict(_("This offer expired on %(when)s.") % {
+            "when": date_format(timezone.localtime(registration.confirm_by), "DATETIME_FORMAT")
+        })
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = now
+    registration.revision += 1
+    registration.save(update_fields=["status", "confirmed_at", "revision", "updated_at"])
+    emails.notify(registration, emails.CONFIRMED)
+    return registration

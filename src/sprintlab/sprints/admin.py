@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, Track
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    extra = 0
+
+
+class PrizeInline(admin.TabularInline):
+    model = Prize
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = SprintMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Sprint)
+class SprintAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "research_area", "is_published", "kickoff_at", "submission_deadline_at", "capacity"]
+    list_filter = ["research_area", "is_published", "admission_mode", "remote_allowed"]
+    search_fields = ["title", "slug", "tagline"]
+    date_hierarchy = "kickoff_at"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["partners"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [TrackInline, PrizeInline, MembershipInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "created_at"]
+    search_fields = ["name", "url"]
+    list_filter = ["created_at"]
+
+
+@admin.register(SprintMembership)
+class SprintMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "sprint", "role", "partner"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__display_name", "sprint__title", "sprint__slug"]
+    autocomplete_fields = ["user", "sprint"]
+    list_select_related = ["user", "sprint", "partner"]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "sprint", "position"]
+    list_filter = ["sprint__research_area"]
+    search_fields = ["name", "sprint__title"]
+    list_select_related = ["sprint"]
+
+
+@admin.register(Prize)
+class PrizeAdmin(admin.ModelAdmin):
+    list_display = ["name", "amount", "sprint", "position"]
+    list_filter = ["sprint__research_area"]
+    search_fields = ["name", "sprint__title"]
+    list_select_related = ["sprint"]

@@ -1,0 +1,63 @@
+"""The registrations CSV: streamed row by row, and safe to open in a spreadsheet."""
+
+import csv
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sprintlab.registrations.models import Registration
+
+# A cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """``value`` as text that a spreadsheet shows literally (a leading quote defuses formulas)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def registration_header() -> list[str]:
+    return [
+        _("Name"), _("Email"), _("Status"), _("Where"), _("City"), _("Country"), _("Experience"), _("Background"),
+        _("First sprint"), _("Heard from"), _("Fellowship contact"), _("Public listing"),
+        _("Registered"), _("Confirmed"), _("Checked in"),
+    ]
+
+
+def registration_row(registration: Registration) -> list[str]:
+    user, site = registration.user, registration.site
+    values = [
+        user.name, user.email, registration.get_status_display(),
+        f"{site.name}, {site.city}" if site else _("Remote"), user.city, user.country.name if user.country else "",
+        registration.get_experience_level_display(), registration.background, _yes_no(registration.first_sprint),
+        registration.get_heard_from_display(), _yes_no(registration.consent_fellowship_contact),
+        _yes_no(registration.consent_public_listing), _when(registration.created_at), _when(registration.confirmed_at),
+        _when(registration.checked_in_at),
+    ]
+    return [spreadsheet_safe(value) for value in values]
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def registration_csv_lines(registrations: QuerySet[Registration]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+    yield writer.writerow(registration_header())
+    for registration in registrations.iterator(chunk_size=2000):
+        yield writer.writerow(registration_row(registration))

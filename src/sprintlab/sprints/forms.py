@@ -1,0 +1,151 @@
+"""Forms of the sprint pages. They only shape input: the rules live in the models and services."""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
+from sprintlab.sprints.models import Partner, Prize, Sprint, Track
+from sprintlab.sprints.selectors import RegistrationFilters
+from sprintlab.sprints.services import EDITABLE_FIELDS
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A browser date-and-time picker; the value is read in the editor's own time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+TIME_FIELDS = (
+    "announced_at", "registration_opens_at", "registration_closes_at", "kickoff_at",
+    "submission_deadline_at", "judging_ends_at", "results_published_at",
+)
+
+
+class SprintForm(forms.ModelForm):
+    class Meta:
+        model = Sprint
+        fields = [
+            "title", "slug", "research_area", "tagline", "description", "rules", "code_of_conduct",
+            "cover_image", "partners", "admission_mode", "capacity", "confirm_window_hours",
+            "remote_allowed", "is_published", *TIME_FIELDS,
+        ]
+        widgets = {
+            **{field: LocalDateTimeInput() for field in TIME_FIELDS},
+            "partners": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 12}),
+            "rules": forms.Textarea(attrs={"rows": 6}),
+            "code_of_conduct": forms.Textarea(attrs={"rows": 6}),
+            "cover_image": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        }
+        help_texts = {
+            "slug": _("Part of the address: letters, digits and hyphens, e.g. interp-sprint-2027."),
+            "is_published": _("Drafts are visible only to organisers, co-hosts and staff."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partners"].queryset = Partner.objects.order_by("name")
+        for field in TIME_FIELDS:
+            self.fields[field].widget.attrs["aria-describedby"] = "timezone-note"
+        # HTMX renders the description into the preview panel as the organiser types.
+        self.fields["description"].widget.attrs.update({
+            "hx-post": reverse("sprints:preview_markdown"),
+            "hx-trigger": "input changed delay:600ms",
+            "hx-target": "#description-preview",
+            "hx-swap": "innerHTML",
+        })
+
+    def service_values(self) -> dict:
+        """The cleaned values in the shape sprint_create/sprint_update take."""
+        values = {name: self.cleaned_data[name] for name in EDITABLE_FIELDS if name in self.cleaned_data}
+        if "cover_image" not in self.changed_data:
+            values["cover_image"] = None
+        return values
+
+
+class ChildForm(forms.ModelForm):
+    """A track or prize row; tolerant of rows the organiser left empty."""
+
+    def row(self) -> dict:
+        return {"id": self.instance.pk, **{name: self.cleaned_data.get(name, "") for name in self._meta.fields}}
+
+
+TrackFormSet = inlineformset_factory(
+    Sprint, Track, form=ChildForm, fields=("name", "description"), extra=1, can_delete=True,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+PrizeFormSet = inlineformset_factory(
+    Sprint, Prize, form=ChildForm, fields=("name", "amount", "description"), extra=1, can_delete=True,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+def formset_rows(formset) -> list[dict]:
+    """The rows of a valid formset that the organiser kept, in their order on the page."""
+    rows = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        rows.append(form.row())
+    return rows
+
+
+class CloneForm(forms.Form):
+    title = forms.CharField(label=_("Title of the new sprint"), max_length=200)
+    slug = forms.SlugField(label=_("Slug of the new sprint"), max_length=100, help_text=_("Must be unused, e.g. interp-sprint-2027."))
+    kickoff_at = forms.DateTimeField(
+        label=_("New kickoff"), widget=LocalDateTimeInput(attrs={"aria-describedby": "timezone-note"}),
+        help_text=_("Every other date moves by the same amount."),
+    )
+
+
+class PartnerForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("Link"), required=False, assume_scheme="https", max_length=200, help_text=_("e.g. https://apartresearch.com")
+    )
+
+    class Meta:
+        model = Partner
+        fields = ["name", "url", "logo"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"})}
+        help_texts = {"logo": _("Square images look best; JPEG, PNG, WebP or GIF, at most 5 MB.")}
+
+
+class MarkdownPreviewForm(forms.Form):
+    description = forms.CharField(required=False, max_length=100_000)
+
+
+class RegistrationFilterForm(forms.Form):
+    """Filters on the organisers' registrations table; each is optional and a bad value is ignored."""
+
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *RegistrationStatus.choices])
+    where = forms.ChoiceField(label=_("Where"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("Any country")), *countries])
+    experience = forms.ChoiceField(label=_("Experience"), required=False, choices=[("", _("Any level")), *ExperienceLevel.choices])
+    first_sprint = forms.ChoiceField(
+        label=_("First sprint"), required=False,
+        choices=[("", _("Either")), ("yes", _("First sprint")), ("no", _("Returning"))],
+    )
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["where"].choices = [
+            ("", _("Anywhere")), ("remote", _("Remote")),
+            *((str(site.pk), f"{site.name}, {site.city}") for site in sites),
+        ]
+
+    def filters(self) -> RegistrationFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return RegistrationFilters(
+            status=data.get("status", ""), where=data.get("where", ""), country=data.get("country", ""),
+            experience=data.get("experience", ""), first_sprint=data.get("first_sprint", ""),
+            search=data.get("q", ""),
+        )

@@ -1,0 +1,195 @@
+"""Shapes of the sprints API. Types are checked here; the rules themselves run in the services."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class TrackIn(Schema):
+    id: int | None = Field(None, description="Keep an existing track; omit to add a new one.")
+    name: str
+    description: str = ""
+
+
+class PrizeIn(Schema):
+    id: int | None = Field(None, description="Keep an existing prize; omit to add a new one.")
+    name: str
+    amount: str = ""
+    description: str = ""
+
+
+class SprintIn(Schema):
+    """A new sprint. Times without a zone are read as UTC."""
+
+    title: str
+    slug: str
+    research_area: str
+    tagline: str = ""
+    description: str = ""
+    rules: str = ""
+    code_of_conduct: str = ""
+    capacity: int | None = None
+    remote_allowed: bool = True
+    admission_mode: str = "open"
+    confirm_window_hours: int = 72
+    is_published: bool = False
+    announced_at: datetime
+    registration_opens_at: datetime
+    registration_closes_at: datetime | None = None
+    kickoff_at: datetime
+    submission_deadline_at: datetime
+    judging_ends_at: datetime
+    results_published_at: datetime
+    partners: list[int] = Field(default_factory=list, description="Partner ids.")
+    tracks: list[TrackIn] = Field(default_factory=list)
+    prizes: list[PrizeIn] = Field(default_factory=list)
+
+
+class SprintPatch(Schema):
+    """Only the fields sent change; lists (partners, tracks, prizes) replace the current ones."""
+
+    title: str | None = None
+    slug: str | None = None
+    research_area: str | None = None
+    tagline: str | None = None
+    description: str | None = None
+    rules: str | None = None
+    code_of_conduct: str | None = None
+    capacity: int | None = None
+    remote_allowed: bool | None = None
+    admission_mode: str | None = None
+    confirm_window_hours: int | None = None
+    is_published: bool | None = None
+    announced_at: datetime | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    kickoff_at: datetime | None = None
+    submission_deadline_at: datetime | None = None
+    judging_ends_at: datetime | None = None
+    results_published_at: datetime | None = None
+    partners: list[int] | None = None
+    tracks: list[TrackIn] | None = None
+    prizes: list[PrizeIn] | None = None
+
+
+class CloneIn(Schema):
+    kickoff_at: datetime = Field(..., description="The new kickoff; every other time moves by the same amount.")
+    slug: str
+    title: str = ""
+
+
+class TimelineStepOut(Schema):
+    key: str
+    label: str
+    at: datetime
+
+
+class StatsOut(Schema):
+    registered: int
+    remote: int
+    at_sites: int
+    countries: int
+    approved_sites: int
+
+
+class TrackOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class PrizeOut(Schema):
+    id: int
+    name: str
+    amount: str
+    description: str
+
+
+class PartnerOut(Schema):
+    id: int
+    name: str
+    url: str
+    logo: str | None
+
+
+class SprintListOut(Schema):
+    slug: str
+    title: str
+    tagline: str
+    research_area: str
+    phase: str
+    is_published: bool
+    kickoff_at: datetime
+    submission_deadline_at: datetime
+    registered_count: int
+    url: str
+
+    @staticmethod
+    def resolve_url(sprint, context) -> str:
+        return context["request"].build_absolute_uri(sprint.get_absolute_url())
+
+
+class SprintOut(Schema):
+    slug: str
+    title: str
+    tagline: str
+    research_area: str
+    description: str
+    rules: str
+    code_of_conduct: str
+    cover_image: str | None
+    capacity: int | None
+    remote_allowed: bool
+    admission_mode: str
+    confirm_window_hours: int
+    is_published: bool
+    phase: str
+    registration_is_open: bool
+    registration_closes_at: datetime | None
+    timeline: list[TimelineStepOut]
+    next_step: TimelineStepOut | None
+    stats: StatsOut
+    tracks: list[TrackOut]
+    prizes: list[PrizeOut]
+    partners: list[PartnerOut]
+    url: str
+
+
+class RegistrationPersonOut(Schema):
+    id: int
+    name: str
+    email: str
+    country: str
+    city: str
+
+    @staticmethod
+    def resolve_country(user) -> str:
+        return str(user.country or "")
+
+
+class RegistrationSiteOut(Schema):
+    id: int
+    name: str
+    city: str
+    country: str
+
+    @staticmethod
+    def resolve_country(site) -> str:
+        return str(site.country)
+
+
+class OrganiserRegistrationOut(Schema):
+    id: int
+    status: str
+    person: RegistrationPersonOut = Field(..., alias="user")
+    site: RegistrationSiteOut | None
+    experience_level: str
+    background: str
+    motivation: str
+    heard_from: str
+    first_sprint: bool
+    consent_fellowship_contact: bool
+    consent_public_listing: bool
+    created_at: datetime
+    confirmed_at: datetime | None
+    checked_in_at: datetime | None

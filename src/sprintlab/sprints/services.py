@@ -1,0 +1,218 @@
+"""Every write to sprints: create, update, clone, memberships and partners.
+
+Validation lives in the models' ``clean()`` and runs here through ``full_clean()``, so the page
+forms and the API refuse exactly the same input with the same messages.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from sprintlab.core.audit import record_audit
+from sprintlab.core.errors import ServiceError
+from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
+
+# Fields a caller may set through sprint_create/sprint_update (the rest belongs to the system).
+EDITABLE_FIELDS = (
+    "title", "slug", "research_area", "tagline", "description", "rules", "code_of_conduct", "cover_image",
+    "capacity", "remote_allowed", "admission_mode", "confirm_window_hours", "is_published",
+    "announced_at", "registration_opens_at", "registration_closes_at", "kickoff_at",
+    "submission_deadline_at", "judging_ends_at", "results_published_at",
+)
+# Times that move together when a sprint is cloned onto new dates.
+SHIFTED_FIELDS = tuple(field for field, _label in Sprint.TIMELINE_FIELDS) + ("registration_closes_at",)
+# Settings and text a clone copies as they are.
+COPIED_FIELDS = (
+    "research_area", "tagline", "description", "rules", "code_of_conduct", "cover_image",
+    "capacity", "remote_allowed", "admission_mode", "confirm_window_hours",
+)
+TRACK_FIELDS = ("name", "description")
+PRIZE_FIELDS = ("name", "amount", "description")
+
+
+def _validate(instance, *, prefix: str = "") -> None:
+    """Run the model's own validation; re-raise as a ServiceError keyed by field (``prefix`` for children)."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        if prefix:
+            raise ServiceError({prefix: [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]})
+        raise ServiceError(exc.error_dict) from exc
+
+
+def _apply_values(sprint: Sprint, values: Mapping[str, Any]) -> list[str]:
+    """Set the editable fields given in ``values`` on ``sprint``; return the names that changed."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ServiceError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    changed = []
+    for name, value in values.items():
+        if name == "cover_image":
+            if value is None:  # no new upload: keep the current image
+                continue
+            value = value or ""  # False from a cleared file input removes the image
+        if getattr(sprint, name) != value:
+            changed.append(name)
+        setattr(sprint, name, value)
+    return changed
+
+
+def _save_children(sprint: Sprint, model, rows: Sequence[Mapping[str, Any]], fields: tuple[str, ...], label: str) -> None:
+    """Make ``sprint``'s tracks or prizes match ``rows``: update those with an ``id``, add new, drop the rest."""
+    existing = {child.pk: child for child in model.objects.filter(sprint=sprint)}
+    keep = set()
+    for position, row in enumerate(rows):
+        child_id = row.get("id")
+        if child_id is not None and child_id not in existing:
+            raise ServiceError({label: [_("Item %(position)s refers to an unknown id %(id)s.") % {"position": position + 1, "id": child_id}]})
+        child = existing.get(child_id) or model(sprint=sprint)
+        for field in fields:
+            setattr(child, field, row.get(field, "") or "")
+        child.position = position
+        _validate(child, prefix=label)
+        child.save()
+        keep.add(child.pk)
+    model.objects.filter(sprint=sprint).exclude(pk__in=keep).delete()
+
+
+def _save_sprint(sprint: Sprint) -> None:
+    try:
+        with transaction.atomic():
+            sprint.save()
+    except IntegrityError as exc:
+        # Two requests raced for the same slug; full_clean saw it free a moment ago.
+        raise ServiceError({"slug": [_("A sprint with this slug already exists.")]}) from exc
+
+
+@transaction.atomic
+def sprint_create(
+    *,
+    acting_user,
+    values: Mapping[str, Any],
+    partners: Iterable[Partner] = (),
+    tracks: Sequence[Mapping[str, Any]] = (),
+    prizes: Sequence[Mapping[str, Any]] = (),
+) -> Sprint:
+    """Create a sprint from ``values`` (see EDITABLE_FIELDS) with its partners, tracks and prizes.
+
+    Side effects: ``acting_user`` becomes an organiser of the new sprint; an audit entry "sprint.create".
+    Raises ServiceError with messages per field when anything is invalid; then nothing is saved.
+    """
+    sprint = Sprint(created_by=acting_user if acting_user.is_authenticated else None)
+    _apply_values(sprint, values)
+    _validate(sprint)
+    _save_sprint(sprint)
+    sprint.partners.set(partners)
+    _save_children(sprint, Track, tracks, TRACK_FIELDS, "tracks")
+    _save_children(sprint, Prize, prizes, PRIZE_FIELDS, "prizes")
+    SprintMembership.objects.create(sprint=sprint, user=acting_user, role=SprintRole.ORGANISER)
+    record_audit(actor=acting_user, action="sprint.create", target=sprint, slug=sprint.slug)
+    return sprint
+
+
+@transaction.atomic
+def sprint_update(
+    *,
+    acting_user,
+    sprint: Sprint,
+    values: Mapping[str, Any],
+    partners: Iterable[Partner] | None = None,
+    tracks: Sequence[Mapping[str, Any]] | None = None,
+    prizes: Sequence[Mapping[str, Any]] | None = None,
+) -> Sprint:
+    """Change the fields in ``values``; replace partners, tracks or prizes when given (None keeps them).
+
+    Side effects: an audit entry "sprint.update" listing the changed fields (and "sprint.publish" or
+    "sprint.unpublish" when the switch flips). Invalid input raises ServiceError and changes nothing.
+    """
+    sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
+    was_published = sprint.is_published
+    changed = _apply_values(sprint, values)
+    _validate(sprint)
+    _save_sprint(sprint)
+    if partners is not None:
+        sprint.partners.set(partners)
+        changed.append("partners")
+    if tracks is not None:
+        _save_children(sprint, Track, tracks, TRACK_FIELDS, "tracks")
+        changed.append("tracks")
+    if prizes is not None:
+        _save_children(sprint, Prize, prizes, PRIZE_FIELDS, "prizes")
+        changed.append("prizes")
+    record_audit(actor=acting_user, action="sprint.update", target=sprint, fields=sorted(set(changed)))
+    if sprint.is_published != was_published:
+        record_audit(actor=acting_user, action="sprint.publish" if sprint.is_published else "sprint.unpublish", target=sprint)
+    return sprint
+
+
+@transaction.atomic
+def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str, title: str = "") -> Sprint:
+    """Copy ``source`` as an unpublished draft whose whole timeline moves so that kickoff is ``kickoff_at``.
+
+    Copies text, settings, partners, tracks, prizes and organiser/co-host memberships; ``acting_user``
+    becomes an organiser too. Side effects: an audit entry "sprint.clone" on the new sprint.
+    """
+    delta = kickoff_at - source.kickoff_at
+    clone = Sprint(
+        title=title or source.title,
+        slug=slug,
+        is_published=False,
+        created_by=acting_user if acting_user.is_authenticated else None,
+        **{field: getattr(source, field) for field in COPIED_FIELDS},
+    )
+    for field in SHIFTED_FIELDS:
+        value = getattr(source, field)
+        setattr(clone, field, value + delta if value is not None else None)
+    _validate(clone)
+    _save_sprint(clone)
+    clone.partners.set(source.partners.all())
+    Track.objects.bulk_create(
+        Track(sprint=clone, name=t.name, description=t.description, position=t.position) for t in source.tracks.all()
+    )
+    Prize.objects.bulk_create(
+        Prize(sprint=clone, name=p.name, amount=p.amount, description=p.description, position=p.position)
+        for p in source.prizes.all()
+    )
+    SprintMembership.objects.bulk_create(
+        SprintMembership(sprint=clone, user_id=m.user_id, role=m.role, partner_id=m.partner_id)
+        for m in source.memberships.all()
+    )
+    SprintMembership.objects.get_or_create(sprint=clone, user=acting_user, role=SprintRole.ORGANISER)
+    record_audit(
+        actor=acting_user, action="sprint.clone", target=clone,
+        source=source.slug, shifted_by_seconds=int(delta.total_seconds()),
+    )
+    return clone
+
+
+@transaction.atomic
+def sprint_membership_add(*, acting_user, sprint: Sprint, user, role: str, partner: Partner | None = None) -> SprintMembership:
+    """Give ``user`` the ``role`` (organiser or co-host) in ``sprint``; adding it twice changes nothing.
+
+    Side effects: an audit entry "sprint.membership_add" when the role is new.
+    """
+    if role not in SprintRole.values:
+        raise ServiceError({"role": [_("Choose organiser or partner co-host.")]})
+    membership, created = SprintMembership.objects.get_or_create(
+        sprint=sprint, user=user, role=role, defaults={"partner": partner}
+    )
+    if created:
+        record_audit(
+            actor=acting_user, action="sprint.membership_add", target=sprint,
+            user_id=user.pk, role=role, partner_id=partner.pk if partner else None,
+        )
+    return membership
+
+
+@transaction.atomic
+def partner_create(*, acting_user, name: str, url: str = "", logo=None) -> Partner:
+    """Add a partner organisation. Side effects: an audit entry "partner.create"."""
+    partner = Partner(name=name.strip(), url=url, logo=logo or "")
+    _validate(partner)
+    partner.save()
+    record_audit(actor=acting_user, action="partner.create", target=partner, name=partner.name)
+    return partner

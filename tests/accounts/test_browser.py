@@ -1,0 +1,88 @@
+"""In a real browser: sign up, fill the profile, create and revoke a token; axe-core on every page."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from sprintlab.accounts.models import ApiToken, User
+from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from tests.factories import StaffFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+_axe = Axe()
+
+
+def assert_accessible(page, label: str) -> None:
+    violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in {"serious", "critical"}]
+    assert not violations, f"{label}: " + "; ".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+
+
+def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
+    base = live_server.url
+    for path in ("/accounts/login/", "/accounts/password/reset/"):
+        page.goto(base + path)
+        assert_accessible(page, path)
+
+    page.goto(base + "/accounts/signup/")
+    assert_accessible(page, "sign up")
+    page.get_by_label("Email").fill("browser.person@example.org")
+    page.get_by_label("Password", exact=False).first.fill(PASSWORD)
+    page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    page.wait_for_load_state()
+    assert OutboxMessage.objects.filter(to_email="browser.person@example.org").exists()
+
+    page.goto(base + "/accounts/profile/")
+    assert_accessible(page, "profile")
+    page.get_by_label("Display name").fill("Browser Person")
+    page.get_by_label("Time zone").select_option("Asia/Kolkata")
+    page.get_by_role("textbox", name="Research interests").fill("interpretability, Evals, evals")
+    page.get_by_label("ORCID iD").fill("0000-0002-1825-0098")
+    page.locator("input[name=public_fields][value=interests]").check()
+    page.get_by_role("button", name="Save profile").click()
+    assert page.get_by_text("checksum").is_visible()  # a typo in the ORCID iD is caught, nothing saved
+    assert_accessible(page, "profile with errors")
+    page.get_by_label("ORCID iD").fill("0000-0002-1825-0097")
+    page.get_by_role("button", name="Save profile").click()
+    assert page.get_by_text("Your profile was saved.").is_visible()
+    user = User.objects.get(email="browser.person@example.org")
+    assert user.timezone == "Asia/Kolkata" and user.orcid == "0000-0002-1825-0097"
+
+    page.goto(base + f"/people/{user.pk}/")
+    assert page.get_by_role("heading", name="Browser Person").is_visible()
+    assert page.get_by_text("interpretability").is_visible()
+    assert_accessible(page, "public profile")
+
+    page.goto(base + "/accounts/tokens/")
+    page.get_by_label("Token name").fill("laptop")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("#new-token-secret").input_value()
+    assert ApiToken.objects.get(user=user).key_hash == ApiToken.hash_key(secret)
+    assert_accessible(page, "tokens")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Revoke laptop").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("no longer works").is_visible()
+    assert ApiToken.objects.get(user=user).revoked_at is not None
+
+
+def test_staff_outbox_pages_are_accessible(page, live_server):
+    StaffFactory(email="staff@example.org")
+    message = OutboxMessage.objects.create(
+        key="k", to_email="someone@example.org", subject="Your seat", body_text="Hello", body_html="<p>Hello</p>",
+        status=OutboxStatus.FAILED, last_error="timeout",
+    )
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill("staff@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/staff/outbox/?status=failed")
+    assert_accessible(page, "outbox")
+    page.get_by_role("link", name="Your seat").click()
+    assert_accessible(page, "outbox message")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Resend").click()
+    page.wait_for_load_state()
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENT

@@ -1,0 +1,137 @@
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
+
+from sprintlab.accounts.models import Tag, User
+from sprintlab.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, AdmissionWave, Registration, RegistrationStatus
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", "--scale", "small", *args, stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    return {
+        "people": User.objects.count(),
+        "sprints": Sprint.objects.count(),
+        "sites": LocalSite.objects.count(),
+        "registrations": Registration.objects.count(),
+        "statuses": sorted(Registration.objects.values_list("status").annotate(n=Count("id")).order_by()),
+        "titles": list(Sprint.objects.order_by("-kickoff_at").values_list("title", flat=True)[:5]),
+        "emails": list(User.objects.order_by("email").values_list("email", flat=True)[:20]),
+        "capacities": list(LocalSite.objects.order_by("sprint__slug", "slug").values_list("slug", "capacity")[:50]),
+    }
+
+
+def wipe() -> None:
+    for model in (
+        Registration,
+        AdmissionWave,
+        SiteOrganiser,
+        LocalSite,
+        SprintMembership,
+        Sprint,
+        Partner,
+        EmailAddress,
+        User,
+        Tag,
+    ):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def small_demo():
+    seed()
+
+
+def test_small_seed_has_the_organisations_shape(small_demo):
+    participants = User.objects.filter(registrations__isnull=False).distinct().count()
+    assert 1_200 <= participants <= 1_300
+    assert 19 <= Sprint.objects.filter(is_published=True).count() <= 23
+    assert Sprint.objects.filter(is_published=False).exists()
+    assert any(s.registration_is_open for s in Sprint.objects.all())
+    cities = set(LocalSite.objects.values_list("city", flat=True))
+    assert len(cities) >= 50
+    assert {"Stanford", "Berkeley", "Cambridge", "Oxford"} <= cities
+    assert {"IN", "VN", "BR", "KE"} <= set(LocalSite.objects.values_list("country", flat=True))
+    returning = User.objects.annotate(n=Count("registrations")).filter(n__gt=1).count()
+    assert returning > 100
+
+
+def test_every_status_appears(small_demo):
+    assert set(Registration.objects.values_list("status", flat=True)) == set(RegistrationStatus.values)
+    assert set(LocalSite.objects.values_list("status", flat=True)) == set(SiteStatus.values)
+    past_check_ins = Registration.objects.filter(checked_in_at__isnull=False, sprint__kickoff_at__lt=F("checked_in_at"))
+    assert past_check_ins.exists()
+
+
+def test_every_role_has_a_demo_login(small_demo):
+    users = {login.key: User.objects.get(email=login.email) for login in DEMO_LOGINS}
+    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+    assert users["staff"].is_staff
+    assert (
+        SprintMembership.objects.filter(user=users["organiser"], role=SprintRole.ORGANISER).count()
+        == Sprint.objects.count()
+    )
+    assert SprintMembership.objects.filter(
+        user=users["cohost"], role=SprintRole.COHOST, partner__name="Apollo Research"
+    ).exists()
+    assert SiteOrganiser.objects.filter(
+        user=users["site_organiser"], is_lead=True, site__status=SiteStatus.APPROVED
+    ).exists()
+    open_sprint = next(s for s in Sprint.objects.all() if s.registration_is_open)
+    mine = Registration.objects.get(user=users["participant"], sprint=open_sprint)
+    assert mine.status == RegistrationStatus.CONFIRMED
+    assert SiteOrganiser.objects.filter(site=mine.site, user=users["site_organiser"]).exists()
+    assert Registration.objects.filter(user=users["participant"]).count() > 1
+
+
+def test_no_site_or_sprint_is_over_capacity(small_demo):
+    seat = Q(registrations__status__in=SEAT_HOLDING_STATUSES)
+    sites = LocalSite.objects.annotate(taken=Count("registrations", filter=seat))
+    assert not sites.filter(taken__gt=F("capacity")).exists()
+    assert sites.filter(taken=F("capacity")).exists(), "some sites should be full"
+    capped = Sprint.objects.filter(capacity__isnull=False).annotate(taken=Count("registrations", filter=seat))
+    assert capped.exists()
+    assert not capped.filter(taken__gt=F("capacity")).exists()
+    assert (
+        not Registration.objects.filter(status__in=SEAT_HOLDING_STATUSES)
+        .exclude(site=None)
+        .exclude(site__status=SiteStatus.APPROVED)
+        .exists()
+    )
+
+
+def test_same_seed_gives_the_same_data():
+    seed()
+    first = snapshot()
+    wipe()
+    seed()
+    assert snapshot() == first
+
+
+def test_if_empty_skips_a_loaded_database(small_demo):
+    sprints = Sprint.objects.count()
+    output = seed("--if-empty")
+    assert "already has sprints" in output
+    assert "participant@example.org" in output
+    assert Sprint.objects.count() == sprints
+    with pytest.raises(CommandError):
+        seed()
+
+
+def test_prints_the_demo_logins():
+    output = seed()
+    for login in DEMO_LOGINS:
+        assert login.email in output
+    assert DEMO_PASSWORD in output

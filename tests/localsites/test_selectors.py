@@ -1,0 +1,118 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sprintlab.localsites import selectors
+from sprintlab.localsites.models import SiteStatus
+from sprintlab.registrations.models import RegistrationStatus
+from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seats_taken_counts_only_seat_holding_registrations(sprint):
+    site = LocalSiteFactory(sprint=sprint, capacity=5)
+    for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED,
+                   RegistrationStatus.CANCELLED, RegistrationStatus.APPLIED):
+        RegistrationFactory(sprint=sprint, site=site, status=status)
+    [listed] = selectors.public_sites(sprint)
+    assert listed.seats_taken == 2
+    assert selectors.seats_left(listed) == 3
+
+
+def test_public_sites_are_approved_and_filtered(sprint):
+    LocalSiteFactory(sprint=sprint, country="GB", city="Oxford", name="Oxford Hub")
+    LocalSiteFactory(sprint=sprint, country="IN", city="Bengaluru", name="Bengaluru Hub")
+    LocalSiteFactory(sprint=sprint, status=SiteStatus.PENDING, country="KE", city="Nairobi")
+    LocalSiteFactory(country="VN")  # another sprint
+    assert {site.city for site in selectors.public_sites(sprint)} == {"Oxford", "Bengaluru"}
+    assert [site.city for site in selectors.public_sites(sprint, country="in")] == ["Bengaluru"]
+    assert [site.city for site in selectors.public_sites(sprint, query="oxf")] == ["Oxford"]
+    assert selectors.public_site_countries(sprint) == [("IN", "India"), ("GB", "United Kingdom")]
+
+
+def test_group_by_region_then_country(sprint):
+    for country, city in (("KE", "Nairobi"), ("GB", "Oxford"), ("GB", "Cambridge"), ("VN", "Hanoi"), ("BR", "Recife")):
+        LocalSiteFactory(sprint=sprint, country=country, city=city)
+    groups = selectors.group_by_region(selectors.public_sites(sprint))
+    assert [group.name for group in groups] == ["Africa", "Asia", "Europe", "Latin America & Caribbean"]
+    europe = groups[2]
+    assert [country.name for country in europe.countries] == ["United Kingdom"]
+    assert [site.city for site in europe.countries[0].sites] == ["Cambridge", "Oxford"]
+    assert europe.site_count == 2
+
+
+def test_applications_pending_first(sprint):
+    approved = LocalSiteFactory(sprint=sprint)
+    pending = LocalSiteFactory(sprint=sprint, status=SiteStatus.PENDING)
+    changes = LocalSiteFactory(sprint=sprint, status=SiteStatus.CHANGES_REQUESTED)
+    assert list(selectors.applications_for_sprint(sprint)) == [pending, changes, approved]
+    assert list(selectors.applications_for_sprint(sprint, status="approved")) == [approved]
+
+
+def test_applications_visible_to(world):
+    other_sprint_site = LocalSiteFactory(status=SiteStatus.PENDING)
+    mine = set(selectors.applications_visible_to(world.user("applicant")))
+    assert mine == {world.pending, world.site}
+    assert set(selectors.applications_visible_to(world.user("sprint_organiser"))) == {
+        world.pending, world.site, world.other_site
+    }
+    assert other_sprint_site in set(selectors.applications_visible_to(world.user("staff")))
+    assert not selectors.applications_visible_to(world.user("other_user")).exists()
+    assert list(selectors.applications_visible_to(world.user("staff"), sprint_slug=world.sprint.slug, status="pending")) == [
+        world.pending
+    ]
+
+
+def test_site_counts_and_lists(sprint):
+    site = LocalSiteFactory(sprint=sprint)
+    confirmed = RegistrationFactory(sprint=sprint, site=site)
+    RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.CONFIRMED, checked_in_at="2030-01-01T10:00Z")
+    waiting = RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
+    assert selectors.site_counts(site) == {"confirmed": 2, "offered": 0, "waitlisted": 1, "checked_in": 1}
+    assert list(selectors.site_waitlist(site)) == [waiting]
+    assert confirmed in selectors.site_attendees(site)
+
+
+def test_check_in_search_by_name_or_email(sprint):
+    site = LocalSiteFactory(sprint=sprint)
+    ada = RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace", email="ada@x.org"))
+    RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Alan Turing", email="alan@y.org"))
+    RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED,
+                        user=UserFactory(display_name="Ada Waiting"))
+    assert list(selectors.check_in_candidates(site, query="ada")) == [ada]
+    assert list(selectors.check_in_candidates(site, query="X.ORG")) == [ada]
+    assert len(selectors.check_in_candidates(site)) == 2
+
+
+def build_sites(sprint, count: int, registrations_per_site: int) -> None:
+    countries = ["GB", "US", "IN", "VN", "BR", "KE", "DE", "AU"]
+    for index in range(count):
+        site = LocalSiteFactory(sprint=sprint, country=countries[index % len(countries)], city=f"City {index}")
+        for _ in range(registrations_per_site):
+            RegistrationFactory(sprint=sprint, site=site)
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url_name", ["localsites:list", "api-list"])
+def test_sites_list_makes_the_same_number_of_queries_at_two_sizes(client, url_name):
+    small, large = SprintFactory(), SprintFactory()
+    build_sites(small, 3, 1)
+    build_sites(large, 40, 3)
+
+    def url(sprint):
+        if url_name == "api-list":
+            return f"/api/v1/sprints/{sprint.slug}/sites"
+        return reverse(url_name, kwargs={"sprint_slug": sprint.slug})
+
+    small_count = count_queries(client, url(small))
+    large_count = count_queries(client, url(large))
+    assert small_count == large_count
+    assert large_count <= 4

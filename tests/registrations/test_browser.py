@@ -1,0 +1,72 @@
+"""The registration pages in Chromium: register on a phone, see it under my sprints, admissions; axe-core on each."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from sprintlab.registrations.models import Registration, RegistrationStatus
+from sprintlab.sprints.models import AdmissionMode
+from tests.factories import LocalSiteFactory, SprintFactory, SprintMembershipFactory, UserFactory
+from tests.registrations.helpers import register
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_accessible(page, label):
+    # base.html's flash messages (<ul role="status">) belong to the layout, reported to its owner:
+    # this test checks the registration pages' own markup.
+    violations = Axe().run(page, context={"exclude": [[".messages"]]}).response["violations"]
+    blocking = [f"{v['id']}: {v['help']}" for v in violations if v.get("impact") in {"serious", "critical"}]
+    assert not blocking, f"{label}: {blocking}"
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_register_at_a_site_on_a_phone_then_switch_to_remote(page, live_server):
+    sprint = SprintFactory(code_of_conduct="Be **kind**.")
+    site = LocalSiteFactory(sprint=sprint, name="Oxford Commons", city="Oxford")
+    user = UserFactory()
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, user)
+
+    page.goto(f"{live_server.url}/sprints/{sprint.slug}/register/?site={site.pk}")
+    assert_accessible(page, "register")
+    page.get_by_label("Your experience with AI safety research").select_option("some")
+    page.get_by_text("Read the code of conduct").click()
+    assert page.locator(".reg-coc strong").inner_text() == "kind"
+    page.get_by_label("I have read and accept the code of conduct").check()
+    page.get_by_role("button", name="Register").click()
+
+    assert "your seat is confirmed" in page.locator(".messages").inner_text()
+    assert "Oxford Commons" in page.locator(".reg-card").inner_text()
+    assert_accessible(page, "my sprints")
+    page.get_by_text("Switch between remote and a site").click()
+    page.get_by_label("Switch to").select_option("remote")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Switch", exact=True).click()
+    assert "You switched to remote" in page.locator(".messages").inner_text()
+    assert Registration.objects.get(user=user).site_id is None
+
+
+def test_admissions_page_sends_a_wave(page, live_server):
+    sprint = SprintFactory(admission_mode=AdmissionMode.REVIEWED)
+    site = LocalSiteFactory(sprint=sprint, capacity=5)
+    applicant = register(sprint=sprint, site=site, motivation="<b>not bold</b>")
+    organiser = SprintMembershipFactory(sprint=sprint).user
+    sign_in(page, live_server, organiser)
+
+    page.goto(f"{live_server.url}/sprints/{sprint.slug}/admissions/")
+    assert_accessible(page, "admissions")
+    page.get_by_label(f"Select {applicant.user.name}").check()
+    page.get_by_label("Decision for the selected people").select_option("decline")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Send wave").click()
+    assert "Wave 1 sent" in page.locator(".messages").inner_text()
+    assert Registration.objects.get(pk=applicant.pk).status == RegistrationStatus.DECLINED

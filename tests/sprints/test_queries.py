@@ -1,0 +1,69 @@
+"""The public pages make the same number of SQL queries whatever the number of sites and registrations."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sprintlab.registrations.models import RegistrationStatus
+from sprintlab.sprints.models import Prize, Track
+from tests.factories import (
+    LocalSiteFactory,
+    PartnerFactory,
+    RegistrationFactory,
+    SprintFactory,
+    SprintMembershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def populate(sprint, *, sites: int, registrations: int) -> None:
+    site_list = LocalSiteFactory.create_batch(sites, sprint=sprint, capacity=20)
+    for n in range(registrations):
+        status = RegistrationStatus.WAITLISTED if n % 7 == 0 else RegistrationStatus.CONFIRMED
+        site = site_list[n % len(site_list)] if n % 3 else None
+        RegistrationFactory(sprint=sprint, site=site, status=status, user=UserFactory(country=["GB", "IN", "BR", "KE"][n % 4]))
+    for n in range(sites // 2 + 1):
+        sprint.partners.add(PartnerFactory())
+        Track.objects.create(sprint=sprint, name=f"Track {n}")
+        Prize.objects.create(sprint=sprint, name=f"Prize {n}")
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "participant", "organiser"])
+def test_sprint_page_query_count_does_not_grow_with_data(client, viewer):
+    small, large = SprintFactory(), SprintFactory()
+    populate(small, sites=2, registrations=5)
+    populate(large, sites=30, registrations=200)
+    counts = []
+    for sprint in (small, large):
+        if viewer == "participant":
+            client.force_login(RegistrationFactory(sprint=sprint).user)
+        elif viewer == "organiser":
+            client.force_login(SprintMembershipFactory(sprint=sprint).user)
+        counts.append(count_queries(client, reverse("sprints:detail", kwargs={"slug": sprint.slug})))
+    assert counts[0] == counts[1], counts
+
+
+def test_sprint_list_query_count_does_not_grow_with_data(client):
+    url = reverse("sprints:list")
+    SprintFactory.create_batch(2)
+    small = count_queries(client, url)
+    for sprint in SprintFactory.create_batch(13):
+        populate(sprint, sites=2, registrations=6)
+    large = count_queries(client, url)
+    assert small == large
+
+
+@pytest.mark.parametrize("when", ["running", "past"])
+def test_sprint_list_tabs_have_a_fixed_query_count(client, when):
+    url = reverse("sprints:list") + f"?when={when}"
+    assert count_queries(client, url) == count_queries(client, url)
