@@ -18,6 +18,7 @@ from benchmarks import pages, pgbench, registration
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
+BENCHMARKS = ("registration", "pgbench", "pages")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
 
@@ -53,13 +54,38 @@ def table(results: list[Result], about: dict) -> Table:
         ),
         title_justify="left",
     )
-    for column in ("benchmark", "requests", "per second", "p50 ms", "p95 ms", "p99 ms", "errors", "target", "met"):
+    columns = (
+        "benchmark",
+        "requests",
+        "per second",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "target",
+        "met",
+        "CPU ms/req",
+        "idle rate/s",
+    )
+    for column in columns:
         out.add_column(column, justify="left" if column in ("benchmark", "target") else "right")
     for r in results:
         target = f"≥{r.target_rate:.0f}/s, p99<{r.target_p99_ms:.0f} ms" if r.target_rate else "ceiling"
         latencies = [f"{r.p(f):.1f}" for f in (0.5, 0.95, 0.99)] if r.latencies else ["–"] * 3
         met = {True: "[green]yes[/]", False: "[red]no[/]", None: "–"}[r.met]
-        out.add_row(r.name, f"{r.requests:,}", f"{r.rate:,.0f}", *latencies, str(r.errors), target, met)
+        cpu = r.cpu_ms_per_request()
+        idle = r.idle_machine_rate(about["cpus"])
+        out.add_row(
+            r.name,
+            f"{r.requests:,}",
+            f"{r.rate:,.0f}",
+            *latencies,
+            str(r.errors),
+            target,
+            met,
+            f"{cpu:.1f}" if cpu else "–",
+            f"{idle:,.0f}" if idle else "–",
+        )
     return out
 
 
@@ -68,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        choices=["registration", "pgbench", "pages"],
-        default=[],
-        help="Which benchmarks to run (default: all).",
+        help="Any of: registration, pgbench, pages (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -90,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-seed", action="store_true", help="Do not load demo data into the pages database.")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     args = parser.parse_args(argv)
-    which = set(args.which or ["registration", "pgbench", "pages"])
+    which = set(args.which or BENCHMARKS)
+    if which - set(BENCHMARKS):
+        unknown = ", ".join(sorted(which - set(BENCHMARKS)))
+        parser.error(f"unknown benchmark {unknown}; choose from {', '.join(BENCHMARKS)}")
     console = Console(width=150)
     static_root = ROOT / "var" / "bench" / "static"
     results: list[Result] = []

@@ -12,7 +12,7 @@ import psycopg
 
 from benchmarks.loadclient import Connection
 from benchmarks.results import Result
-from benchmarks.servers import ensure_database, get_status, gunicorn, server_env, sprintlab
+from benchmarks.servers import CpuMeter, ensure_database, get_status, gunicorn, server_env, sprintlab
 
 
 def open_sprint_slug(database_url: str) -> str:
@@ -76,35 +76,40 @@ def run(
         ("sites list", f"/sprints/{slug}/sites/"),
     ]
     results = []
-    with gunicorn(env, port=port, workers=workers) as base_url:
+    base_url = f"http://127.0.0.1:{port}"
+    with gunicorn(env, port=port, workers=workers) as server:
+        meter = CpuMeter(server.pid, database_url)
         for label, path in pages:
             status = get_status(base_url + path)
             if status != 200:
                 results.append(
                     Result(
-                        name=f"GET {path} ({label})",
+                        name=f"GET {label}",
                         requests=0,
                         seconds=0,
                         errors=1,
                         target_rate=200,
                         target_p99_ms=300,
-                        notes=f"not available: HTTP {status}",
+                        notes=f"{path}: not available, HTTP {status}",
                     )
                 )
                 continue
             log(f"pages: {label} {path}, {concurrency} connections, {seconds:.0f} s")
             asyncio.run(_hammer(port, path, concurrency=concurrency, seconds=1.0))  # warm-up, not counted
+            before, client_before = meter.snapshot(), time.process_time()
             elapsed, latencies, errors = asyncio.run(_hammer(port, path, concurrency=concurrency, seconds=seconds))
+            cpu = {**meter.spent(before, meter.snapshot()), "client": time.process_time() - client_before}
             results.append(
                 Result(
-                    name=f"GET {path} ({label})",
+                    name=f"GET {label}",
                     requests=len(latencies),
                     seconds=elapsed,
                     latencies=latencies,
                     errors=len(errors),
+                    cpu=cpu,
                     target_rate=200,
                     target_p99_ms=300,
-                    notes=f"{concurrency} connections, new connection per request",
+                    notes=f"{path}, {concurrency} connections, a new connection per request",
                 )
             )
     return results

@@ -19,7 +19,7 @@ import psycopg
 
 from benchmarks.loadclient import Connection
 from benchmarks.results import Result
-from benchmarks.servers import ROOT, gunicorn, recreate_database, server_env, sprintlab
+from benchmarks.servers import ROOT, CpuMeter, gunicorn, recreate_database, server_env, sprintlab
 
 SEAT_HOLDING = ("offered", "confirmed")
 
@@ -139,24 +139,29 @@ def run(
     rng = random.Random(1000)
     jobs = [(token, rng.choice(setup["sites"])) for token in setup["tokens"]]
     log(f"registration: {users} people, {sites} sites x {seats} seats, {concurrency} clients, {workers} workers")
-    with gunicorn(env, port=port, workers=workers, worker_class=worker_class, threads=threads):
+    with gunicorn(env, port=port, workers=workers, worker_class=worker_class, threads=threads) as server:
         warm_up = setup["warm_up"]
         # Every worker loads its templates and opens its database connection before timing.
         asyncio.run(_send_all(port, [(t, warm_up["site"]) for t in warm_up["tokens"]], warm_up["sprint"], 8))
+        meter = CpuMeter(server.pid, database_url)
+        before, client_before = meter.snapshot(), time.process_time()
         seconds, latencies, statuses, errors = asyncio.run(_send_all(port, jobs, setup["sprint"], concurrency))
+        cpu = {**meter.spent(before, meter.snapshot()), "client": time.process_time() - client_before}
     checks = _verify(database_url, users, setup["sprint"])
     checks["answers"] = dict(statuses)
     checks["error_samples"] = errors[:5]
     result = Result(
-        name=f"POST /api/v1/registrations ({concurrency} clients)",
+        name="POST registration",
         requests=len(latencies),
         seconds=seconds,
         latencies=latencies,
         errors=len(errors),
+        cpu=cpu,
         target_rate=250,
         target_p99_ms=300,
         notes=(
-            f"over capacity: {checks['sites_over_capacity']}; confirmed+waitlisted: "
+            f"/api/v1/registrations, {concurrency} clients; over capacity: {checks['sites_over_capacity']}; "
+            "confirmed+waitlisted: "
             f"{checks['confirmed_plus_waitlisted']}/{users}; lost/doubled: {checks['lost_or_doubled']}"
         ),
     )

@@ -15,6 +15,8 @@ class Result:
     target_rate: float | None = None
     target_p99_ms: float | None = None
     notes: str = ""
+    # CPU seconds spent during the measured run by the app server, PostgreSQL and the load client.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -22,6 +24,16 @@ class Result:
 
     def p(self, fraction: float) -> float:
         return percentile(self.latencies, fraction) * 1000
+
+    def cpu_ms_per_request(self) -> float | None:
+        if not self.cpu or not self.requests:
+            return None
+        return sum(self.cpu.values()) / self.requests * 1000
+
+    def idle_machine_rate(self, cpus: int) -> float | None:
+        """The rate this CPU cost per request allows when the machine runs nothing else."""
+        per_request = self.cpu_ms_per_request()
+        return cpus * 1000 / per_request if per_request else None
 
     @property
     def met(self) -> bool | None:
@@ -41,5 +53,6 @@ class Result:
             p95_ms=round(self.p(0.95), 1),
             p99_ms=round(self.p(0.99), 1),
             met=self.met,
+            cpu_ms_per_request=self.cpu_ms_per_request(),
         )
         return data

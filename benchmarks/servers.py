@@ -18,6 +18,7 @@ BENCH_SECRET_KEY = "benchmark-only-secret-key-not-for-production-0123456789abcde
 
 def server_env(database_url: str, static_root: Path) -> dict[str, str]:
     """Production settings (no DEBUG, no dev mode) except HTTPS, which loopback does not have."""
+    static_root.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key not in ("SPRINTLAB_DEV", "DEBUG", "SQLITE_PATH")}
     env.update(
         {
@@ -96,7 +97,7 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int, worker_class: str 
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     try:
         _wait_until_ready(port, process)
-        yield f"http://127.0.0.1:{port}"
+        yield process
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -127,3 +128,54 @@ def get_status(url: str) -> int:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process, from /proc (0 when it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return children
+
+
+class CpuMeter:
+    """CPU spent by the app server's workers and by PostgreSQL's backends for one database.
+
+    Wall-clock rates depend on whatever else runs on the machine; CPU time per request does not
+    (much), so it also gives the rate an otherwise idle machine would reach.
+    """
+
+    def __init__(self, server_pid: int, database_url: str):
+        self.server_pid, self.database_url = server_pid, database_url
+
+    def _backend_pids(self) -> list[int]:
+        _admin, name = _admin_url(self.database_url)
+        with psycopg.connect(self.database_url) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        app = {pid: _cpu_seconds(pid) for pid in [self.server_pid, *_children(self.server_pid)]}
+        db = {pid: _cpu_seconds(pid) for pid in self._backend_pids()}
+        return {"app": app, "db": db}
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict[str, float]:
+        return {
+            kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
+            for kind in ("app", "db")
+        }

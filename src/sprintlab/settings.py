@@ -275,4 +275,4 @@ if os.environ.get("PYTEST_VERSION"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
-    ACCOUNT_RATE_LIMITS = {}
+    ACCOUNT_RATE_LIMITS = False

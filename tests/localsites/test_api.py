@@ -85,6 +85,16 @@ class TestApplications:
         assert field in response.json()["errors"]
         assert not LocalSite.objects.exists()
 
+    def test_long_unicode_and_hostile_text_within_limits_is_kept_as_typed(self, sprint):
+        name = "Ünïcødé 東京 💡 " * 10 + "<script>alert(1)</script>"
+        response = post(
+            api_client(UserFactory()), f"/api/v1/sprints/{sprint.slug}/site-applications",
+            api_json(sprint, name=name[:150], city="x'); DROP TABLE localsites_localsite;--"),
+        )
+        assert response.status_code == 201, response.content
+        assert response.json()["name"] == name[:150].strip()
+        assert LocalSite.objects.get().city == "x'); DROP TABLE localsites_localsite;--"
+
     def test_end_before_start_is_400(self, sprint):
         data = api_json(sprint)
         data["starts_at"], data["ends_at"] = data["ends_at"], data["starts_at"]
@@ -137,6 +147,12 @@ class TestApplications:
         assert post(organiser, f"{url}/reject", {"reason": "Too late"}).status_code == 409
         subjects = set(OutboxMessage.objects.filter(to_email=world.user("applicant").email).values_list("subject", flat=True))
         assert any("Changes requested" in s for s in subjects) and any("approved" in s for s in subjects)
+
+    def test_applications_of_public_sites_stay_private(self, world):
+        url = f"/api/v1/site-applications/{world.site.pk}"
+        assert api_client(world.user("participant")).get(url).status_code == 404
+        assert api_client(world.user("applicant")).get(url).json()["applicant_email"] == world.user("applicant").email
+        assert "applicant_email" not in api_client(None).get(f"/api/v1/sites/{world.site.pk}").json()
 
     def test_decisions_by_others_are_refused(self, world):
         url = f"/api/v1/site-applications/{world.pending.pk}/approve"

@@ -100,6 +100,7 @@ def test_matrix(world, role, action):
 RULES = {
     "localsites.view_site (pending)": ("localsites.view_site", "pending", RUNS_SITE),
     "localsites.view_site (approved)": ("localsites.view_site", "site", set(ROLES)),
+    "localsites.view_application": ("localsites.view_application", "site", RUNS_SITE),
     "localsites.manage_site": ("localsites.manage_site", "site", RUNS_SITE),
     "localsites.check_in": ("localsites.check_in", "site", RUNS_SITE),
     "localsites.view_attendees": ("localsites.view_attendees", "site", RUNS_SITE),

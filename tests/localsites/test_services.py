@@ -59,6 +59,14 @@ class TestSubmit:
         assert (site.starts_at.hour, site.starts_at.minute) == (3, 30)  # 09:00 in Kolkata is 03:30 UTC
         assert site.local_starts_at.hour == 9
 
+    def test_applying_twice_for_the_same_venue_is_refused(self, sprint):
+        applicant = UserFactory()
+        services.site_application_submit(sprint=sprint, applicant=applicant, data=application_data(sprint))
+        with pytest.raises(Conflict) as exc_info:
+            services.site_application_submit(sprint=sprint, applicant=applicant, data=application_data(sprint))
+        assert "already applied" in errors_of(exc_info)["name"][0]
+        assert LocalSite.objects.count() == 1
+
     def test_slugs_are_unique_per_sprint(self, sprint):
         first = services.site_application_submit(sprint=sprint, applicant=UserFactory(), data=application_data(sprint))
         second = services.site_application_submit(sprint=sprint, applicant=UserFactory(), data=application_data(sprint))

@@ -337,3 +337,24 @@ def test_sprint_organiser_sees_the_review_link_on_the_list(world):
     SprintMembershipFactory(sprint=world.sprint, role=SprintRole.ORGANISER)
     page = client_for(world.user("sprint_organiser")).get(reverse("localsites:list", args=[world.sprint.slug]))
     assert reverse("localsites:applications", args=[world.sprint.slug]) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+     ("Ada", "Ada"), ("", ""), (None, "")],
+)
+def test_csv_safe(value, expected):
+    from sprintlab.localsites.dashboard_views import csv_safe
+
+    assert csv_safe(value) == expected
+
+
+def test_admin_pages_work(world):
+    from tests.factories import StaffFactory
+
+    admin = StaffFactory(is_superuser=True)
+    client = client_for(admin)
+    for url in ("/admin/localsites/localsite/?status__exact=pending&q=Venue", "/admin/localsites/siteorganiser/?q=co",
+                "/admin/localsites/sitemessage/", f"/admin/localsites/localsite/{world.site.pk}/change/"):
+        assert client.get(url).status_code == 200, url

@@ -191,3 +191,10 @@ class TestAdmissionWaves:
         assert response.status_code == 403
         hidden = SprintFactory(is_published=False)
         assert api.post("/admission-waves", {"sprint": hidden.slug, "admit": [1]}).status_code == 404
+
+
+def test_openapi_documents_the_registration_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/registrations", "/api/v1/registrations/mine", "/api/v1/registrations/{registration_id}/cancel",
+                 "/api/v1/registrations/{registration_id}/switch", "/api/v1/registrations/admission-waves"):
+        assert path in paths

@@ -89,3 +89,20 @@ def test_each_transition_has_its_own_idempotent_key():
     services.registration_cancel(registration=registration, acting_user=registration.user)
     keys = sorted(OutboxMessage.objects.values_list("key", flat=True))
     assert keys == [f"registration:{registration.pk}:1:confirmed", f"registration:{registration.pk}:2:cancelled"]
+
+
+def test_offer_email_gives_the_deadline_in_the_participants_zone(django_capture_on_commit_callbacks, mailoutbox):
+    from sprintlab.registrations import admissions
+    from sprintlab.sprints.models import AdmissionMode
+    from tests.factories import SprintMembershipFactory
+
+    sprint = sprint_at(admission_mode=AdmissionMode.REVIEWED)
+    user = UserFactory(timezone="Asia/Kolkata")
+    registration = register(user, sprint=sprint)
+    with django_capture_on_commit_callbacks(execute=True):
+        admissions.admission_wave_create(
+            sprint=sprint, admit=[registration.pk], waitlist=[], decline=[], message="See you!",
+            confirm_by=datetime(2030, 2, 20, 12, 0, tzinfo=UTC), acting_user=SprintMembershipFactory(sprint=sprint).user,
+        )
+    assert "Please confirm your seat by Wednesday 20 February 2030, 17:30 (Asia/Kolkata)" in mailoutbox[-1].body
+    assert "See you!" in mailoutbox[-1].body

@@ -288,3 +288,16 @@ class TestConfirmOffer:
         registration = register(sprint=SprintFactory(admission_mode=AdmissionMode.REVIEWED))
         with pytest.raises(Conflict, match="no seat offer"):
             services.registration_confirm_offer(registration=registration)
+
+
+def test_after_the_sprint_nobody_cancels_or_is_promoted():
+    sprint = SprintFactory(capacity=1)
+    holder, waiting = register(sprint=sprint), register(sprint=sprint)
+    past = timezone.now() - timedelta(hours=1)
+    sprint.kickoff_at, sprint.submission_deadline_at = past - timedelta(days=2), past
+    sprint.registration_opens_at = sprint.announced_at
+    sprint.save()
+    with pytest.raises(Conflict, match="over"):
+        services.registration_cancel(registration=holder, acting_user=holder.user)
+    waiting.refresh_from_db()
+    assert waiting.status == S.WAITLISTED

@@ -48,12 +48,13 @@ def test_api_refuses_with_a_message_on_the_field(client, case, form_overrides, a
     assert not Sprint.objects.exists()
 
 
-def test_form_and_api_give_the_same_message_for_a_deadline_before_kickoff(client):
+@pytest.mark.parametrize(("case", "form_overrides", "api_overrides", "field"), CASES[:4], ids=[c[0] for c in CASES[:4]])
+def test_form_and_api_give_the_same_message(client, case, form_overrides, api_overrides, field):
     staff = StaffFactory()
     client.force_login(staff)
-    page = client.post(reverse("sprints:create"), form_data(submission_deadline_at="2020-01-01T10:00"))
-    api = client.post(BASE, new_sprint_body(submission_deadline_at="2027-03-04T17:00:00Z"), content_type="application/json", headers=bearer_for(staff))
-    assert page.context["form"].errors["submission_deadline_at"] == api.json()["errors"]["submission_deadline_at"]
+    page = client.post(reverse("sprints:create"), form_data(**form_overrides))
+    api = client.post(BASE, new_sprint_body(**api_overrides), content_type="application/json", headers=bearer_for(staff))
+    assert page.context["form"].errors[field] == api.json()["errors"][field]
 
 
 @pytest.mark.parametrize("body", [{"capacity": "lots"}, {"kickoff_at": "next friday"}, {"remote_allowed": "perhaps"}, {"title": 42}])

@@ -134,3 +134,17 @@ def test_registrations_for_organisers_filters():
     assert names(search="'; DROP TABLE registrations_registration; --") == []
     assert registration_status_counts(sprint) == {"confirmed": 1, "waitlisted": 1}
     assert {ada.pk, alan.pk} == {r.pk for r in registrations_for_organisers(sprint)}
+
+
+def test_public_stats_can_be_cached_for_a_few_seconds(settings):
+    from django.core.cache import cache
+
+    settings.SPRINT_STATS_CACHE_SECONDS = 30
+    sprint = SprintFactory()
+    cache.delete(f"sprintlab:sprint-stats:{sprint.pk}")
+    RegistrationFactory(sprint=sprint)
+    assert sprint_public_stats(sprint).registered == 1
+    RegistrationFactory(sprint=sprint)
+    assert sprint_public_stats(sprint).registered == 1  # served from the cache
+    cache.delete(f"sprintlab:sprint-stats:{sprint.pk}")
+    assert sprint_public_stats(sprint).registered == 2

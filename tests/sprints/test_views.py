@@ -356,3 +356,17 @@ def test_a_refused_edit_keeps_the_saved_title_and_address_on_the_page(client):
     html = response.content.decode()
     assert "Edit Saved title" in html and sprint.get_absolute_url() in html
     assert {"slug", "title"} <= set(response.context["form"].errors)
+
+
+def test_list_shows_drafts_only_to_their_team_and_staff(client):
+    draft = SprintFactory(title="Hidden Draft", is_published=False)
+    SprintFactory(title="Someone else's draft", is_published=False)
+    assert "Hidden Draft" not in client.get(reverse("sprints:list")).content.decode()
+    client.force_login(UserFactory())
+    assert "Your drafts" not in client.get(reverse("sprints:list")).content.decode()
+    client.force_login(SprintMembershipFactory(sprint=draft, role="cohost").user)
+    html = client.get(reverse("sprints:list")).content.decode()
+    assert "Hidden Draft" in html and "Someone else" not in html
+    client.force_login(StaffFactory())
+    html = client.get(reverse("sprints:list")).content.decode()
+    assert "Hidden Draft" in html and "Someone else&#x27;s draft" in html

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
 from sprintlab.accounts.models import Tag, User
-from sprintlab.demo import catalogue
+from sprintlab.demo import vocabulary
 from sprintlab.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from sprintlab.demo.places import CITIES, HQ_CITY, City
 
@@ -34,8 +34,8 @@ class Person:
 
 
 def build_tags() -> tuple[list[Tag], list[Tag]]:
-    interests = [Tag(name=name) for name in catalogue.INTERESTS]
-    skills = [Tag(name=name) for name in catalogue.SKILLS]
+    interests = [Tag(name=name) for name in vocabulary.INTERESTS]
+    skills = [Tag(name=name) for name in vocabulary.SKILLS]
     return interests, skills
 
 
@@ -57,7 +57,7 @@ def make_person(
     skill_count: int | None = None,
 ) -> Person:
     city = city or rng.choices(CITIES, weights=CITY_WEIGHTS)[0]
-    given, family = rng.choice(catalogue.GIVEN_NAMES), rng.choice(catalogue.FAMILY_NAMES)
+    given, family = rng.choice(vocabulary.GIVEN_NAMES), rng.choice(vocabulary.FAMILY_NAMES)
     name = display_name or f"{given} {family}"
     handle = slugify(f"{given}-{family}") or "person"
     has_links = rng.random() < 0.6
@@ -68,13 +68,13 @@ def make_person(
         country=city.country,
         city=city.name,
         timezone=city.timezone,
-        affiliation=rng.choice(catalogue.AFFILIATIONS),
+        affiliation=rng.choice(vocabulary.AFFILIATIONS),
         career_stage=rng.choices(CAREER_STAGES, weights=CAREER_WEIGHTS)[0],
         github_url=f"https://github.com/{handle}{index}" if has_links else "",
         website_url=f"https://{handle}.example.net" if has_links and rng.random() < 0.3 else "",
         scholar_url=f"https://scholar.example.org/citations?user={index}" if rng.random() < 0.1 else "",
         orcid=_orcid(rng) if rng.random() < 0.12 else "",
-        bio=rng.choice(catalogue.MOTIVATIONS) if rng.random() < 0.5 else "",
+        bio=rng.choice(vocabulary.MOTIVATIONS) if rng.random() < 0.5 else "",
         public_fields=sorted(rng.sample(PUBLIC_FIELD_NAMES, rng.randint(0, len(PUBLIC_FIELD_NAMES)))),
         date_joined=joined_at,
         is_active=True,
@@ -84,8 +84,8 @@ def make_person(
     return Person(
         user=user,
         city=city,
-        interests=rng.sample(range(len(catalogue.INTERESTS)), n_interests),
-        skills=rng.sample(range(len(catalogue.SKILLS)), n_skills),
+        interests=rng.sample(range(len(vocabulary.INTERESTS)), n_interests),
+        skills=rng.sample(range(len(vocabulary.SKILLS)), n_skills),
     )
 
 

@@ -9,7 +9,7 @@ import random
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
-from sprintlab.demo import catalogue
+from sprintlab.demo import catalogue, vocabulary
 from sprintlab.demo.people import Person
 from sprintlab.demo.sites import DEMO_SITE_CITY, sprint_stage
 from sprintlab.localsites.models import LocalSite, SiteStatus
@@ -158,8 +158,8 @@ class _Decider:
             user=person.user,
             site=site,
             experience_level=rng.choices(EXPERIENCE, weights=EXPERIENCE_WEIGHTS)[0],
-            background=rng.choice(catalogue.BACKGROUNDS),
-            motivation=rng.choice(catalogue.MOTIVATIONS),
+            background=rng.choice(vocabulary.BACKGROUNDS),
+            motivation=rng.choice(vocabulary.MOTIVATIONS),
             heard_from=rng.choice(HEARD_FROM_NEW) if first else HeardFrom.PREVIOUS,
             first_sprint=first,
             accepted_code_of_conduct=True,

@@ -44,7 +44,7 @@ def _sprint_for(user, slug: str) -> Sprint:
 def _application_for(user, site_id: int) -> LocalSite:
     """An application ``user`` may see, with what the response needs (404 otherwise)."""
     site = selectors.with_application_details(LocalSite.objects.filter(pk=site_id)).first()
-    if site is None or not user.has_perm("localsites.view_site", site):
+    if site is None or not user.has_perm("localsites.view_application", site):
         raise Http404
     return site
 

@@ -54,6 +54,8 @@ can_run_site = is_staff | organises_the_sites_sprint | is_site_organiser
 rules.add_perm("localsites.apply", is_authenticated & is_published)
 # Checked against a site.
 rules.add_perm("localsites.view_site", site_is_public | can_run_site)
+# The application behind a site (applicant's and co-organisers' emails, decision notes).
+rules.add_perm("localsites.view_application", can_run_site | is_site_applicant)
 rules.add_perm("localsites.edit_application", is_site_applicant & application_is_editable)
 rules.add_perm("localsites.withdraw_application", (is_site_applicant | is_staff) & application_is_withdrawable)
 rules.add_perm("localsites.manage_site", can_run_site)

@@ -94,6 +94,13 @@ def site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationD
     sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
     site = LocalSite(sprint=sprint, applicant=applicant, status=SiteStatus.PENDING)
     co_organisers = _apply_answers(site, data, applicant=applicant)
+    # A double-clicked "Send" must not create the same application twice.
+    duplicate = LocalSite.objects.filter(
+        sprint=sprint, applicant=applicant, name__iexact=site.name, city__iexact=site.city,
+        status__in=(*UNDECIDED_STATUSES, SiteStatus.APPROVED),
+    )
+    if duplicate.exists():
+        raise Conflict({"name": [_("You already applied to host this venue for this sprint; see My sites.")]})
     site.slug = _unique_slug(sprint, f"{site.name} {site.city}")
     site.save()
     SiteOrganiser.objects.create(site=site, user=applicant, is_lead=True)

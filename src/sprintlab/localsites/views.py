@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,12 +40,8 @@ def add_service_error(form, exc: ServiceError) -> None:
 
 
 def register_url(site: LocalSite) -> str:
-    """The registration page preselecting ``site`` (built by the registrations app)."""
-    try:
-        base = reverse("registrations:register", kwargs={"slug": site.sprint.slug})
-    except NoReverseMatch:  # the registrations app has not wired its page (yet)
-        return ""
-    return f"{base}?site={site.pk}"
+    """The registration page with ``site`` preselected."""
+    return reverse("registrations:register", kwargs={"slug": site.sprint.slug}) + f"?site={site.pk}"
 
 
 def site_list(request, sprint_slug):

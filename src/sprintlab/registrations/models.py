@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.models import TimeStampedModel
@@ -29,6 +30,11 @@ ACTIVE_STATUSES = (
     RegistrationStatus.OFFERED,
     RegistrationStatus.CONFIRMED,
 )
+
+
+def queue_position_expression():
+    """When a person joined the queue they wait in; rows written in bulk without it fall back to creation."""
+    return Coalesce("waitlisted_at", "created_at")
 
 
 class ExperienceLevel(models.TextChoices):

@@ -16,7 +16,12 @@ from django.db.models import Min
 
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails
-from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, Registration, RegistrationStatus
+from sprintlab.registrations.models import (
+    SEAT_HOLDING_STATUSES,
+    Registration,
+    RegistrationStatus,
+    queue_position_expression,
+)
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 
@@ -97,7 +102,7 @@ def _fill_location(*, sprint: Sprint, site: LocalSite | None, now: datetime) -> 
             Registration.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
-            .order_by("waitlisted_at", "id")
+            .order_by(queue_position_expression(), "id")
             .first()
         )
         if waiting is None:
@@ -116,13 +121,15 @@ def fill_free_seats(*, sprint: Sprint, site: LocalSite | None, now: datetime) ->
     joined their waitlists. The caller holds the locks from ``lock_places``; holding the sprint's
     lock makes it safe to lock further sites here.
     """
+    if now >= sprint.submission_deadline_at:
+        return []  # the sprint is over: a seat now would help nobody and the email would confuse
     promoted = _fill_location(sprint=sprint, site=site, now=now)
     if sprint.capacity is None:
         return promoted
     heads = (
         Registration.objects.filter(sprint=sprint, status=RegistrationStatus.WAITLISTED)
         .values("site_id")
-        .annotate(first_waiting=Min("waitlisted_at"))
+        .annotate(first_waiting=Min(queue_position_expression()))
         .order_by("first_waiting")
     )
     for head in heads:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.registrations.models import (
@@ -11,6 +12,7 @@ from sprintlab.registrations.models import (
     AdmissionWave,
     Registration,
     RegistrationStatus,
+    queue_position_expression,
 )
 from sprintlab.sprints.models import Sprint
 
@@ -27,18 +29,29 @@ def get_registration_for_user(*, registration_id: int, user, perm: str = "regist
 
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting at the same place, None when not waitlisted."""
-    if registration.status != RegistrationStatus.WAITLISTED or registration.waitlisted_at is None:
+    if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = Registration.objects.filter(
-        sprint_id=registration.sprint_id, site_id=registration.site_id, status=RegistrationStatus.WAITLISTED
-    ).filter(Q(waitlisted_at__lt=registration.waitlisted_at) | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk))
+    joined = registration.waitlisted_at or registration.created_at
+    ahead = (
+        Registration.objects.filter(
+            sprint_id=registration.sprint_id, site_id=registration.site_id, status=RegistrationStatus.WAITLISTED
+        )
+        .annotate(joined=queue_position_expression())
+        .filter(Q(joined__lt=joined) | Q(joined=joined, pk__lt=registration.pk))
+    )
     return ahead.count() + 1
 
 
 def registrations_of_user(user) -> list[Registration]:
-    """The person's registrations, newest sprint first, with ``waitlist_position`` set on each."""
-    registrations = list(
-        Registration.objects.filter(user=user).select_related("sprint", "site").order_by("-sprint__kickoff_at", "-id")
+    """The person's registrations with ``waitlist_position`` set on each.
+
+    Sprints still to come or running come first, soonest first; finished ones follow, latest first.
+    """
+    now = timezone.now()
+    registrations = sorted(
+        Registration.objects.filter(user=user).select_related("sprint", "site"),
+        key=lambda r: (0, r.sprint.kickoff_at.timestamp()) if r.sprint.submission_deadline_at >= now
+        else (1, -r.sprint.kickoff_at.timestamp()),
     )
     # One small count per waitlisted registration; a person waits for very few sprints at once.
     for registration in registrations:
@@ -63,6 +76,18 @@ def sites_with_seats_for_sprints(sprint_ids: list[int]) -> QuerySet[LocalSite]:
         .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
         .order_by("country", "city", "name")
     )
+
+
+def full_sprint_ids(sprints: list[Sprint]) -> set[int]:
+    """Ids of the given sprints whose overall capacity is used up (one query)."""
+    capped = {sprint.pk: sprint.capacity for sprint in sprints if sprint.capacity is not None}
+    if not capped:
+        return set()
+    taken = (
+        Registration.objects.filter(sprint_id__in=capped, status__in=SEAT_HOLDING_STATUSES)
+        .values("sprint_id").annotate(n=Count("id"))
+    )
+    return {row["sprint_id"] for row in taken if row["n"] >= capped[row["sprint_id"]]}
 
 
 def sprint_seats_taken(sprint: Sprint) -> int:

@@ -57,13 +57,16 @@ def _validated_answers(answers: dict) -> dict:
     unknown = set(answers) - set(ANSWER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown answers: {sorted(unknown)}")
-    if not answers.get("accepted_code_of_conduct"):
-        raise ServiceError({"accepted_code_of_conduct": [_("Please read and accept the code of conduct.")]})
+    errors: dict[str, list[str]] = {}
     candidate = Registration(**answers)
     try:
         candidate.clean_fields(exclude=[f.name for f in Registration._meta.fields if f.name not in ANSWER_FIELDS])
     except ValidationError as exc:
-        raise ServiceError(exc.message_dict) from exc
+        errors.update(exc.message_dict)
+    if not answers.get("accepted_code_of_conduct"):
+        errors["accepted_code_of_conduct"] = [_("Please read and accept the code of conduct.")]
+    if errors:
+        raise ServiceError(errors)
     return {field: getattr(candidate, field) for field in ANSWER_FIELDS if field in answers}
 
 
@@ -190,7 +193,7 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
     (or, when the sprint's overall capacity was the limit, elsewhere) is confirmed in open mode or
     offered the seat in reviewed mode, and told by email; the cancelled person gets an email; an
     audit entry when someone other than the participant cancels.
-    Raises: Conflict when the registration is no longer active.
+    Raises: Conflict when the registration is no longer active or the sprint is over.
     """
     registration, sprint, _sites = _lock_registration(registration)
     if registration.status not in ACTIVE_STATUSES:
@@ -198,6 +201,8 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
             "status": registration.get_status_display().lower()
         })
     now = timezone.now()
+    if now >= sprint.submission_deadline_at:
+        raise Conflict(_("This sprint is over; its registrations can no longer be cancelled."))
     held_seat = registration.holds_seat
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now

@@ -107,20 +107,24 @@ def register(request, slug):
 @login_required
 def my_sprints(request):
     registrations = selectors.registrations_of_user(request.user)
+    now = timezone.now()
+    for registration in registrations:
+        registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
     switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
     sites_by_sprint: dict[int, list[LocalSite]] = {}
     for site in selectors.sites_with_seats_for_sprints([r.sprint_id for r in switchable]):
         sites_by_sprint.setdefault(site.sprint_id, []).append(site)
+    full_sprints = selectors.full_sprint_ids([r.sprint for r in switchable])
     for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
-        registration.can_cancel = registration.status in ACTIVE_STATUSES
+        registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
         registration.can_confirm = registration.status == RegistrationStatus.OFFERED
         registration.switch_form = None
         if registration in switchable:
             form = SwitchForm(
                 registration=registration,
                 sites=sites_by_sprint.get(registration.sprint_id, []),
-                sprint_full=False,
+                sprint_full=registration.sprint_id in full_sprints,
                 auto_id=f"switch-{registration.pk}-%s",
             )
             if form.fields["place"].choices:
@@ -153,7 +157,7 @@ def cancel(request, pk):
 def switch(request, pk):
     registration = _registration_for_action(request, pk, "registrations.switch_registration")
     sites = list(selectors.sites_with_seats(registration.sprint))
-    form = SwitchForm(request.POST, registration=registration, sites=sites, sprint_full=False)
+    form = SwitchForm(request.POST, registration=registration, sites=sites, sprint_full=_sprint_full(registration.sprint))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_next_or_mine(request))

@@ -1,6 +1,7 @@
 """Forms of the sprint pages. They only shape input: the rules live in the models and services."""
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,10 @@ class SprintForm(forms.ModelForm):
         self.fields["partners"].queryset = Partner.objects.order_by("name")
         for field in TIME_FIELDS:
             self.fields[field].widget.attrs["aria-describedby"] = "timezone-note"
+        # The model allows 1 and up; say so here too, rather than the positive-integer field's 0.
+        for field in ("capacity", "confirm_window_hours"):
+            self.fields[field].validators = [MinValueValidator(1)]
+            self.fields[field].widget.attrs["min"] = 1
         # HTMX renders the description into the preview panel as the organiser types.
         self.fields["description"].widget.attrs.update({
             "hx-post": reverse("sprints:preview_markdown"),

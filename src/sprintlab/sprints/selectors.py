@@ -5,6 +5,8 @@ from datetime import datetime
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -28,7 +30,7 @@ def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime |
     # every registration of every sprint in the tab.
     active_count = (
         Registration.objects.filter(sprint=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-        .order_by().values("sprint").annotate(n=Count("id")).values("n")
+        .order_by().values("sprint").annotate(n=Count("*")).values("n")  # COUNT(*): an index-only scan
     )
     sprints = Sprint.objects.filter(is_published=True).annotate(
         registered_count=Coalesce(Subquery(active_count), Value(0))
@@ -40,6 +42,14 @@ def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime |
     if when == "past":
         return sprints.filter(submission_deadline_at__lte=now).order_by("-kickoff_at", "-id")
     return sprints.filter(kickoff_at__gt=now).order_by("kickoff_at", "id")
+
+
+def drafts_visible_to(user) -> QuerySet[Sprint]:
+    """Unpublished sprints ``user`` may open: all of them for staff, else those they organise or co-host."""
+    if not user.is_authenticated:
+        return Sprint.objects.none()
+    drafts = Sprint.objects.filter(is_published=False).order_by("kickoff_at", "id")
+    return drafts if user.is_staff else drafts.filter(memberships__user=user).distinct()
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:
@@ -88,7 +98,24 @@ class SprintStats:
 
 
 def sprint_public_stats(sprint: Sprint) -> SprintStats:
-    """The live counts shown on a sprint page, in two queries whatever the number of registrations."""
+    """The live counts shown on a sprint page, in two queries whatever the number of registrations.
+
+    Counting distinct countries joins every registration to its person, which costs tens of
+    milliseconds on a sprint with ten thousand registrations. Setting SPRINT_STATS_CACHE_SECONDS
+    (0, the default, means always live) keeps the counts in the shared cache for that long.
+    """
+    seconds = getattr(settings, "SPRINT_STATS_CACHE_SECONDS", 0)
+    if not seconds:
+        return _count_sprint_stats(sprint)
+    key = f"sprintlab:sprint-stats:{sprint.pk}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = _count_sprint_stats(sprint)
+        cache.set(key, stats, seconds)
+    return stats
+
+
+def _count_sprint_stats(sprint: Sprint) -> SprintStats:
     counts = Registration.objects.filter(sprint=sprint).aggregate(
         registered=Count("id", filter=ACTIVE),
         remote=Count("id", filter=ACTIVE & Q(site__isnull=True)),
@@ -101,10 +128,17 @@ def sprint_public_stats(sprint: Sprint) -> SprintStats:
 
 
 def approved_sites_with_seats(sprint: Sprint, *, limit: int | None = None) -> QuerySet[LocalSite]:
-    """Approved sites of ``sprint`` with ``seats_taken`` and ``seats_left`` (never below zero), one query."""
+    """Approved sites of ``sprint`` with ``seats_taken`` and ``seats_left`` (never below zero), one query.
+
+    The seats are a correlated count per site, so with ``limit`` only the listed sites are counted.
+    """
+    taken = (
+        Registration.objects.filter(site=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
+        .order_by().values("site").annotate(n=Count("*")).values("n")
+    )
     sites = (
         LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED)
-        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
+        .annotate(seats_taken=Coalesce(Subquery(taken), Value(0)))
         .annotate(seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0)))
         .order_by("country", "city", "name")
     )

@@ -11,12 +11,14 @@ from sprintlab.sprints.models import Phase, ResearchArea
 from sprintlab.sprints.selectors import (
     WHEN_CHOICES,
     approved_sites_with_seats,
+    drafts_visible_to,
     published_sprints,
     sprint_for_viewer,
     sprint_public_stats,
 )
 
 SPRINTS_PER_PAGE = 24
+DRAFTS_ON_LIST = 12
 # The sprint page lists this many sites; the sites page lists them all.
 SITES_ON_SPRINT_PAGE = 24
 TAB_LABELS = {"upcoming": _("Upcoming"), "running": _("Running now"), "past": _("Past")}
@@ -37,6 +39,7 @@ def sprint_list(request):
         "page": page,
         "cards": [_card(sprint, now) for sprint in page.object_list],
         "can_create": request.user.has_perm("sprints.create_sprint"),
+        "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
     })
 
 
@@ -59,6 +62,7 @@ def sprint_detail(request, slug):
     can_manage = request.user.has_perm("sprints.change_sprint", sprint)
     return render(request, "sprints/sprint_detail.html", {
         "sprint": sprint,
+        "phase": phase,
         "phase_label": Phase(phase).label,
         "phase_badge": PHASE_BADGES[phase],
         "cover_url": sprint.cover_image.url if sprint.cover_image else "",

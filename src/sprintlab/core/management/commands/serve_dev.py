@@ -5,6 +5,7 @@ prints the demo logins, re-enqueues stale outbox messages and expires unconfirme
 minute, and stops both children when it gets Ctrl-C (SIGINT) or SIGTERM.
 """
 
+import io
 import logging
 import signal
 import subprocess
@@ -28,16 +29,24 @@ def run_maintenance() -> None:
     """What a scheduler runs in production: the outbox sweeper and, when it exists, offer expiry."""
     from sprintlab.notifications.services import outbox_requeue_stale
 
+    requeued = outbox_requeue_stale()
+    if requeued:
+        logger.info("Re-enqueued %s stale outbox messages.", requeued)
+    if "expire_offers" in get_commands():
+        report = io.StringIO()
+        call_command("expire_offers", stdout=report)
+        logger.debug(report.getvalue().strip())
+
+
+def run_maintenance_safely() -> None:
+    """Run the periodic work on a fresh connection; a failure is logged and retried next time."""
     close_old_connections()
     try:
-        requeued = outbox_requeue_stale()
-        if requeued:
-            logger.info("Re-enqueued %s stale outbox messages.", requeued)
-        if "expire_offers" in get_commands():
-            call_command("expire_offers", verbosity=0)
-    except Exception:  # noqa: BLE001 - a failed sweep is logged and retried next minute
+        run_maintenance()
+    except Exception:  # noqa: BLE001 - the servers keep running; the next sweep tries again
         logger.exception("Periodic maintenance failed")
     finally:
+        # This process mostly sleeps: do not hold a database connection (or SQLite lock) meanwhile.
         connection.close()
 
 
@@ -68,7 +77,7 @@ class Command(BaseCommand):
             next_sweep = 0.0
             while not stopping.is_set():
                 if time.monotonic() >= next_sweep:
-                    run_maintenance()
+                    run_maintenance_safely()
                     next_sweep = time.monotonic() + MAINTENANCE_INTERVAL_SECONDS
                 # Stop everything when one child dies (e.g. the port was already taken).
                 if any(child.poll() is not None for child in children):
