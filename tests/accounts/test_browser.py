@@ -1,20 +1,16 @@
 """In a real browser: sign up, fill the profile, create and revoke a token; axe-core on every page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from tests.factories import StaffFactory
+from tests.browser_support import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
-_axe = Axe()
 
 
-def assert_accessible(page, label: str) -> None:
-    violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert not violations, f"{label}: " + "; ".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
 
 
 def test_sign_up_edit_profile_and_manage_tokens(page, live_server):

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -19,9 +18,9 @@ from tests.factories import (
     SprintMembershipFactory,
     UserFactory,
 )
+from tests.browser_support import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 def signed_in_context(browser, live_server, user, **options):
@@ -35,9 +34,6 @@ def signed_in_context(browser, live_server, user, **options):
     return context
 
 
-def assert_accessible(page):
-    violations = [v for v in Axe().run(page).response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
 
 
 def test_check_in_on_a_phone(browser, live_server):
@@ -51,7 +47,7 @@ def test_check_in_on_a_phone(browser, live_server):
     page = context.new_page()
     page.goto(live_server.url + reverse("localsites:check_in", kwargs={"sprint_slug": sprint.slug, "slug": site.slug}))
     expect(page.locator("#checked-in-count")).to_have_text("0 of 2 checked in")
-    assert_accessible(page)
+    assert_accessible(page, page.url)
 
     page.locator("#checkin-q").fill("ada")
     expect(page.locator(".checkin-row")).to_have_count(1)
@@ -79,7 +75,7 @@ def test_review_decisions_swap_the_row(browser, live_server):
     context = signed_in_context(browser, live_server, organiser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.goto(live_server.url + reverse("localsites:applications", args=[sprint.slug]))
-    assert_accessible(page)
+    assert_accessible(page, page.url)
 
     row = page.locator(f"#application-{first.pk}")
     row.get_by_role("button", name="Approve").click()

@@ -1,32 +1,19 @@
 """The registration pages in Chromium: register on a phone, see it under my sprints, admissions; axe-core on each."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode
 from tests.factories import LocalSiteFactory, SprintFactory, SprintMembershipFactory, UserFactory
 from tests.registrations.helpers import register
+from tests.browser_support import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}
 
 
-def assert_accessible(page, label):
-    # base.html's flash messages (<ul role="status">) belong to the layout, reported to its owner:
-    # this test checks the registration pages' own markup.
-    violations = Axe().run(page, context={"exclude": [[".messages"]]}).response["violations"]
-    blocking = [f"{v['id']}: {v['help']}" for v in violations if v.get("impact") in {"serious", "critical"}]
-    assert not blocking, f"{label}: {blocking}"
 
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def test_register_at_a_site_on_a_phone_then_switch_to_remote(page, live_server):
@@ -34,7 +21,7 @@ def test_register_at_a_site_on_a_phone_then_switch_to_remote(page, live_server):
     site = LocalSiteFactory(sprint=sprint, name="Oxford Commons", city="Oxford")
     user = UserFactory()
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server, user)
+    sign_in(page, live_server.url, user.email, PASSWORD)
 
     page.goto(f"{live_server.url}/sprints/{sprint.slug}/register/?site={site.pk}")
     assert_accessible(page, "register")
@@ -60,7 +47,7 @@ def test_admissions_page_sends_a_wave(page, live_server):
     site = LocalSiteFactory(sprint=sprint, capacity=5)
     applicant = register(sprint=sprint, site=site, motivation="<b>not bold</b>")
     organiser = SprintMembershipFactory(sprint=sprint).user
-    sign_in(page, live_server, organiser)
+    sign_in(page, live_server.url, organiser.email, PASSWORD)
 
     page.goto(f"{live_server.url}/sprints/{sprint.slug}/admissions/")
     assert_accessible(page, "admissions")

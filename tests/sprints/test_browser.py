@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from sprintlab.sprints.models import Track
 from tests.factories import LocalSiteFactory, PartnerFactory, RegistrationFactory, SprintFactory, SprintMembershipFactory
+from tests.browser_support import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,18 +15,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshot
 PASSWORD = "correct horse battery staple"
 
 
-def assert_accessible(page, label: str) -> None:
-    violations = [v for v in Axe().run(page).response["violations"] if v.get("impact") in {"serious", "critical"}]
-    details = "\n".join(f"- {v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
-    assert not violations, f"Accessibility violations on {label}:\n{details}"
 
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -52,7 +41,7 @@ def test_public_pages_are_accessible_and_fit_the_screen(page, live_server, sprin
 
 def test_organiser_pages_are_accessible_and_preview_markdown_live(page, live_server, sprint_with_content):
     organiser = SprintMembershipFactory(sprint=sprint_with_content).user
-    sign_in(page, live_server, organiser.email)
+    sign_in(page, live_server.url, organiser.email, PASSWORD)
     slug = sprint_with_content.slug
     for label, path in (("registrations", f"/sprints/{slug}/registrations/"), ("clone", f"/sprints/{slug}/clone/")):
         page.goto(live_server.url + path)

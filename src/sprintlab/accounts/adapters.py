@@ -1,6 +1,7 @@
 """allauth hooks: its emails (verification, password reset) leave through the outbox too."""
 
 import uuid
+from urllib.parse import unquote
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -8,12 +9,25 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from sprintlab.core.middleware import TIMEZONE_COOKIE, resolve_timezone
 from sprintlab.notifications.services import outbox_enqueue
 
 SITE_NAME = "SprintLab"
 
 
+def zone_from_browser(request) -> str:
+    """The IANA zone the visitor's browser reported in its cookie, or "" when absent or unknown."""
+    name = unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")) if request is not None else ""
+    return name if resolve_timezone(name) else ""
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # Newcomers see times in their own zone from the first page, without visiting their profile.
+        if not user.timezone:
+            user.timezone = zone_from_browser(request)
+        return super().save_user(request, user, form, commit=commit)
+
     def format_email_subject(self, subject: str) -> str:
         # Without django.contrib.sites allauth would prefix the host name ("[127.0.0.1:8000] …").
         prefix = app_settings.EMAIL_SUBJECT_PREFIX
@@ -35,4 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    pass
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        if not user.timezone:
+            user.timezone = zone_from_browser(request)
+        return user

@@ -1,6 +1,7 @@
 """Request-wide behaviour: the Content-Security-Policy header and the viewer's time zone."""
 
 import zoneinfo
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.utils import timezone
@@ -41,7 +42,7 @@ class TimezoneMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             zone = resolve_timezone(user.timezone)
-        zone = zone or resolve_timezone(request.COOKIES.get(TIMEZONE_COOKIE))
+        zone = zone or resolve_timezone(unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")))
         if zone:
             timezone.activate(zone)
         else:

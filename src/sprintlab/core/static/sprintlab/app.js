@@ -6,7 +6,8 @@
   try {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     if (zone && document.cookie.indexOf("sprintlab_tz=" + zone) === -1) {
-      document.cookie = "sprintlab_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+      // Zone names are plain ASCII (letters, "/", "_", "-", "+"), safe in a cookie as they are.
+      document.cookie = "sprintlab_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax";
     }
   } catch (e) { /* old browsers keep UTC */ }
 

@@ -1,0 +1,35 @@
+"""Shared helpers for the browser tests: the accessibility check, signing in and phone-sized contexts."""
+
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+# A phone-sized Chromium context (Playwright's iPhone presets default to WebKit, which is not installed).
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+_axe = Axe()
+
+
+def assert_accessible(page, label: str) -> None:
+    """Run axe-core on the page; fail on serious or critical violations, naming each with its elements."""
+    violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    details = "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+    assert not violations, f"Accessibility violations on {label}:\n{details}"
+
+
+def sign_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the real sign-in form."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
