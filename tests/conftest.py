@@ -40,6 +40,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def admin_client(client):
+    """A client signed in as a staff superuser (replaces pytest-django's, whose user skips the factories)."""
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+@pytest.fixture
 def on_postgres():
     from django.db import connection
 

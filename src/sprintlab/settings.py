@@ -276,3 +276,5 @@ if os.environ.get("PYTEST_VERSION"):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
     ACCOUNT_RATE_LIMITS = False
+    # Tests serve static files through the finders; nothing is collected, so WhiteNoise has no root.
+    STATIC_ROOT = None

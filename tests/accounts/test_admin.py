@@ -11,12 +11,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 @pytest.mark.parametrize(("model", "params"), [
     ("accounts_user", {"q": "person", "is_staff__exact": "1", "country": "GB", "career_stage": "grad"}),
     ("accounts_tag", {"q": "evals"}),

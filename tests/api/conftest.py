@@ -1,10 +1,1 @@
-import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """allauth counts sign-ups and logins in the cache; start every test with a clean slate."""
-    cache.clear()
-    yield
-    cache.clear()
+from tests.helpers import fresh_rate_limits  # noqa: F401  (autouse: a clean cache for every test here)

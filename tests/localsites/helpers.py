@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.test import Client
 
-from sprintlab.accounts.models import ApiToken
 from sprintlab.localsites.services import SiteApplicationData
+from tests.helpers import api_key_for
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -93,15 +93,9 @@ def client_for(user) -> Client:
     return client
 
 
-def token_for(user) -> str:
-    key = ApiToken.generate_key()
-    ApiToken.objects.create(user=user, name="tests", key_hash=ApiToken.hash_key(key), hint=key[:8])
-    return key
-
-
 def api_client(user) -> Client:
     """A client that authenticates to the API with a personal token (no session, no CSRF)."""
     if user is None or not user.is_authenticated:
         return Client()
-    return Client(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {api_key_for(user)}")
 

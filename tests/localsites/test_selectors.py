@@ -1,12 +1,11 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sprintlab.localsites import selectors
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.registrations.models import RegistrationStatus
 from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory, UserFactory
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -92,13 +91,6 @@ def build_sites(sprint, count: int, registrations_per_site: int) -> None:
         site = LocalSiteFactory(sprint=sprint, country=countries[index % len(countries)], city=f"City {index}")
         for _ in range(registrations_per_site):
             RegistrationFactory(sprint=sprint, site=site)
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("url_name", ["localsites:list", "api-list"])

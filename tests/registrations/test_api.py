@@ -3,21 +3,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sprintlab.accounts.models import ApiToken
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode
 from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory, SprintMembershipFactory, UserFactory
+from tests.helpers import bearer_for
 from tests.registrations.helpers import register
 
 pytestmark = pytest.mark.django_db
 S = RegistrationStatus
 URL = "/api/v1/registrations"
-
-
-def token_for(user) -> str:
-    key = ApiToken.generate_key()
-    ApiToken.objects.create(user=user, name="test", key_hash=ApiToken.hash_key(key), hint=key[:8])
-    return key
 
 
 @pytest.fixture
@@ -27,7 +21,7 @@ def api(client):
     class Api:
         def __init__(self, user):
             self.user = user
-            self.headers = {"Authorization": f"Bearer {token_for(user)}"}
+            self.headers = bearer_for(user)
 
         def post(self, path, body=None):
             return client.post(URL + path, body or {}, content_type="application/json", headers=self.headers)

@@ -16,7 +16,7 @@ from tests.factories import (
     SprintMembershipFactory,
     StaffFactory,
 )
-from tests.registrations.test_api import token_for
+from tests.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ HTTP_EXPECTED = {
 @pytest.mark.parametrize("role", ROLES)
 def test_api_matrix(client, world, role, action):
     sprint, registration, users = world
-    headers = {} if role == "anonymous" else {"Authorization": f"Bearer {token_for(users[role])}"}
+    headers = {} if role == "anonymous" else bearer_for(users[role])
     url = f"/api/v1/registrations/{registration.pk}"
     if action == "view":
         response = client.get(url, headers=headers)

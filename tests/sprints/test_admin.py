@@ -2,15 +2,9 @@ import pytest
 from django.urls import reverse
 
 from sprintlab.sprints.models import Prize, Track
-from tests.factories import PartnerFactory, SprintFactory, SprintMembershipFactory, StaffFactory
+from tests.factories import PartnerFactory, SprintFactory, SprintMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(StaffFactory(is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize("model", ["sprint", "partner", "sprintmembership", "track", "prize"])

@@ -16,7 +16,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
-from tests.sprints.conftest import bearer_for
+from tests.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/sprints"

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from sprintlab.sprints.models import Sprint
 from tests.factories import SprintFactory, SprintMembershipFactory, StaffFactory
-from tests.sprints.conftest import bearer_for
+from tests.helpers import bearer_for
 from tests.sprints.test_api import BASE, new_sprint_body
 from tests.sprints.test_views import form_data
 

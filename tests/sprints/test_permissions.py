@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from tests.factories import SprintFactory
-from tests.sprints.conftest import ROLES, user_with_role
+from tests.roles import ROLES, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def url_for(action: str, sprint) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_has_perm_matrix(role, action):
     sprint = SprintFactory(is_published=False)
-    user = user_with_role(role, sprint) or AnonymousUser()
+    user = make_person(role, sprint) or AnonymousUser()
     target = None if action == "create" else sprint
     assert user.has_perm(PERMS[action], target) is (role in ALLOWED[action])
 
@@ -53,7 +53,7 @@ def test_has_perm_matrix(role, action):
 def test_pages_answer_each_role(client, role, action):
     # The draft hides itself (404) from people outside its team; a published sprint answers 403.
     sprint = SprintFactory(is_published=action != "view_draft")
-    user = user_with_role(role, sprint)
+    user = make_person(role, sprint)
     if user is not None:
         client.force_login(user)
 
@@ -72,13 +72,13 @@ def test_pages_answer_each_role(client, role, action):
 @pytest.mark.parametrize("action", ["edit", "clone", "view_registrations", "export_csv"])
 def test_management_pages_of_a_draft_are_404_for_outsiders(client, action):
     sprint = SprintFactory(is_published=False)
-    client.force_login(user_with_role("participant", sprint))
+    client.force_login(make_person("participant", sprint))
     assert client.get(url_for(action, sprint)).status_code == 404
 
 
 def test_cohost_reads_registrations_but_not_as_a_manager(client):
     sprint = SprintFactory()
-    client.force_login(user_with_role("partner_cohost", sprint))
+    client.force_login(make_person("partner_cohost", sprint))
     response = client.get(url_for("view_registrations", sprint))
     assert response.status_code == 200
     assert response.context["can_manage"] is False

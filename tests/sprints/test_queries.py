@@ -1,8 +1,6 @@
 """The public pages make the same number of SQL queries whatever the number of sites and registrations."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sprintlab.registrations.models import RegistrationStatus
@@ -16,6 +14,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +29,6 @@ def populate(sprint, *, sites: int, registrations: int) -> None:
         sprint.partners.add(PartnerFactory())
         Track.objects.create(sprint=sprint, name=f"Track {n}")
         Prize.objects.create(sprint=sprint, name=f"Prize {n}")
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "participant", "organiser"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sprintlab.accounts.models import Tag, User
@@ -105,6 +105,10 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+        with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
+            # After a bulk load the planner still believes the tables are tiny until autovacuum
+            # catches up; fresh statistics make the first page loads use the right plans.
+            cursor.execute("ANALYZE")
         return DemoSummary(counts=self.counts())
 
     def _bulk(self, model, objs: list, advance: Advance) -> None:
