@@ -138,6 +138,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Seconds the live counts on a sprint page may be reused (0 = count on every view).
+SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "10"))
+# Serve the busiest public pages to anonymous visitors from a cache of a few seconds.
+PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+
 # --- Background tasks (DEP 14) -------------------------------------------------------------
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
 if TASKS_BACKEND == "rq":
@@ -278,3 +283,5 @@ if os.environ.get("PYTEST_VERSION"):
     ACCOUNT_RATE_LIMITS = False
     # Tests serve static files through the finders; nothing is collected, so WhiteNoise has no root.
     STATIC_ROOT = None
+    SPRINT_STATS_CACHE_SECONDS = 0
+    PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/core/test_cache.py turns it on

@@ -24,7 +24,8 @@ def form_view(request):
 
 
 @pytest.fixture(autouse=True)
-def fresh():
+def fresh(settings):
+    settings.PUBLIC_PAGE_CACHE = True
     cache.clear()
     calls.clear()
 
@@ -82,3 +83,13 @@ def test_a_page_with_a_fresh_csrf_token_is_not_shared():
     form_view(anonymous())
     form_view(anonymous())
     assert len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_the_public_sprint_pages_are_served_from_the_cache_to_anonymous_visitors(client):
+    from tests.factories import LocalSiteFactory
+
+    site = LocalSiteFactory()
+    for path in ("/sprints/", f"/sprints/{site.sprint.slug}/", f"/sprints/{site.sprint.slug}/sites/"):
+        assert client.get(path).headers["X-Page-Cache"] == "miss"
+        assert client.get(path).headers["X-Page-Cache"] == "hit"

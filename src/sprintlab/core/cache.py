@@ -29,7 +29,7 @@ KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Last-Modif
 
 
 def _bypasses_cache(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD"):
+    if not settings.PUBLIC_PAGE_CACHE or request.method not in ("GET", "HEAD"):
         return True
     # A session or message cookie can mean "signed in" or "a message to show": render fresh.
     if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:

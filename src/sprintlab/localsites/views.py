@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
@@ -44,6 +45,7 @@ def register_url(site: LocalSite) -> str:
     return reverse("registrations:register", kwargs={"slug": site.sprint.slug}) + f"?site={site.pk}"
 
 
+@cache_anonymous_page(seconds=10)
 def site_list(request, sprint_slug):
     sprint = get_sprint_for_user(request.user, sprint_slug)
     country = request.GET.get("country", "").strip()[:2]

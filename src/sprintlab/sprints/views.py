@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.display import PHASE_BADGES, register_action, timeline_rows
 from sprintlab.sprints.models import Phase, ResearchArea
@@ -24,6 +25,7 @@ SITES_ON_SPRINT_PAGE = 24
 TAB_LABELS = {"upcoming": _("Upcoming"), "running": _("Running now"), "past": _("Past")}
 
 
+@cache_anonymous_page(seconds=5)
 def sprint_list(request):
     when = request.GET.get("when", "upcoming")
     when = when if when in WHEN_CHOICES else "upcoming"
@@ -51,6 +53,7 @@ def _card(sprint, now) -> dict:
     }
 
 
+@cache_anonymous_page(seconds=5)
 def sprint_detail(request, slug):
     sprint = sprint_for_viewer(slug, request.user)
     now = timezone.now()
