@@ -9,7 +9,7 @@ import dataclasses
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from sprintlab.api.auth import optional_user, write_auth
@@ -81,7 +81,7 @@ def create_application(request, slug: str, payload: SiteApplicationIn):
         sprint=sprint, applicant=request.auth,
         data=services.SiteApplicationData(**data, co_organiser_emails=co_organisers),
     )
-    return 201, _reloaded(site)
+    return Status(201, _reloaded(site))
 
 
 class ApplicationFilters(Schema):
