@@ -246,8 +246,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
-# Links typed without a scheme become https://… (the Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Security ------------------------------------------------------------------------------
 HTTPS = env_bool("HTTPS", default=not DEV_MODE)

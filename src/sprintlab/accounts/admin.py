@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,9 @@ from sprintlab.accounts.services import api_token_revoke
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """People are identified by email; the profile is grouped the way the profile page shows it."""
+
+    # Links typed without a scheme become https://… (Django 6 makes this the default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     ordering = ("email",)
     list_display = ("email", "display_name", "country", "career_stage", "is_staff", "is_active", "date_joined")

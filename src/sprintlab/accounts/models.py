@@ -3,10 +3,11 @@
 import hashlib
 import secrets
 import zoneinfo
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -147,9 +148,24 @@ class ApiToken(TimeStampedModel):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    TOUCH_INTERVAL = timedelta(seconds=60)
+
     def touch(self) -> None:
         now = timezone.now()
         # Write at most once a minute so that busy clients don't turn every read into a write.
-        if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
-            self.last_used_at = now
+        if self.last_used_at is not None and now - self.last_used_at <= self.TOUCH_INTERVAL:
+            return
+        # The first use of a token (every request of a new client) pays one small UPDATE in its own
+        # autocommit transaction: a prepared statement instead of a queryset (which costs several
+        # times more CPU to build than to run), and no write when another request just did it.
+        connection = connections[router.db_for_write(ApiToken)]
+        adapt = connection.ops.adapt_datetimefield_value
+        table, pk, column = (connection.ops.quote_name(name) for name in (
+            self._meta.db_table, self._meta.pk.column, self._meta.get_field("last_used_at").column
+        ))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND ({column} IS NULL OR {column} < %s)",
+                [adapt(now), self.pk, adapt(now - self.TOUCH_INTERVAL)],
+            )
+        self.last_used_at = now

@@ -3,17 +3,23 @@
 from ninja.security import HttpBearer, django_auth
 
 from sprintlab.accounts.models import ApiToken
+from sprintlab.core.precompiled import PrecompiledQuery
+
+
+TOKEN_WITH_USER = PrecompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(
+        key_hash=key_hash, revoked_at__isnull=True, user__is_active=True
+    )[:1],
+    key_hash="\x00key-hash",
+)
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
         if not token.startswith(ApiToken.PREFIX):
             return None
-        api_token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
+        # One query for the token and its person, compiled once per process (see core.precompiled).
+        api_token = TOKEN_WITH_USER.first(key_hash=ApiToken.hash_key(token))
         if api_token is None:
             return None
         api_token.touch()

@@ -29,6 +29,10 @@ class OutboxMessage(models.Model):
         _("attachments"), default=list, blank=True,
         help_text=_("A list of {filename, mimetype, content} with text content."),
     )
+    # A message may be stored unrendered: ``renderer`` is the dotted path of a function that turns
+    # ``render_context`` (a few ids, JSON) into the body and attachments when it is delivered.
+    renderer = models.CharField(_("renderer"), max_length=200, blank=True, default="")
+    render_context = models.JSONField(_("render context"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

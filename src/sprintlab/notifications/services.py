@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.signals import setting_changed
+from django.db import IntegrityError, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
@@ -31,6 +34,24 @@ class Attachment:
         return {"filename": self.filename, "mimetype": self.mimetype, "content": self.content}
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    body_text: str
+    body_html: str = ""
+    attachments: tuple[Attachment, ...] = ()
+
+
+def render_body(template: str, context: dict) -> tuple[str, str]:
+    """(text, html) from ``<template>.txt`` and, when it exists, ``<template>.html``."""
+    context = {"site_url": settings.SITE_URL, **context}
+    body_text = render_to_string(f"{template}.txt", context)
+    try:
+        body_html = render_to_string(f"{template}.html", context)
+    except Exception:  # noqa: BLE001 - a missing HTML part is fine; text is always sent
+        body_html = ""
+    return body_text, body_html
+
+
 def outbox_enqueue(
     *,
     key: str,
@@ -41,37 +62,46 @@ def outbox_enqueue(
     body_text: str | None = None,
     user=None,
     attachments: list[Attachment] | None = None,
+    renderer: str = "",
+    render_context: dict | None = None,
+    fresh_key: bool = False,
 ) -> OutboxMessage:
-    """Store one email and schedule its delivery after commit.
+    """Store one email and schedule its delivery (see ``_schedule_with_commit``).
 
     The body comes from ``template`` (``<template>.txt``, and ``<template>.html`` when it exists)
-    rendered with ``context``, or from ``body_text``. Enqueuing the same ``key`` twice returns the
-    first message and sends nothing more.
+    rendered with ``context`` now, or from ``body_text``, or — cheapest for the caller — from
+    ``renderer``: the dotted path of a function taking ``render_context`` (plain JSON, e.g. ids)
+    and returning a ``RenderedEmail``, called when the message is delivered. Enqueuing the same
+    ``key`` twice returns the first message and sends nothing more. A caller that knows its key
+    cannot exist yet (it names a row version created in this very transaction) passes
+    ``fresh_key=True`` to skip the savepoint that catches a duplicate.
     """
-    if template:
-        context = {"site_url": settings.SITE_URL, **(context or {})}
+    body_html = ""
+    if renderer:
+        body_text = ""
+    elif template:
         # Emails are rendered in UTC unless the caller activated the recipient's zone.
-        body_text = render_to_string(f"{template}.txt", context)
-        try:
-            body_html = render_to_string(f"{template}.html", context)
-        except Exception:  # noqa: BLE001 - a missing HTML part is fine; text is always sent
-            body_html = ""
+        body_text, body_html = render_body(template, context or {})
+    message = OutboxMessage(
+        key=key[:200],
+        user=user,
+        to_email=to_email,
+        subject=subject.strip()[:300],
+        body_text=body_text or "",
+        body_html=body_html,
+        attachments=[a.as_json() for a in attachments or []],
+        renderer=renderer,
+        render_context=render_context or {},
+    )
+    if fresh_key:
+        message.save(force_insert=True)
     else:
-        body_html = ""
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                key=key[:200],
-                user=user,
-                to_email=to_email,
-                subject=subject.strip()[:300],
-                body_text=body_text or "",
-                body_html=body_html,
-                attachments=[a.as_json() for a in attachments or []],
-            )
-    except IntegrityError:
-        return OutboxMessage.objects.get(key=key[:200])
-    transaction.on_commit(lambda: _schedule_delivery(message.pk))
+        try:
+            with transaction.atomic():
+                message.save(force_insert=True)
+        except IntegrityError:
+            return OutboxMessage.objects.get(key=key[:200])
+    _schedule_with_commit(message.pk)
     return message
 
 
@@ -79,6 +109,68 @@ def _schedule_delivery(message_id: int) -> None:
     from sprintlab.notifications.tasks import deliver_outbox_message
 
     deliver_outbox_message.enqueue(message_id)
+
+
+def _schedule_with_commit(message_id: int) -> None:
+    """Schedule delivery so that the task exists exactly when the message's transaction commits.
+
+    The database task backend stores the task as a row in the same database: inserting it inside
+    the caller's transaction commits (or rolls back) together with the outbox row, and saves a
+    second transaction and WAL flush per email compared with ``on_commit``. A worker cannot see
+    the task before the outbox row either. Any other backend (RQ/Redis, or the immediate backend
+    of the tests) is outside the transaction: it must only hear of the message after commit, or
+    a worker could look for a row that is not committed yet (or never will be).
+    """
+    if _tasks_share_the_transaction():
+        _schedule_delivery(message_id)
+    else:
+        transaction.on_commit(lambda: _schedule_delivery(message_id))
+
+
+@lru_cache(maxsize=1)
+def _database_task_backend_aliases() -> tuple[str, ...]:
+    from django_tasks import task_backends
+
+    try:
+        from django_tasks_db import DatabaseBackend
+    except ImportError:  # pragma: no cover - the package is a dependency
+        return ()
+    from sprintlab.notifications.tasks import deliver_outbox_message
+
+    backend = task_backends[deliver_outbox_message.backend]
+    if not isinstance(backend, DatabaseBackend):
+        return ()
+    from django_tasks_db.models import DBTaskResult
+
+    return (router.db_for_write(DBTaskResult), router.db_for_write(OutboxMessage))
+
+
+def _tasks_share_the_transaction() -> bool:
+    aliases = _database_task_backend_aliases()
+    return bool(aliases) and aliases[0] == aliases[1]
+
+
+def _clear_backend_cache(**kwargs) -> None:
+    if kwargs.get("setting") in ("TASKS", "DATABASE_ROUTERS"):
+        _database_task_backend_aliases.cache_clear()
+
+
+setting_changed.connect(_clear_backend_cache)
+
+
+def message_is_rendered(message: OutboxMessage) -> bool:
+    return not message.renderer or bool(message.body_text or message.body_html or message.attachments)
+
+
+def outbox_render(message: OutboxMessage) -> OutboxMessage:
+    """Fill in the body and attachments of a message stored with a renderer (in memory; not saved)."""
+    if not message_is_rendered(message):
+        with translation.override(settings.LANGUAGE_CODE):
+            rendered = import_string(message.renderer)(message.render_context)
+        message.body_text = rendered.body_text
+        message.body_html = rendered.body_html
+        message.attachments = [a.as_json() for a in rendered.attachments]
+    return message
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
@@ -92,6 +184,18 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         if message is None or message.status != OutboxStatus.QUEUED:
             return message
         message.attempts += 1
+        rendered_now = not message_is_rendered(message)
+        try:
+            outbox_render(message)
+        except Exception as exc:  # noqa: BLE001 - e.g. the registration was deleted meanwhile
+            logger.warning("Rendering outbox message %s failed: %s", message.pk, exc)
+            message.last_error = f"Rendering failed: {exc}"[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            return message
+        # Once rendered, the stored text is what was sent (and what the staff pages show).
+        rendered_fields = ["body_text", "body_html", "attachments"] if rendered_now else []
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body_text,
@@ -112,12 +216,12 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             message.last_error = str(exc)[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxStatus.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
+            message.save(update_fields=["attempts", "last_error", "status", *rendered_fields])
             return message
         message.status = OutboxStatus.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at", *rendered_fields])
         return message
 
 
@@ -157,5 +261,5 @@ def outbox_retry(*, message: OutboxMessage, acting_user) -> OutboxMessage:
     message.status = OutboxStatus.QUEUED
     message.attempts = 0
     message.save(update_fields=["status", "attempts"])
-    transaction.on_commit(lambda: _schedule_delivery(message.pk))
+    _schedule_with_commit(message.pk)
     return message

@@ -48,6 +48,11 @@ def outbox_list(request):
 @outbox_staff_only
 def outbox_detail(request, pk: int):
     message = get_object_or_404(OutboxMessage.objects.select_related("user"), pk=pk)
+    # A message stored unrendered (rendered at delivery) is shown as it will be sent.
+    try:
+        services.outbox_render(message)
+    except Exception as exc:  # noqa: BLE001 - show the problem instead of failing the page
+        message.body_text = _("This message cannot be rendered: %(error)s") % {"error": exc}
     return render(request, "notifications/outbox_detail.html", {
         "message": message,
         # Email HTML is shown as a sanitised rendering (no scripts, styles or remote tricks) and as source.

@@ -114,13 +114,6 @@ class WaveOut(Schema):
         return obj.site_id
 
 
-def _sprint_by_slug(slug: str) -> Sprint:
-    sprint = Sprint.objects.filter(slug=slug).first()
-    if sprint is None:
-        raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
-    return sprint
-
-
 def _site_of(sprint: Sprint, site_id: int | None) -> LocalSite | None:
     if site_id is None:
         return None
@@ -143,13 +136,14 @@ def _registration_for(request, registration_id: int, perm: str) -> Registration:
 @router.post("", auth=write_auth, response={200: RegistrationOut, 201: RegistrationOut})
 def create_registration(request, payload: RegistrationIn):
     """Register the caller. 201 with the new registration; 200 with the existing one on a repeat."""
-    sprint = _sprint_by_slug(payload.sprint)
-    site = _site_of(sprint, payload.site)
     answers = payload.dict(exclude={"sprint", "site", "join_waitlist"})
     # Choices members print as their value.
     answers["experience_level"], answers["heard_from"] = str(answers["experience_level"]), str(answers["heard_from"])
+    # Slug and site id go as they came: the service reads the site with its sprint in one query,
+    # under the site's lock, and checks them there.
     registration, created = services.registration_create_or_get(
-        user=request.auth, sprint=sprint, site=site, join_waitlist=payload.join_waitlist, **answers
+        user=request.auth, sprint_slug=payload.sprint, site_id=payload.site, join_waitlist=payload.join_waitlist,
+        **answers,
     )
     return Status(201 if created else 200, registration)
 

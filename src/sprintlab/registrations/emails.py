@@ -7,7 +7,7 @@ email once even if the code around it runs again.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sprintlab.core.middleware import resolve_timezone
-from sprintlab.notifications.services import Attachment, outbox_enqueue
+from sprintlab.localsites.models import LocalSite
+from sprintlab.notifications.services import Attachment, RenderedEmail, outbox_enqueue, render_body
 from sprintlab.registrations.ics import CalendarEvent, build_calendar
 from sprintlab.registrations.models import AdmissionWave, Registration
 
@@ -73,30 +74,73 @@ def calendar_for(registration: Registration) -> str:
     return build_calendar(events, now=timezone.now())
 
 
-def notify(registration: Registration, event: str, *, wave: AdmissionWave | None = None, switched: bool = False) -> None:
-    """Write the email for ``event`` to the outbox (inside the caller's transaction)."""
+def notify(
+    registration: Registration,
+    event: str,
+    *,
+    wave: AdmissionWave | None = None,
+    switched: bool = False,
+    new_revision: bool = False,
+) -> None:
+    """Write the email for ``event`` to the outbox (inside the caller's transaction).
+
+    Only the recipient, the subject and a few ids are stored now; the body and the .ics are
+    rendered by ``render`` when the message is delivered, outside the request and its locks. The
+    place and the offer deadline are taken as they are now, so a later change does not alter
+    what this email says. ``new_revision``: the caller bumped the registration's revision in this
+    transaction, so the outbox key is certainly new.
+    """
+    user, sprint = registration.user, registration.sprint
+    outbox_enqueue(
+        key=f"registration:{registration.pk}:{registration.revision}:{event}",
+        to_email=user.email,
+        user=user,
+        subject=SUBJECTS[event](sprint.title),
+        renderer=RENDERER,
+        render_context={
+            "registration": registration.pk,
+            "event": event,
+            "site": registration.site_id,
+            "confirm_by": registration.confirm_by.isoformat() if registration.confirm_by else None,
+            "wave": wave.pk if wave is not None else None,
+            "switched": switched,
+        },
+        fresh_key=new_revision,
+    )
+
+
+RENDERER = "sprintlab.registrations.emails.render"
+
+
+def render(context: dict) -> RenderedEmail:
+    """The body (in the participant's time zone) and attachments of an email stored by ``notify``."""
+    registration = Registration.objects.select_related("sprint", "user").get(pk=context["registration"])
+    event = context["event"]
+    # The place and deadline the email was written for, which may differ from today's.
+    site_id = context.get("site")
+    registration.site = LocalSite.objects.filter(pk=site_id).first() if site_id else None
+    registration.site_id = registration.site.pk if registration.site else None
+    confirm_by = context.get("confirm_by")
+    registration.confirm_by = datetime.fromisoformat(confirm_by) if confirm_by else None
+    wave = AdmissionWave.objects.filter(pk=context["wave"]).first() if context.get("wave") else None
     user, sprint = registration.user, registration.sprint
     zone = resolve_timezone(user.timezone) or UTC
-    attachments = []
-    if event in EVENTS_WITH_CALENDAR:
-        attachments.append(Attachment(f"{sprint.slug}.ics", "text/calendar", calendar_for(registration)))
     with timezone.override(zone):
-        outbox_enqueue(
-            key=f"registration:{registration.pk}:{registration.revision}:{event}",
-            to_email=user.email,
-            user=user,
-            subject=SUBJECTS[event](sprint.title),
-            template=f"registrations/email/{event}",
-            context={
+        attachments = ()
+        if event in EVENTS_WITH_CALENDAR:
+            attachments = (Attachment(f"{sprint.slug}.ics", "text/calendar", calendar_for(registration)),)
+        body_text, body_html = render_body(
+            f"registrations/email/{event}",
+            {
                 "registration": registration,
                 "sprint": sprint,
                 "site": registration.site,
                 "person": user,
                 "wave": wave,
-                "switched": switched,
+                "switched": context.get("switched", False),
                 "zone_name": str(zone),
                 "my_sprints_url": settings.SITE_URL + reverse("registrations:mine"),
                 "sprint_url": settings.SITE_URL + sprint.get_absolute_url(),
             },
-            attachments=attachments,
         )
+    return RenderedEmail(body_text=body_text, body_html=body_html, attachments=attachments)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Min
+from django.db.models import Count, Min, Q
 
+from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails
 from sprintlab.registrations.models import (
@@ -25,6 +26,25 @@ from sprintlab.registrations.models import (
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 
+# The hot reads of a registration, compiled to SQL once per process (see core.precompiled).
+LOCKED_SPRINT = PrecompiledQuery(lambda pk: Sprint.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_001)
+# Only this row is locked (``of=self``): the sprint's row is read, not locked.
+LOCKED_SITE_WITH_SPRINT = PrecompiledQuery(
+    lambda pk: LocalSite.objects.select_related("sprint").select_for_update(of=("self",)).filter(pk=pk).order_by(),
+    pk=-7_000_004,
+)
+LOCKED_SITE = PrecompiledQuery(lambda pk: LocalSite.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_002)
+SITE_COUNTS = PrecompiledQuery(
+    lambda site_id: Registration.objects.filter(
+        site_id=site_id, status__in=(*SEAT_HOLDING_STATUSES, RegistrationStatus.WAITLISTED)
+    ).order_by().values("site_id").annotate(
+        taken=Count("pk", filter=Q(status__in=SEAT_HOLDING_STATUSES)),
+        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+    ).values_list("taken", "waiting"),
+    site_id=-7_000_003,
+)
+
+
 def lock_places(*, sprint: Sprint, sites: list[LocalSite | None], always_lock_sprint: bool = False):
     """Lock the sprint (if it has a capacity, or when asked) and then ``sites`` by ascending id.
 
@@ -32,9 +52,18 @@ def lock_places(*, sprint: Sprint, sites: list[LocalSite | None], always_lock_sp
     capacities changed by an organiser a moment ago are the ones counted.
     """
     if always_lock_sprint or sprint.capacity is not None:
-        sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
+        locked_sprint = LOCKED_SPRINT.first(pk=sprint.pk)
+        if locked_sprint is None:
+            raise Sprint.DoesNotExist
+        sprint = locked_sprint
     site_ids = sorted({site.pk for site in sites if site is not None})
-    locked = {site.pk: site for site in LocalSite.objects.select_for_update().filter(pk__in=site_ids).order_by("pk")}
+    if not site_ids:
+        return sprint, {}
+    if len(site_ids) == 1:  # the common case (a registration): one site, a query compiled once
+        site_rows = LOCKED_SITE.all(pk=site_ids[0])
+    else:
+        site_rows = LocalSite.objects.select_for_update().filter(pk__in=site_ids).order_by("pk")
+    locked = {site.pk: site for site in site_rows}
     for site in locked.values():
         if site.sprint_id == sprint.pk:
             site.sprint = sprint  # share the locked sprint instance instead of loading it again
@@ -51,6 +80,17 @@ def seats_taken(*, sprint: Sprint, site: LocalSite | None = None, whole_sprint: 
     if not whole_sprint:
         registrations = registrations.filter(site=site)
     return registrations.count()
+
+
+def site_counts(site: LocalSite) -> tuple[int, int]:
+    """(seats taken, people waiting) at ``site``, in one query on the (site, status, …) index."""
+    rows = SITE_COUNTS.rows(site_id=site.pk)
+    return rows[0] if rows else (0, 0)
+
+
+def waiting_count(*, sprint: Sprint, site: LocalSite | None) -> int:
+    """How many people wait at ``site`` (None: remote) of ``sprint``."""
+    return Registration.objects.filter(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED).count()
 
 
 def free_seats(*, sprint: Sprint, site: LocalSite | None, ignoring: Registration | None = None) -> int | None:

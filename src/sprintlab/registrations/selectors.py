@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.localsites.selectors import seats_taken_expression
 from sprintlab.registrations.models import (
     SEAT_HOLDING_STATUSES,
     AdmissionWave,
@@ -63,7 +64,7 @@ def sites_with_seats(sprint: Sprint) -> QuerySet[LocalSite]:
     """Approved sites of ``sprint`` ordered by country and city, each with ``seats_taken``."""
     return (
         LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED)
-        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
+        .annotate(seats_taken=seats_taken_expression())
         .order_by("country", "city", "name")
     )
 
@@ -73,7 +74,7 @@ def sites_with_seats_for_sprints(sprint_ids: list[int]) -> QuerySet[LocalSite]:
     return (
         LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED)
         .select_related("sprint")
-        .annotate(seats_taken=Count("registrations", filter=Q(registrations__status__in=SEAT_HOLDING_STATUSES)))
+        .annotate(seats_taken=seats_taken_expression())
         .order_by("country", "city", "name")
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -107,61 +108,161 @@ EVENT_FOR_STATUS = {
 }
 
 
-@transaction.atomic
 def registration_create_or_get(
     *,
     user,
-    sprint: Sprint,
+    sprint: Sprint | None = None,
+    sprint_slug: str = "",
     site: LocalSite | None = None,
+    site_id: int | None = None,
     join_waitlist: bool = True,
     **answers,
 ) -> tuple[Registration, bool]:
-    """Register ``user`` for ``sprint`` remotely (``site=None``) or at ``site``; return (registration, created).
+    """Register ``user`` for ``sprint`` remotely (no site) or at ``site``; return (registration, created).
 
-    Open mode: confirmed while seats remain at the site and in the sprint, else waitlisted (or
-    refused when ``join_waitlist`` is False). Reviewed mode: applied, for organisers to decide.
-    A person already registered gets their registration back unchanged, also when two requests
-    race (the unique constraint decides, inside a savepoint). One who cancelled may register again.
+    To save queries the API passes ``sprint_slug`` and ``site_id`` instead of objects: the site
+    and its sprint are then read in one query, under the site's lock. Open mode: confirmed while
+    seats remain at the site and in the sprint, else waitlisted (or refused when ``join_waitlist``
+    is False). Reviewed mode: applied, for organisers to decide. A person already registered gets
+    their registration back unchanged, also when two requests race (the unique constraint
+    decides). One who cancelled may register again. A new waitlisted registration comes with
+    ``waitlist_position`` set.
 
     Side effects: one Registration row; an email (confirmation with .ics, waitlist or application
     received) written to the outbox.
     Raises: Conflict (unpublished, not open yet, closed, full without waitlist), ServiceError
-    (a field: remote not allowed, unusable site, code of conduct not accepted, invalid answer).
+    (a field: unknown sprint or site, remote not allowed, unusable site, code of conduct not
+    accepted, invalid answer).
     """
-    existing = Registration.objects.filter(sprint=sprint, user=user).first()
-    if existing is not None and existing.status not in REOPENABLE_STATUSES:
-        return existing, False
-    now = timezone.now()
-    check_registration_open(sprint=sprint, now=now)
-    check_place(sprint=sprint, site=site)
-    clean_answers = _validated_answers(answers)
-    sprint, locked_sites = seats.lock_places(sprint=sprint, sites=[site])
-    site = locked_sites.get(site.pk) if site is not None else None
-    if site is not None and not site.is_approved:  # withdrawn while we waited for the lock
-        raise ServiceError({"site": [_("This site is not open for registration.")]})
-    # Under the locks, whatever a racing request committed is visible: look again.
-    existing = Registration.objects.select_for_update().filter(sprint=sprint, user=user).first()
-    if existing is not None and existing.status not in REOPENABLE_STATUSES:
-        return existing, False
-    status = _initial_status(sprint=sprint, site=site, join_waitlist=join_waitlist)
-    fields = {"site": site, **clean_answers, **_status_fields(status, now)}
-    if existing is not None:
-        for name, value in fields.items():
-            setattr(existing, name, value)
-        existing.revision += 1
-        existing.save()
-        registration, created = existing, True
-    else:
+    if site is not None:
+        site_id = site.pk
+    attempt = _Attempt(user=user, sprint=sprint, sprint_slug=sprint_slug, site_id=site_id,
+                       join_waitlist=join_waitlist, answers=answers)
+    # The common case (a first registration) runs optimistically: no look-up of an existing row,
+    # no savepoint. A repeat or a reopened registration makes the INSERT fail on the unique
+    # (sprint, user) constraint; the transaction is then rolled back and the rare path below runs.
+    try:
         try:
             with transaction.atomic():
-                registration = Registration.objects.create(sprint=sprint, user=user, revision=1, **fields)
-        except IntegrityError:
-            # Only a racing duplicate of this same registration can get here (answers were validated).
-            return Registration.objects.get(sprint=sprint, user=user), False
-        created = True
-    registration.sprint = sprint
-    emails.notify(registration, EVENT_FOR_STATUS[status])
-    return registration, created
+                return attempt.register(reopen=False)
+        except _SprintFirst:  # rolled back: the site's lock is released before we wait for another
+            attempt.sprint = _sprint_by_slug(sprint_slug)
+            with transaction.atomic():
+                return attempt.register(reopen=False)
+    except (Conflict, ServiceError):
+        existing = attempt.existing()
+        if existing is not None and existing.status not in REOPENABLE_STATUSES:
+            return existing, False  # already registered: the refusal does not concern them
+        raise
+    except IntegrityError:
+        existing = attempt.existing()
+        if existing is None:
+            raise  # not the (sprint, user) constraint
+        if existing.status not in REOPENABLE_STATUSES:
+            return existing, False
+    with transaction.atomic():
+        return attempt.register(reopen=True)
+
+
+class _SprintFirst(Exception):
+    """The sprint must be locked before the site (it has a capacity), or the slug does not match."""
+
+
+def _sprint_by_slug(slug: str) -> Sprint:
+    sprint = SPRINT_BY_SLUG.first(slug=slug)
+    if sprint is None:
+        raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
+    return sprint
+
+
+SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
+
+
+class _Attempt:
+    def __init__(self, *, user, sprint, sprint_slug, site_id, join_waitlist, answers):
+        self.user, self.sprint, self.sprint_slug, self.site_id = user, sprint, sprint_slug, site_id
+        self.join_waitlist, self.answers = join_waitlist, answers
+
+    def existing(self) -> Registration | None:
+        if self.sprint is None:
+            return None
+        return Registration.objects.filter(sprint=self.sprint, user=self.user).select_related("sprint", "site").first()
+
+    def _sprint_and_site(self) -> tuple[Sprint, LocalSite | None]:
+        """Lock (sprint, when it has a capacity, then) the site; return both as read under the locks."""
+        site_id = self.site_id
+        if self.sprint is None:
+            if site_id is None:
+                self.sprint = _sprint_by_slug(self.sprint_slug)
+            else:
+                # One query: the site, locked, with its sprint. Fine when the sprint has no
+                # capacity (its row is never locked); otherwise start again, sprint first.
+                site = seats.LOCKED_SITE_WITH_SPRINT.first(pk=site_id)
+                if site is None or site.sprint.slug != self.sprint_slug or site.sprint.capacity is not None:
+                    raise _SprintFirst
+                self.sprint = site.sprint
+                return site.sprint, site
+        sprint, locked_sites = seats.lock_places(sprint=self.sprint, sites=[LocalSite(pk=site_id)] if site_id else [])
+        if site_id is None:
+            return sprint, None
+        site = locked_sites.get(site_id)
+        if site is None:
+            raise ServiceError({"site": [_("There is no site with this id.")]})
+        return sprint, site
+
+    def register(self, *, reopen: bool) -> tuple[Registration, bool]:
+        user = self.user
+        sprint, site = self._sprint_and_site()
+        check_registration_open(sprint=sprint, now=timezone.now())
+        check_place(sprint=sprint, site=site)
+        clean_answers = _validated_answers(self.answers)
+        existing = None
+        if reopen:
+            existing = Registration.objects.select_for_update(of=("self",)).filter(sprint=sprint, user=user).first()
+            if existing is not None and existing.status not in REOPENABLE_STATUSES:
+                existing.sprint = sprint
+                return existing, False
+        # Taken under the locks, so that queue order (waitlisted_at) follows lock order.
+        now = timezone.now()
+        status, waiting_before = _new_status(sprint=sprint, site=site, join_waitlist=self.join_waitlist)
+        fields = {"site": site, **clean_answers, **_status_fields(status, now)}
+        if existing is not None:
+            for name, value in fields.items():
+                setattr(existing, name, value)
+            existing.revision += 1
+            existing.save()
+            registration = existing
+        else:
+            registration = Registration(sprint=sprint, user=user, revision=1, **fields)
+            registration.save(force_insert=True)
+        registration.sprint = sprint
+        registration.user = user
+        # Everyone already waiting here joined before this person (we hold the place's lock).
+        registration.waitlist_position = waiting_before + 1 if status == RegistrationStatus.WAITLISTED else None
+        emails.notify(registration, EVENT_FOR_STATUS[status], new_revision=True)
+        return registration, True
+
+
+def _new_status(*, sprint: Sprint, site: LocalSite | None, join_waitlist: bool) -> tuple[str, int]:
+    """The status of a new registration at ``site`` and how many people already wait there (one or two counts)."""
+    if seats.admission_mode_for(sprint, site) == AdmissionMode.REVIEWED:
+        return RegistrationStatus.APPLIED, 0
+    free, waiting_here = None, None
+    if site is not None:
+        taken_here, waiting_here = seats.site_counts(site)
+        free = site.capacity - taken_here
+    if sprint.capacity is not None:
+        sprint_free = sprint.capacity - seats.seats_taken(sprint=sprint, whole_sprint=True)
+        free = sprint_free if free is None else min(free, sprint_free)
+    if free is None or free > 0:
+        return RegistrationStatus.CONFIRMED, 0
+    if join_waitlist:
+        if waiting_here is None:
+            waiting_here = seats.waiting_count(sprint=sprint, site=site)
+        return RegistrationStatus.WAITLISTED, waiting_here
+    raise Conflict(_("%(reason)s Tick “join the waitlist” to be told when a seat frees up.") % {
+        "reason": _full_reason(sprint, site)
+    })
 
 
 def registration_create(
