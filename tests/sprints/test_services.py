@@ -188,9 +188,10 @@ def test_clone_refuses_a_taken_slug():
 
 
 def test_membership_add_is_idempotent_and_audited_once():
-    sprint, user, staff = SprintFactory(), UserFactory(), StaffFactory()
-    first = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST)
-    again = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST)
+    sprint, user, staff, partner = SprintFactory(), UserFactory(), StaffFactory(), PartnerFactory()
+    sprint.partners.add(partner)
+    first = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
+    again = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
     assert first == again
     assert AuditEntry.objects.filter(action="sprint.membership_add").count() == 1
 

@@ -4,13 +4,14 @@ from datetime import UTC, datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sprintlab.api.auth import optional_user, write_auth
 from sprintlab.core.errors import ServiceError
-from sprintlab.sprints.models import Partner, ResearchArea, Sprint, TimelineStep
+from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
 from sprintlab.sprints.schemas import (
     CloneIn,
     OrganiserRegistrationOut,
@@ -18,17 +19,27 @@ from sprintlab.sprints.schemas import (
     SprintListOut,
     SprintOut,
     SprintPatch,
+    TeamMemberIn,
+    TeamMemberOut,
 )
 from sprintlab.sprints.selectors import (
     WHEN_CHOICES,
     RegistrationFilters,
+    account_by_email,
     published_sprints,
     registrations_for_organisers,
     sprint_for_manager,
     sprint_for_viewer,
     sprint_public_stats,
+    team_memberships,
 )
-from sprintlab.sprints.services import sprint_clone, sprint_create, sprint_update
+from sprintlab.sprints.services import (
+    sprint_clone,
+    sprint_create,
+    sprint_membership_add,
+    sprint_membership_remove,
+    sprint_update,
+)
 
 router = Router(tags=["sprints"])
 
@@ -161,3 +172,37 @@ def clone_sprint(request, slug: str, payload: CloneIn):
 def list_registrations(request, slug: str, filters: Query[RegistrationQuery]):
     sprint = sprint_for_manager(slug, request.user, "sprints.view_registrations")
     return registrations_for_organisers(sprint, RegistrationFilters(**filters.dict()))
+
+
+@router.get("/{slug}/team", response=list[TeamMemberOut], auth=write_auth, summary="Organisers and co-hosts (organisers)")
+def list_team(request, slug: str):
+    return list(team_memberships(sprint_for_manager(slug, request.user, "sprints.change_sprint")))
+
+
+@router.post("/{slug}/team", response={200: TeamMemberOut, 201: TeamMemberOut}, auth=write_auth,
+             summary="Add an organiser or partner co-host by email")
+def add_team_member(request, slug: str, payload: TeamMemberIn):
+    """201 with the new role; 200 with the existing one when the person already has it (nothing changes)."""
+    sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
+    member = account_by_email(payload.email)
+    if member is None:
+        raise ServiceError({"email": ["No account uses this address. Ask them to sign up first."]})
+    partner = None
+    if payload.partner is not None:
+        partner = Partner.objects.filter(pk=payload.partner).first()
+        if partner is None:
+            raise ServiceError({"partner": [f"Unknown partner id: {payload.partner}."]})
+    already = sprint.memberships.filter(user=member, role=payload.role).exists()
+    membership = sprint_membership_add(
+        acting_user=request.user, sprint=sprint, user=member, role=payload.role, partner=partner
+    )
+    return Status(200 if already else 201, team_memberships(sprint).get(pk=membership.pk))
+
+
+@router.delete("/{slug}/team/{membership_id}", response={204: None}, auth=write_auth,
+               summary="Remove an organiser or co-host (never the last organiser)")
+def remove_team_member(request, slug: str, membership_id: int):
+    sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
+    membership = get_object_or_404(SprintMembership, pk=membership_id, sprint=sprint)
+    sprint_membership_remove(membership=membership, acting_user=request.user)
+    return Status(204, None)

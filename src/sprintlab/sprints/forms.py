@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
-from sprintlab.sprints.models import Partner, Prize, Sprint, Track
-from sprintlab.sprints.selectors import RegistrationFilters
+from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
+from sprintlab.sprints.selectors import RegistrationFilters, account_by_email
 from sprintlab.sprints.services import EDITABLE_FIELDS
 
 
@@ -154,3 +154,27 @@ class RegistrationFilterForm(forms.Form):
             experience=data.get("experience", ""), first_sprint=data.get("first_sprint", ""),
             search=data.get("q", ""),
         )
+
+
+class TeamMemberForm(forms.Form):
+    """Add a person to a sprint's team by the email address of their account."""
+
+    email = forms.EmailField(
+        label=_("Email address"), help_text=_("The address they sign in with; they need an account already.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=SprintRole.choices, initial=SprintRole.ORGANISER)
+    partner = forms.ModelChoiceField(
+        label=_("Partner organisation"), queryset=Partner.objects.none(), required=False,
+        help_text=_("Co-hosts only: the organisation they represent."),
+    )
+
+    def __init__(self, *args, sprint: Sprint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = sprint.partners.order_by("name")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        self.member = account_by_email(email)
+        if self.member is None:
+            raise forms.ValidationError(_("No account uses this address. Ask them to sign up first, then add them here."))
+        return email

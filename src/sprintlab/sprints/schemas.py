@@ -193,3 +193,32 @@ class OrganiserRegistrationOut(Schema):
     created_at: datetime
     confirmed_at: datetime | None
     checked_in_at: datetime | None
+
+
+class TeamMemberIn(Schema):
+    email: str = Field(..., description="The address the person signs in with; the account must exist.")
+    role: str = Field(..., description="organiser or cohost.")
+    partner: int | None = Field(None, description="Co-hosts: the id of one of the sprint's partners.")
+
+
+class TeamPartnerOut(Schema):
+    id: int
+    name: str
+
+
+class TeamMemberOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    email: str
+    role: str
+    partner: TeamPartnerOut | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_name(membership) -> str:
+        return membership.user.name
+
+    @staticmethod
+    def resolve_email(membership) -> str:
+        return membership.user.email

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.registrations.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
-from sprintlab.sprints.models import Partner, Sprint
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership
 
 WHEN_CHOICES = ("upcoming", "running", "past")
 ACTIVE = Q(status__in=ACTIVE_STATUSES)
@@ -86,6 +87,20 @@ def sprint_for_manager(slug: str, user, perm: str) -> Sprint:
         raise Http404("No such sprint.")
     return sprint
 
+
+
+def team_memberships(sprint: Sprint) -> QuerySet[SprintMembership]:
+    """The sprint's organisers, then its partner co-hosts, each with their person and organisation."""
+    return (
+        SprintMembership.objects.filter(sprint=sprint)
+        .select_related("user", "partner")
+        .order_by("-role", "user__display_name", "user__email")
+    )
+
+
+def account_by_email(email: str):
+    """The account that signs in with ``email`` (addresses are stored lower-case), or None."""
+    return get_user_model().objects.filter(email__iexact=email.strip()).first()
 
 @dataclass(frozen=True)
 class SprintStats:

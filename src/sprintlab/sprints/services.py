@@ -1,4 +1,4 @@
-"""Every write to sprints: create, update, clone, memberships and partners.
+"""Every write to sprints: create, update, clone, memberships (the team) and partners.
 
 Validation lives in the models' ``clean()`` and runs here through ``full_clean()``, so the page
 forms and the API refuse exactly the same input with the same messages.
@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.errors import ServiceError
+from sprintlab.core.errors import Conflict, ServiceError
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
 
 # Fields a caller may set through sprint_create/sprint_update (the rest belongs to the system).
@@ -193,10 +193,18 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
 def sprint_membership_add(*, acting_user, sprint: Sprint, user, role: str, partner: Partner | None = None) -> SprintMembership:
     """Give ``user`` the ``role`` (organiser or co-host) in ``sprint``; adding it twice changes nothing.
 
+    A co-host represents one of the sprint's partner organisations; an organiser represents none.
     Side effects: an audit entry "sprint.membership_add" when the role is new.
     """
     if role not in SprintRole.values:
         raise ServiceError({"role": [_("Choose organiser or partner co-host.")]})
+    if role == SprintRole.COHOST:
+        if partner is None:
+            raise ServiceError({"partner": [_("Choose the partner organisation this co-host represents.")]})
+        if not sprint.partners.filter(pk=partner.pk).exists():
+            raise ServiceError({"partner": [_("Choose one of this sprint's partner organisations.")]})
+    else:
+        partner = None
     membership, created = SprintMembership.objects.get_or_create(
         sprint=sprint, user=user, role=role, defaults={"partner": partner}
     )
@@ -206,6 +214,28 @@ def sprint_membership_add(*, acting_user, sprint: Sprint, user, role: str, partn
             user_id=user.pk, role=role, partner_id=partner.pk if partner else None,
         )
     return membership
+
+
+@transaction.atomic
+def sprint_membership_remove(*, membership: SprintMembership, acting_user) -> None:
+    """Take a person's role in a sprint away; the sprint's last organiser stays.
+
+    Side effects: an audit entry "sprint.membership_remove".
+    """
+    if membership.role == SprintRole.ORGANISER:
+        # Lock the organiser rows so two organisers removing each other at once cannot leave none.
+        organiser_ids = list(
+            SprintMembership.objects.select_for_update()
+            .filter(sprint_id=membership.sprint_id, role=SprintRole.ORGANISER)
+            .values_list("pk", flat=True)
+        )
+        if not any(pk != membership.pk for pk in organiser_ids):
+            raise Conflict(_("A sprint needs at least one organiser: add another organiser before removing this one."))
+    record_audit(
+        actor=acting_user, action="sprint.membership_remove", target=membership.sprint,
+        user_id=membership.user_id, role=membership.role, partner_id=membership.partner_id,
+    )
+    membership.delete()
 
 
 @transaction.atomic

@@ -1,0 +1,56 @@
+"""The sprint team page: organisers and partner co-hosts, added by email and removed one by one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sprintlab.core.errors import ServiceError
+from sprintlab.sprints.forms import TeamMemberForm
+from sprintlab.sprints.models import SprintMembership, SprintRole
+from sprintlab.sprints.selectors import sprint_for_manager, team_memberships
+from sprintlab.sprints.services import sprint_membership_add, sprint_membership_remove
+from sprintlab.sprints.views_manage import attach_errors
+
+
+@login_required
+def sprint_team_view(request, slug):
+    sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
+    form = TeamMemberForm(request.POST or None, sprint=sprint)
+    if request.method == "POST" and form.is_valid():
+        member, role = form.member, form.cleaned_data["role"]
+        # Adding a role twice is harmless; say so instead of pretending something changed.
+        already = sprint.memberships.filter(user=member, role=role).exists()
+        try:
+            sprint_membership_add(
+                acting_user=request.user, sprint=sprint, user=member, role=role, partner=form.cleaned_data["partner"]
+            )
+        except ServiceError as exc:
+            attach_errors(form, exc)
+        else:
+            values = {"name": member.name, "role": SprintRole(role).label}
+            if already:
+                messages.info(request, _("%(name)s already has the role “%(role)s” in this sprint; nothing changed.") % values)
+            else:
+                messages.success(request, _("%(name)s now has the role “%(role)s” in this sprint.") % values)
+            return redirect("sprints:team", slug=sprint.slug)
+    return render(request, "sprints/sprint_team.html", {
+        "sprint": sprint, "form": form, "memberships": team_memberships(sprint),
+    })
+
+
+@login_required
+@require_POST
+def sprint_team_remove_view(request, slug, membership_id):
+    sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
+    membership = get_object_or_404(SprintMembership.objects.select_related("user"), pk=membership_id, sprint=sprint)
+    try:
+        sprint_membership_remove(membership=membership, acting_user=request.user)
+    except ServiceError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s no longer has the role “%(role)s” in this sprint.") % {
+            "name": membership.user.name, "role": membership.get_role_display(),
+        })
+    return redirect("sprints:team", slug=sprint.slug)
