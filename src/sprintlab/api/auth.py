@@ -1,5 +1,6 @@
 """API authentication: a personal token (``Authorization: Bearer slt_…``) or the browser session."""
 
+from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer, django_auth
 
 from sprintlab.accounts.models import ApiToken
@@ -33,13 +34,17 @@ token_auth = TokenAuth()
 write_auth = [token_auth, django_auth]
 
 
-def optional_user(request):
-    """The caller, when a valid token or session came with a public read; else None."""
+def viewer(request):
+    """Who is reading a public endpoint: the token's or the session's person, else an anonymous user.
+
+    Public reads take no ``auth=``, so a token sent along is checked here: with it a person also
+    sees what only they may see (their drafts, pending sites).
+    """
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return token_auth.authenticate(request, header.split(" ", 1)[1].strip())
+        return token_auth.authenticate(request, header.split(" ", 1)[1].strip()) or AnonymousUser()
     user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    return user if user is not None and user.is_authenticated else AnonymousUser()
 
 
-__all__ = ["TokenAuth", "token_auth", "write_auth", "optional_user"]
+__all__ = ["TokenAuth", "token_auth", "write_auth", "viewer"]

@@ -6,13 +6,12 @@ token or session lets organisers also read sites that are not public yet.
 
 import dataclasses
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from sprintlab.api.auth import optional_user, write_auth
+from sprintlab.api.auth import viewer, write_auth
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.localsites.schemas import (
@@ -29,9 +28,6 @@ from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["sites"])
 
-
-def _viewer(request):
-    return optional_user(request) or AnonymousUser()
 
 
 def _sprint_for(user, slug: str) -> Sprint:
@@ -60,13 +56,13 @@ class SiteFilters(Schema):
 
 @router.get("sprints/{slug}/sites", response=list[SiteListItemOut], summary="Approved sites of a sprint")
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
-    sprint = _sprint_for(_viewer(request), slug)
+    sprint = _sprint_for(viewer(request), slug)
     return list(selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100]))
 
 
 @router.get("sites/{site_id}", response=SiteOut, summary="One site")
 def get_site(request, site_id: int):
-    return selectors.get_site_by_id_for_user(_viewer(request), site_id)
+    return selectors.get_site_by_id_for_user(viewer(request), site_id)
 
 
 @router.post(

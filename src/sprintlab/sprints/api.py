@@ -2,14 +2,13 @@
 
 from datetime import UTC, datetime
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from sprintlab.api.auth import optional_user, write_auth
+from sprintlab.api.auth import viewer, write_auth
 from sprintlab.core.errors import ServiceError
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
 from sprintlab.sprints.schemas import (
@@ -59,9 +58,6 @@ class RegistrationQuery(Schema):
     first_sprint: str = ""
     search: str = ""
 
-
-def _viewer(request):
-    return optional_user(request) or AnonymousUser()
 
 
 def _aware(value):
@@ -139,7 +135,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
 def get_sprint(request, slug: str):
     """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
     the caller organises or co-hosts them."""
-    return _sprint_out(request, sprint_for_viewer(slug, _viewer(request)))
+    return _sprint_out(request, sprint_for_viewer(slug, viewer(request)))
 
 
 @router.post("", response={201: SprintOut}, auth=write_auth, summary="Create a sprint (staff)")
