@@ -36,5 +36,10 @@ test: install-test
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
+## make lint: ruff (style and common bugs) over the whole tree.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 clean:
 	rm -rf $(VENV) var test-artifacts

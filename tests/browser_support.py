@@ -14,7 +14,9 @@ _axe = Axe()
 def assert_accessible(page, label: str) -> None:
     """Run axe-core on the page; fail on serious or critical violations, naming each with its elements."""
     violations = [v for v in _axe.run(page).response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-    details = "\n".join(f"- {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
     assert not violations, f"Accessibility violations on {label}:\n{details}"
 
 

@@ -5,7 +5,7 @@ import shutil
 # sync database calls inside an event loop would then fail every later test (tests only).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pytest  # noqa: E402
+import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -38,9 +38,14 @@ def test_account_pages_use_the_site_layout(client, url_name):
 def test_password_change_works_and_keeps_the_person_signed_in(client):
     user = UserFactory()
     client.force_login(user)
-    response = client.post(reverse("account_change_password"), {
-        "oldpassword": PASSWORD, "password1": "a new long passphrase 42", "password2": "a new long passphrase 42",
-    })
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": PASSWORD,
+            "password1": "a new long passphrase 42",
+            "password2": "a new long passphrase 42",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a new long passphrase 42")
@@ -52,10 +57,12 @@ def test_no_social_buttons_without_keys(client):
     assert "Continue with" not in html
 
 
-@override_settings(SOCIALACCOUNT_PROVIDERS={
-    "github": {"APPS": [{"client_id": "gh-id", "secret": "s", "key": ""}]},
-    "orcid": {"APPS": [{"client_id": "orcid-id", "secret": "s", "key": ""}]},
-})
+@override_settings(
+    SOCIALACCOUNT_PROVIDERS={
+        "github": {"APPS": [{"client_id": "gh-id", "secret": "s", "key": ""}]},
+        "orcid": {"APPS": [{"client_id": "orcid-id", "secret": "s", "key": ""}]},
+    }
+)
 def test_social_buttons_appear_for_configured_providers_only(client):
     html = client.get(reverse("account_login")).content.decode()
     assert "Continue with GitHub" in html
@@ -65,9 +72,14 @@ def test_social_buttons_appear_for_configured_providers_only(client):
 
 def test_signup_sends_a_verification_email_through_the_outbox(client, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("account_signup"), {
-            "email": "new.person@example.org", "password1": PASSWORD, "password2": PASSWORD,
-        })
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "new.person@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
     assert response.status_code == 302
     message = OutboxMessage.objects.get(to_email="new.person@example.org")
     assert message.status == OutboxStatus.SENT
@@ -95,9 +107,14 @@ def test_mandatory_verification_holds_a_new_person_at_the_door(client):
 
 def test_signup_with_a_weak_password_or_taken_email_shows_why(client):
     UserFactory(email="taken@example.org")
-    html = client.post(reverse("account_signup"), {
-        "email": "taken@example.org", "password1": "123", "password2": "123",
-    }).content.decode()
+    html = client.post(
+        reverse("account_signup"),
+        {
+            "email": "taken@example.org",
+            "password1": "123",
+            "password2": "123",
+        },
+    ).content.decode()
     assert "already registered" in html or "too short" in html
     assert OutboxMessage.objects.filter(to_email="taken@example.org").count() <= 1  # at most "account exists"
 
@@ -130,7 +147,9 @@ def test_the_link_in_the_verification_email_verifies_the_address(client, django_
     from allauth.account.models import EmailAddress
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_signup"), {"email": "verify.me@example.org", "password1": PASSWORD, "password2": PASSWORD})
+        client.post(
+            reverse("account_signup"), {"email": "verify.me@example.org", "password1": PASSWORD, "password2": PASSWORD}
+        )
     body = OutboxMessage.objects.get(to_email="verify.me@example.org").body_text
     path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", body).group(1)
     page = client.get(path)
@@ -148,17 +167,24 @@ def test_the_link_in_the_reset_email_sets_a_new_password(client, django_capture_
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     assert_every_input_is_labelled(form_page.content.decode())
-    response = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else path, {
-        "password1": "a brand new passphrase 7", "password2": "a brand new passphrase 7",
-    })
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {
+            "password1": "a brand new passphrase 7",
+            "password2": "a brand new passphrase 7",
+        },
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("a brand new passphrase 7")
 
 
 ANONYMOUS_PAGES = [
-    "account_reset_password_done", "account_reset_password_from_key_done", "account_email_verification_sent",
-    "account_inactive", "socialaccount_login_cancelled",
+    "account_reset_password_done",
+    "account_reset_password_from_key_done",
+    "account_email_verification_sent",
+    "account_inactive",
+    "socialaccount_login_cancelled",
 ]
 SIGNED_IN_PAGES = ["account_logout", "account_reauthenticate", "socialaccount_connections"]
 

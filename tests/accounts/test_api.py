@@ -33,9 +33,15 @@ def test_patch_changes_only_the_sent_fields(client, person):
     user, headers = person
     user.city = "Oxford"
     user.save()
-    response = patch(client, headers, {
-        "display_name": "After", "interests": ["Evals", "evals", " governance "], "orcid": "https://orcid.org/0000-0002-1825-0097",
-    })
+    response = patch(
+        client,
+        headers,
+        {
+            "display_name": "After",
+            "interests": ["Evals", "evals", " governance "],
+            "orcid": "https://orcid.org/0000-0002-1825-0097",
+        },
+    )
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["display_name"] == "After"
@@ -44,17 +50,20 @@ def test_patch_changes_only_the_sent_fields(client, person):
     assert data["city"] == "Oxford"
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"timezone": "Mars/Base"}, "timezone"),
-    ({"orcid": "0000-0002-1825-0098"}, "orcid"),
-    ({"github_url": "https://example.org/me"}, "github_url"),
-    ({"interests": [f"t{i}" for i in range(21)]}, "interests"),
-    ({"skills": ["a,b"]}, "skills"),
-    ({"career_stage": "wizard"}, "career_stage"),
-    ({"public_fields": ["email"]}, "public_fields"),
-    ({"country": "XX"}, "country"),
-    ({"display_name": "x" * 101}, "display_name"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"timezone": "Mars/Base"}, "timezone"),
+        ({"orcid": "0000-0002-1825-0098"}, "orcid"),
+        ({"github_url": "https://example.org/me"}, "github_url"),
+        ({"interests": [f"t{i}" for i in range(21)]}, "interests"),
+        ({"skills": ["a,b"]}, "skills"),
+        ({"career_stage": "wizard"}, "career_stage"),
+        ({"public_fields": ["email"]}, "public_fields"),
+        ({"country": "XX"}, "country"),
+        ({"display_name": "x" * 101}, "display_name"),
+    ],
+)
 def test_bad_values_get_a_400_with_a_message_for_the_field(client, person, body, field):
     user, headers = person
     response = patch(client, headers, {**body, "display_name": body.get("display_name", "Changed")})

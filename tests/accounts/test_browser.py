@@ -4,13 +4,11 @@ import pytest
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import StaffFactory
 from tests.browser_support import assert_accessible
+from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
-
-
 
 
 def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
@@ -65,8 +63,13 @@ def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
 def test_staff_outbox_pages_are_accessible(page, live_server):
     StaffFactory(email="staff@example.org")
     message = OutboxMessage.objects.create(
-        key="k", to_email="someone@example.org", subject="Your seat", body_text="Hello", body_html="<p>Hello</p>",
-        status=OutboxStatus.FAILED, last_error="timeout",
+        key="k",
+        to_email="someone@example.org",
+        subject="Your seat",
+        body_text="Hello",
+        body_html="<p>Hello</p>",
+        status=OutboxStatus.FAILED,
+        last_error="timeout",
     )
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill("staff@example.org")

@@ -67,10 +67,18 @@ def test_the_api_tokens_list_shows_only_the_callers_tokens(client, role):
         assert response.status_code == 200 and response.json() == []
 
 
-@pytest.mark.parametrize(("role", "allowed"), [
-    ("owner", True), ("other_user", False), ("participant", False), ("site_organiser", False),
-    ("sprint_organiser", False), ("partner_cohost", False), ("staff", True),
-])
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        ("owner", True),
+        ("other_user", False),
+        ("participant", False),
+        ("site_organiser", False),
+        ("sprint_organiser", False),
+        ("partner_cohost", False),
+        ("staff", True),
+    ],
+)
 def test_revoke_token_rule(role, allowed):
     owner = UserFactory()
     token, _secret = api_token_create(user=owner, name="t")

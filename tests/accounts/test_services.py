@@ -13,11 +13,22 @@ pytestmark = pytest.mark.django_db
 def test_profile_update_writes_fields_and_tags():
     user = UserFactory()
     profile_update(
-        user=user, display_name="Ada", city="Nairobi", country="KE", timezone="Africa/Nairobi",
-        interests=["Interpretability", "evals"], skills=["PyTorch"], public_fields=["city", "interests"],
+        user=user,
+        display_name="Ada",
+        city="Nairobi",
+        country="KE",
+        timezone="Africa/Nairobi",
+        interests=["Interpretability", "evals"],
+        skills=["PyTorch"],
+        public_fields=["city", "interests"],
     )
     user.refresh_from_db()
-    assert (user.display_name, user.city, user.country.code, user.timezone) == ("Ada", "Nairobi", "KE", "Africa/Nairobi")
+    assert (user.display_name, user.city, user.country.code, user.timezone) == (
+        "Ada",
+        "Nairobi",
+        "KE",
+        "Africa/Nairobi",
+    )
     assert sorted(t.name for t in user.interests.all()) == ["Interpretability", "evals"]
     assert [t.name for t in user.skills.all()] == ["PyTorch"]
     assert user.public_fields == ["city", "interests"]

@@ -10,7 +10,9 @@ def test_valid_orcid_ids_pass_the_checksum(value):
     assert orcid_checksum_ok(value.replace("-", ""))
 
 
-@pytest.mark.parametrize("value", ["https://orcid.org/0000-0002-1825-0097", "orcid.org/0000-0002-1825-0097/", " 0000-0002-1825-0097 "])
+@pytest.mark.parametrize(
+    "value", ["https://orcid.org/0000-0002-1825-0097", "orcid.org/0000-0002-1825-0097/", " 0000-0002-1825-0097 "]
+)
 def test_orcid_links_are_reduced_to_the_bare_id(value):
     assert normalise_orcid(value) == "0000-0002-1825-0097"
 
@@ -19,7 +21,9 @@ def test_lowercase_x_check_digit_is_accepted():
     assert normalise_orcid("0000-0002-1694-233x") == "0000-0002-1694-233X"
 
 
-@pytest.mark.parametrize("value", ["0000-0002-1825", "0000000218250097", "abcd-0002-1825-0097", "<script>", "' OR 1=1 --"])
+@pytest.mark.parametrize(
+    "value", ["0000-0002-1825", "0000000218250097", "abcd-0002-1825-0097", "<script>", "' OR 1=1 --"]
+)
 def test_malformed_orcid_is_refused_with_the_expected_format(value):
     with pytest.raises(ValidationError) as error:
         normalise_orcid(value)
@@ -34,7 +38,9 @@ def test_orcid_with_a_typo_fails_the_checksum():
 
 def test_tags_are_trimmed_and_deduplicated_ignoring_case_in_order():
     assert parse_tag_names("  Interpretability , evals,, interpretability,  multi   agent ") == [
-        "Interpretability", "evals", "multi agent",
+        "Interpretability",
+        "evals",
+        "multi agent",
     ]
 
 

@@ -9,19 +9,41 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 VALID_PROFILE = {
-    "display_name": "Ada Lovelace", "country": "GB", "city": "London", "timezone": "Europe/London",
-    "affiliation": "Analytical Engines", "career_stage": "researcher", "interests": "interpretability, Evals, evals",
-    "skills": "python", "website_url": "https://ada.example.org", "github_url": "https://github.com/ada",
-    "scholar_url": "https://scholar.google.com/citations?user=abc", "orcid": "https://orcid.org/0000-0002-1825-0097",
-    "bio": "I like **engines**.", "public_fields": ["city", "interests", "bio"],
+    "display_name": "Ada Lovelace",
+    "country": "GB",
+    "city": "London",
+    "timezone": "Europe/London",
+    "affiliation": "Analytical Engines",
+    "career_stage": "researcher",
+    "interests": "interpretability, Evals, evals",
+    "skills": "python",
+    "website_url": "https://ada.example.org",
+    "github_url": "https://github.com/ada",
+    "scholar_url": "https://scholar.google.com/citations?user=abc",
+    "orcid": "https://orcid.org/0000-0002-1825-0097",
+    "bio": "I like **engines**.",
+    "public_fields": ["city", "interests", "bio"],
 }
 
 
 def test_profile_page_lists_every_field_with_a_label(client):
     client.force_login(UserFactory())
     html = client.get(reverse("accounts:profile")).content.decode()
-    for field in ("display_name", "country", "city", "timezone", "affiliation", "career_stage", "interests",
-                  "skills", "website_url", "github_url", "scholar_url", "orcid", "bio"):
+    for field in (
+        "display_name",
+        "country",
+        "city",
+        "timezone",
+        "affiliation",
+        "career_stage",
+        "interests",
+        "skills",
+        "website_url",
+        "github_url",
+        "scholar_url",
+        "orcid",
+        "bio",
+    ):
         assert f'for="id_{field}"' in html
     assert 'value="Asia/Kolkata"' in html
     assert_every_input_is_labelled(html)
@@ -38,21 +60,24 @@ def test_profile_saves_and_redirects(client):
     assert sorted(t.name for t in user.interests.all()) == ["Evals", "interpretability"]
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("timezone", "Mars/Olympus", "Select a valid choice"),
-    ("orcid", "0000-0002-1825-0098", "checksum"),
-    ("orcid", "12345", "four groups"),
-    ("github_url", "https://gitlab.com/ada", "GitHub"),
-    ("scholar_url", "https://example.org/scholar", "Google Scholar"),
-    ("website_url", "javascript:alert(1)", "valid URL"),
-    ("interests", ",".join(f"t{i}" for i in range(21)), "at most 20"),
-    ("skills", "y" * 61, "too long"),
-    ("display_name", "x" * 101, "at most 100"),
-    ("display_name", "!!!", "letter or digit"),
-    ("career_stage", "wizard", "Select a valid choice"),
-    ("public_fields", ["email"], "Select a valid choice"),
-    ("bio", "b" * 2001, "at most 2000"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("timezone", "Mars/Olympus", "Select a valid choice"),
+        ("orcid", "0000-0002-1825-0098", "checksum"),
+        ("orcid", "12345", "four groups"),
+        ("github_url", "https://gitlab.com/ada", "GitHub"),
+        ("scholar_url", "https://example.org/scholar", "Google Scholar"),
+        ("website_url", "javascript:alert(1)", "valid URL"),
+        ("interests", ",".join(f"t{i}" for i in range(21)), "at most 20"),
+        ("skills", "y" * 61, "too long"),
+        ("display_name", "x" * 101, "at most 100"),
+        ("display_name", "!!!", "letter or digit"),
+        ("career_stage", "wizard", "Select a valid choice"),
+        ("public_fields", ["email"], "Select a valid choice"),
+        ("bio", "b" * 2001, "at most 2000"),
+    ],
+)
 def test_bad_profile_input_gets_a_specific_message_and_changes_nothing(client, field, value, message):
     user = UserFactory(display_name="Before")
     client.force_login(user)
@@ -74,7 +99,10 @@ def test_long_unicode_and_sql_looking_names_are_stored_as_text(client):
 
 def test_public_profile_shows_only_public_fields(client):
     user = UserFactory(
-        display_name="Grace", city="Arlington", affiliation="Secret Lab", bio="Hello <script>alert(1)</script> **world**",
+        display_name="Grace",
+        city="Arlington",
+        affiliation="Secret Lab",
+        bio="Hello <script>alert(1)</script> **world**",
         public_fields=["city", "bio"],
     )
     html = client.get(reverse("accounts:public_profile", args=[user.pk])).content.decode()

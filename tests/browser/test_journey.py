@@ -28,9 +28,13 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
         description="## What you will do\nWork in teams on **multi-agent risks** with mentors on call.",
         code_of_conduct="Be kind, credit others' work and follow the info-hazard policy.",
     )
-    site = LocalSiteFactory(sprint=sprint, name="Nairobi AI Hub", city="Nairobi", country="KE", timezone="Africa/Nairobi", capacity=25)
+    site = LocalSiteFactory(
+        sprint=sprint, name="Nairobi AI Hub", city="Nairobi", country="KE", timezone="Africa/Nairobi", capacity=25
+    )
     LocalSiteFactory(sprint=sprint, name="Oxford Commons", city="Oxford", country="GB", capacity=30)
-    organiser = SiteOrganiserFactory(site=site, user=UserFactory(email="host@example.org", display_name="Wanjiru Host")).user
+    organiser = SiteOrganiserFactory(
+        site=site, user=UserFactory(email="host@example.org", display_name="Wanjiru Host")
+    ).user
     base = live_server.url
 
     # 1. A new person signs up.
@@ -83,7 +87,9 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
     organiser_page.get_by_label("Find an attendee by name or email").fill("amara")
     expect(organiser_page.locator(".checkin-row")).to_have_count(1)
     organiser_page.get_by_role("button", name=re.compile("^Check in")).tap()
-    expect(organiser_page.locator(f"#registration-{registration.pk}")).to_contain_text(re.compile(r"Checked in \d\d:\d\d"))
+    expect(organiser_page.locator(f"#registration-{registration.pk}")).to_contain_text(
+        re.compile(r"Checked in \d\d:\d\d")
+    )
     assert_accessible(organiser_page, "check-in")
     save_screenshot(organiser_page, "check-in-phone")
     phone.close()

@@ -8,7 +8,7 @@ def test_markdown_renders_emphasis_and_links():
 
 
 def test_markdown_never_lets_html_scripts_or_javascript_links_through():
-    html = render_markdown('<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))')
+    html = render_markdown("<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))")
     assert "<script" not in html
     assert "<img" not in html
     assert 'href="javascript' not in html

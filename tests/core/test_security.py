@@ -36,7 +36,9 @@ def test_cookies_are_secure_when_https_is_on(client):
     UserFactory(email="secure@example.org")
     response = client.get(reverse("account_login"))
     assert response.cookies["csrftoken"]["secure"]
-    response = client.post(reverse("account_login"), {"login": "secure@example.org", "password": "correct horse battery staple"})
+    response = client.post(
+        reverse("account_login"), {"login": "secure@example.org", "password": "correct horse battery staple"}
+    )
     assert response.cookies["sessionid"]["secure"]
     assert response.cookies["sessionid"]["httponly"]
 
@@ -49,18 +51,27 @@ def test_failed_logins_are_rate_limited(client):
     cache.clear()
     UserFactory(email="target@example.org")
     for _attempt in range(3):
-        html = client.post(reverse("account_login"), {"login": "target@example.org", "password": "guess"}).content.decode()
+        html = client.post(
+            reverse("account_login"), {"login": "target@example.org", "password": "guess"}
+        ).content.decode()
         assert "not correct" in html
     html = client.post(reverse("account_login"), {"login": "target@example.org", "password": "guess"}).content.decode()
     assert "Too many failed login attempts" in html
     # Even the right password is refused until the window passes.
-    response = client.post(reverse("account_login"), {"login": "target@example.org", "password": "correct horse battery staple"})
+    response = client.post(
+        reverse("account_login"), {"login": "target@example.org", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 200
     cache.clear()
 
 
 def _load_settings(extra_env: dict) -> subprocess.CompletedProcess:
-    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(SRC), "DJANGO_SETTINGS_MODULE": "sprintlab.settings", **extra_env}
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(SRC),
+        "DJANGO_SETTINGS_MODULE": "sprintlab.settings",
+        **extra_env,
+    }
     code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.DEBUG)"
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
 

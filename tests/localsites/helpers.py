@@ -81,8 +81,15 @@ class World:
 
 
 ROLES = (
-    "anonymous", "participant", "other_user", "applicant", "site_organiser", "other_site_organiser",
-    "sprint_organiser", "cohost", "staff",
+    "anonymous",
+    "participant",
+    "other_user",
+    "applicant",
+    "site_organiser",
+    "other_site_organiser",
+    "sprint_organiser",
+    "cohost",
+    "staff",
 )
 
 
@@ -98,4 +105,3 @@ def api_client(user) -> Client:
     if user is None or not user.is_authenticated:
         return Client()
     return Client(HTTP_AUTHORIZATION=f"Bearer {api_key_for(user)}")
-

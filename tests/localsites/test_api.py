@@ -88,7 +88,8 @@ class TestApplications:
     def test_long_unicode_and_hostile_text_within_limits_is_kept_as_typed(self, sprint):
         name = "Ünïcødé 東京 💡 " * 10 + "<script>alert(1)</script>"
         response = post(
-            api_client(UserFactory()), f"/api/v1/sprints/{sprint.slug}/site-applications",
+            api_client(UserFactory()),
+            f"/api/v1/sprints/{sprint.slug}/site-applications",
             api_json(sprint, name=name[:150], city="x'); DROP TABLE localsites_localsite;--"),
         )
         assert response.status_code == 201, response.content
@@ -104,13 +105,17 @@ class TestApplications:
 
     def test_wrong_types_are_422(self, sprint):
         response = post(
-            api_client(UserFactory()), f"/api/v1/sprints/{sprint.slug}/site-applications", api_json(sprint, capacity="lots")
+            api_client(UserFactory()),
+            f"/api/v1/sprints/{sprint.slug}/site-applications",
+            api_json(sprint, capacity="lots"),
         )
         assert response.status_code == 422
         assert "capacity" in response.json()["errors"]
 
     def test_times_with_an_offset_are_taken_as_instants(self, sprint):
-        data = api_json(sprint, starts_at=sprint.kickoff_at.isoformat(), ends_at=sprint.submission_deadline_at.isoformat())
+        data = api_json(
+            sprint, starts_at=sprint.kickoff_at.isoformat(), ends_at=sprint.submission_deadline_at.isoformat()
+        )
         response = post(api_client(UserFactory()), f"/api/v1/sprints/{sprint.slug}/site-applications", data)
         assert response.status_code == 201
         assert LocalSite.objects.get().starts_at == sprint.kickoff_at
@@ -118,7 +123,9 @@ class TestApplications:
     def test_list_mine_and_reviewable(self, world):
         items = api_client(world.user("applicant")).get("/api/v1/site-applications").json()["items"]
         assert {item["id"] for item in items} == {world.pending.pk, world.site.pk}
-        items = api_client(world.user("sprint_organiser")).get("/api/v1/site-applications?status=pending").json()["items"]
+        items = (
+            api_client(world.user("sprint_organiser")).get("/api/v1/site-applications?status=pending").json()["items"]
+        )
         assert [item["id"] for item in items] == [world.pending.pk]
         assert api_client(world.user("other_user")).get("/api/v1/site-applications").json()["count"] == 0
         assert api_client(world.user("staff")).get("/api/v1/site-applications?status=bogus").status_code == 422
@@ -145,7 +152,9 @@ class TestApplications:
         assert response.json()["decision_reason"] == "Add a room number."
         assert post(organiser, f"{url}/approve").json()["status"] == "approved"
         assert post(organiser, f"{url}/reject", {"reason": "Too late"}).status_code == 409
-        subjects = set(OutboxMessage.objects.filter(to_email=world.user("applicant").email).values_list("subject", flat=True))
+        subjects = set(
+            OutboxMessage.objects.filter(to_email=world.user("applicant").email).values_list("subject", flat=True)
+        )
         assert any("Changes requested" in s for s in subjects) and any("approved" in s for s in subjects)
 
     def test_applications_of_public_sites_stay_private(self, world):
@@ -178,7 +187,10 @@ class TestCheckIns:
         waiting = RegistrationFactory(sprint=sprint, site=world.site, status=RegistrationStatus.WAITLISTED)
         url = f"/api/v1/sites/{world.site.pk}/check-ins"
         assert post(api_client(world.user("participant")), url, {"registration": registration.pk}).status_code == 403
-        assert post(api_client(world.user("other_site_organiser")), url, {"registration": registration.pk}).status_code == 403
+        assert (
+            post(api_client(world.user("other_site_organiser")), url, {"registration": registration.pk}).status_code
+            == 403
+        )
         organiser = api_client(world.user("site_organiser"))
         assert post(organiser, url, {"registration": waiting.pk}).status_code == 409
         assert post(organiser, url, {"registration": 999999}).status_code == 404

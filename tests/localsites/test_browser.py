@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.sprints.models import SprintRole
+from tests.browser_support import PHONE, assert_accessible
 from tests.factories import (
     LocalSiteFactory,
     RegistrationFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
     SprintMembershipFactory,
     UserFactory,
 )
-from tests.browser_support import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,13 +27,16 @@ def signed_in_context(browser, live_server, user, **options):
     client = Client()
     client.force_login(user)
     context = browser.new_context(**options)
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
     return context
-
-
 
 
 def test_check_in_on_a_phone(browser, live_server):

@@ -11,8 +11,17 @@ def test_every_known_country_has_a_region(code):
 
 @pytest.mark.parametrize(
     ("code", "region"),
-    [("GB", "Europe"), ("us", "North America"), ("IN", "Asia"), ("VN", "Asia"), ("BR", "Latin America & Caribbean"),
-     ("KE", "Africa"), ("EG", "Middle East & North Africa"), ("AU", "Oceania"), ("AQ", "Antarctica")],
+    [
+        ("GB", "Europe"),
+        ("us", "North America"),
+        ("IN", "Asia"),
+        ("VN", "Asia"),
+        ("BR", "Latin America & Caribbean"),
+        ("KE", "Africa"),
+        ("EG", "Middle East & North Africa"),
+        ("AU", "Oceania"),
+        ("AQ", "Antarctica"),
+    ],
 )
 def test_region_names(code, region):
     assert region_for(code) == region

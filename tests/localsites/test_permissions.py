@@ -25,6 +25,7 @@ def decide(action, reason=""):
     def run(world, client):
         url = reverse("localsites:decide", args=[world.sprint.slug, world.pending.pk])
         return client.post(url, {"action": action, "reason": reason})
+
     return run
 
 
@@ -38,7 +39,9 @@ def dashboard(world, client):
 
 def check_in(world, client):
     registration = world.site.registrations.get()
-    url = reverse("localsites:check_in_attendee", kwargs={**site_kwargs(world.site), "registration_id": registration.pk})
+    url = reverse(
+        "localsites:check_in_attendee", kwargs={**site_kwargs(world.site), "registration_id": registration.pk}
+    )
     return client.post(url, {"action": "check_in"})
 
 
@@ -51,7 +54,9 @@ def export_csv(world, client):
 
 
 def message(world, client):
-    return client.post(reverse("localsites:message", kwargs=site_kwargs(world.site)), {"subject": "Hi", "body": "Hello"})
+    return client.post(
+        reverse("localsites:message", kwargs=site_kwargs(world.site)), {"subject": "Hi", "body": "Hello"}
+    )
 
 
 def review_page(world, client):
@@ -65,7 +70,10 @@ ACTIONS = {
     "approve": (decide("approve"), REVIEWS, 403, lambda w: w.pending.status == SiteStatus.APPROVED),
     "reject": (decide("reject", "No room."), REVIEWS, 403, lambda w: w.pending.status == SiteStatus.REJECTED),
     "request_changes": (
-        decide("request_changes", "Which room?"), REVIEWS, 403, lambda w: w.pending.status == SiteStatus.CHANGES_REQUESTED
+        decide("request_changes", "Which room?"),
+        REVIEWS,
+        403,
+        lambda w: w.pending.status == SiteStatus.CHANGES_REQUESTED,
     ),
     "view_pending": (view_pending, RUNS_SITE, 404, None),
     "dashboard": (dashboard, RUNS_SITE, 403, None),

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 def test_seats_taken_counts_only_seat_holding_registrations(sprint):
     site = LocalSiteFactory(sprint=sprint, capacity=5)
-    for status in (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED, RegistrationStatus.WAITLISTED,
-                   RegistrationStatus.CANCELLED, RegistrationStatus.APPLIED):
+    for status in (
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.OFFERED,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.CANCELLED,
+        RegistrationStatus.APPLIED,
+    ):
         RegistrationFactory(sprint=sprint, site=site, status=status)
     [listed] = selectors.public_sites(sprint)
     assert listed.seats_taken == 2
@@ -55,19 +60,23 @@ def test_applications_visible_to(world):
     mine = set(selectors.applications_visible_to(world.user("applicant")))
     assert mine == {world.pending, world.site}
     assert set(selectors.applications_visible_to(world.user("sprint_organiser"))) == {
-        world.pending, world.site, world.other_site
+        world.pending,
+        world.site,
+        world.other_site,
     }
     assert other_sprint_site in set(selectors.applications_visible_to(world.user("staff")))
     assert not selectors.applications_visible_to(world.user("other_user")).exists()
-    assert list(selectors.applications_visible_to(world.user("staff"), sprint_slug=world.sprint.slug, status="pending")) == [
-        world.pending
-    ]
+    assert list(
+        selectors.applications_visible_to(world.user("staff"), sprint_slug=world.sprint.slug, status="pending")
+    ) == [world.pending]
 
 
 def test_site_counts_and_lists(sprint):
     site = LocalSiteFactory(sprint=sprint)
     confirmed = RegistrationFactory(sprint=sprint, site=site)
-    RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.CONFIRMED, checked_in_at="2030-01-01T10:00Z")
+    RegistrationFactory(
+        sprint=sprint, site=site, status=RegistrationStatus.CONFIRMED, checked_in_at="2030-01-01T10:00Z"
+    )
     waiting = RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
     assert selectors.site_counts(site) == {"confirmed": 2, "offered": 0, "waitlisted": 1, "checked_in": 1}
     assert list(selectors.site_waitlist(site)) == [waiting]
@@ -76,10 +85,13 @@ def test_site_counts_and_lists(sprint):
 
 def test_check_in_search_by_name_or_email(sprint):
     site = LocalSiteFactory(sprint=sprint)
-    ada = RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace", email="ada@x.org"))
+    ada = RegistrationFactory(
+        sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace", email="ada@x.org")
+    )
     RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Alan Turing", email="alan@y.org"))
-    RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED,
-                        user=UserFactory(display_name="Ada Waiting"))
+    RegistrationFactory(
+        sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED, user=UserFactory(display_name="Ada Waiting")
+    )
     assert list(selectors.check_in_candidates(site, query="ada")) == [ada]
     assert list(selectors.check_in_candidates(site, query="X.ORG")) == [ada]
     assert len(selectors.check_in_candidates(site)) == 2

@@ -1,5 +1,4 @@
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -49,7 +48,8 @@ class TestSubmit:
     def test_stores_local_times_in_utc(self, sprint):
         kickoff_local = sprint.kickoff_at.astimezone(timezone.get_fixed_timezone(330))
         data = application_data(
-            sprint, timezone="Asia/Kolkata",
+            sprint,
+            timezone="Asia/Kolkata",
             starts_at=datetime(kickoff_local.year, kickoff_local.month, kickoff_local.day, 9, 0),
             ends_at=datetime(kickoff_local.year, kickoff_local.month, kickoff_local.day, 9, 0) + timedelta(days=2),
         )
@@ -128,9 +128,10 @@ class TestSubmit:
 
     def test_a_time_skipped_by_the_clock_change_is_refused(self):
         # Clocks in London jump from 01:00 to 02:00 on Sunday 28 March 2027.
-        kickoff = datetime(2027, 3, 27, 12, tzinfo=dt_timezone.utc)
+        kickoff = datetime(2027, 3, 27, 12, tzinfo=UTC)
         sprint = SprintFactory(
-            announced_at=kickoff - timedelta(days=60), registration_opens_at=kickoff - timedelta(days=30),
+            announced_at=kickoff - timedelta(days=60),
+            registration_opens_at=kickoff - timedelta(days=30),
             kickoff_at=kickoff,
         )
         data = application_data(sprint, starts_at=datetime(2027, 3, 28, 1, 30), ends_at=datetime(2027, 3, 28, 18))
@@ -141,7 +142,8 @@ class TestSubmit:
     def test_unpublished_or_finished_sprints_take_no_applications(self):
         with pytest.raises(PermissionDeniedError):
             services.site_application_submit(
-                sprint=SprintFactory(is_published=False), applicant=UserFactory(),
+                sprint=SprintFactory(is_published=False),
+                applicant=UserFactory(),
                 data=application_data(SprintFactory.build()),
             )
         past = timezone.now() - timedelta(days=40)
@@ -189,7 +191,9 @@ class TestDecisions:
         assert "reason" in errors_of(exc_info)
         site.refresh_from_db()
         assert site.status == SiteStatus.PENDING
-        site = services.site_application_reject(site=site, acting_user=organiser, reason="We already have a site nearby.")
+        site = services.site_application_reject(
+            site=site, acting_user=organiser, reason="We already have a site nearby."
+        )
         assert site.status == SiteStatus.REJECTED
         assert "We already have a site nearby." in OutboxMessage.objects.get().body_text
 
@@ -197,7 +201,9 @@ class TestDecisions:
         site = make_pending(sprint)
         with pytest.raises(ServiceError):
             services.site_application_request_changes(site=site, acting_user=organiser, message="")
-        site = services.site_application_request_changes(site=site, acting_user=organiser, message="Add the room number.")
+        site = services.site_application_request_changes(
+            site=site, acting_user=organiser, message="Add the room number."
+        )
         assert site.status == SiteStatus.CHANGES_REQUESTED
         email = OutboxMessage.objects.filter(to_email=site.applicant.email).latest("created_at")
         assert "Add the room number." in email.body_text
@@ -207,7 +213,9 @@ class TestDecisions:
         site = services.site_application_update(site=site, acting_user=site.applicant, data=data)
         assert (site.status, site.address, site.capacity) == (SiteStatus.PENDING, "17 Mill Lane, Room 4", 25)
         # The organisers hear about the resubmission.
-        assert OutboxMessage.objects.filter(to_email=organiser.email, body_text__contains="changed as you asked").exists()
+        assert OutboxMessage.objects.filter(
+            to_email=organiser.email, body_text__contains="changed as you asked"
+        ).exists()
 
     def test_update_replaces_co_organisers(self, sprint):
         first, second = UserFactory(email="first@example.org"), UserFactory(email="second@example.org")
@@ -216,7 +224,8 @@ class TestDecisions:
             site=site, acting_user=site.applicant, data=application_data(sprint, co_organiser_emails=[second.email])
         )
         assert set(site.organiser_links.values_list("user__email", "is_lead")) == {
-            (site.applicant.email, True), (second.email, False)
+            (site.applicant.email, True),
+            (second.email, False),
         }
 
     def test_only_the_applicant_edits_and_only_before_a_decision(self, sprint, organiser):
@@ -264,7 +273,9 @@ class TestMessages:
         RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
         RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.CANCELLED)
 
-        message = services.site_message_send(site=site, acting_user=organiser, subject="Doors", body="Use the side door.")
+        message = services.site_message_send(
+            site=site, acting_user=organiser, subject="Doors", body="Use the side door."
+        )
 
         assert message.recipient_count == 3
         keys = set(OutboxMessage.objects.values_list("key", flat=True))
@@ -300,7 +311,9 @@ class TestCheckIn:
         actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
         assert actions == ["registration.checked_in", "registration.check_in_undone"]
 
-    @pytest.mark.parametrize("status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED])
+    @pytest.mark.parametrize(
+        "status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]
+    )
     def test_only_confirmed_people_are_checked_in(self, sprint, status):
         site = LocalSiteFactory(sprint=sprint)
         organiser = SiteOrganiserFactory(site=site).user
@@ -312,6 +325,8 @@ class TestCheckIn:
         site = LocalSiteFactory(sprint=sprint)
         other_organiser = SiteOrganiserFactory(site=LocalSiteFactory(sprint=sprint)).user
         with pytest.raises(PermissionDeniedError):
-            services.site_check_in(registration=RegistrationFactory(sprint=sprint, site=site), acting_user=other_organiser)
+            services.site_check_in(
+                registration=RegistrationFactory(sprint=sprint, site=site), acting_user=other_organiser
+            )
         with pytest.raises(Conflict):
             services.site_check_in(registration=RegistrationFactory(sprint=sprint), acting_user=StaffFactory())

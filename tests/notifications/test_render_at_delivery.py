@@ -27,17 +27,21 @@ def render_greeting(context: dict) -> RenderedEmail:
     if context.get("fail"):
         raise LookupError("gone")
     return RenderedEmail(
-        body_text=f"Hello {context['name']}", body_html=f"<p>Hello {context['name']}</p>",
+        body_text=f"Hello {context['name']}",
+        body_html=f"<p>Hello {context['name']}</p>",
         attachments=(Attachment("a.ics", "text/calendar", "BEGIN:VCALENDAR"),),
     )
 
 
 def enqueue_lazy(key="lazy:1", **context):
-    return outbox_enqueue(key=key, to_email="ada@example.org", subject="Hi", renderer=RENDERER,
-                          render_context={"name": "Ada", **context})
+    return outbox_enqueue(
+        key=key, to_email="ada@example.org", subject="Hi", renderer=RENDERER, render_context={"name": "Ada", **context}
+    )
 
 
-def test_nothing_is_rendered_when_enqueued_and_the_delivery_stores_what_it_sent(mailoutbox, django_capture_on_commit_callbacks):
+def test_nothing_is_rendered_when_enqueued_and_the_delivery_stores_what_it_sent(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     renders.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message = enqueue_lazy()

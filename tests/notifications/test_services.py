@@ -109,8 +109,9 @@ def test_requeue_stale_picks_up_only_old_queued_messages(mailoutbox):
     # Saved without the after-commit hook: as if the worker crashed before the task was enqueued.
     stale = OutboxMessage.objects.create(key="stale", to_email="a@example.org", subject="Old", body_text="x")
     fresh = OutboxMessage.objects.create(key="fresh", to_email="b@example.org", subject="New", body_text="x")
-    sent = OutboxMessage.objects.create(key="sent", to_email="c@example.org", subject="Done", body_text="x",
-                                        status=OutboxStatus.SENT)
+    sent = OutboxMessage.objects.create(
+        key="sent", to_email="c@example.org", subject="Done", body_text="x", status=OutboxStatus.SENT
+    )
     OutboxMessage.objects.filter(pk__in=[stale.pk, sent.pk]).update(created_at=timezone.now() - timedelta(minutes=30))
 
     assert outbox_requeue_stale(older_than_seconds=300) == 1
@@ -124,7 +125,9 @@ def test_templates_render_text_and_html(tmp_path, settings, mailoutbox, django_c
     (tmp_path / "hello.html").write_text("<p>Hi <b>{{ name }}</b></p>")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     with django_capture_on_commit_callbacks(execute=True):
-        message = outbox_enqueue(key="t", to_email="x@example.org", subject="S", template="hello", context={"name": "Zoë"})
+        message = outbox_enqueue(
+            key="t", to_email="x@example.org", subject="S", template="hello", context={"name": "Zoë"}
+        )
     assert message.body_text.startswith("Hi Zoë at http")
     assert message.body_html == "<p>Hi <b>Zoë</b></p>"
     assert mailoutbox[0].alternatives[0][1] == "text/html"
@@ -133,8 +136,13 @@ def test_templates_render_text_and_html(tmp_path, settings, mailoutbox, django_c
 def test_staff_can_retry_a_failed_message(mailoutbox, django_capture_on_commit_callbacks):
     staff = StaffFactory()
     message = OutboxMessage.objects.create(
-        key="failed", to_email="a@example.org", subject="S", body_text="x",
-        status=OutboxStatus.FAILED, attempts=MAX_ATTEMPTS, last_error="timeout",
+        key="failed",
+        to_email="a@example.org",
+        subject="S",
+        body_text="x",
+        status=OutboxStatus.FAILED,
+        attempts=MAX_ATTEMPTS,
+        last_error="timeout",
     )
     with django_capture_on_commit_callbacks(execute=True):
         outbox_retry(message=message, acting_user=staff)
@@ -146,15 +154,17 @@ def test_staff_can_retry_a_failed_message(mailoutbox, django_capture_on_commit_c
 
 
 def test_only_failed_messages_can_be_retried():
-    message = OutboxMessage.objects.create(key="ok", to_email="a@example.org", subject="S", body_text="x",
-                                           status=OutboxStatus.SENT)
+    message = OutboxMessage.objects.create(
+        key="ok", to_email="a@example.org", subject="S", body_text="x", status=OutboxStatus.SENT
+    )
     with pytest.raises(Conflict):
         outbox_retry(message=message, acting_user=StaffFactory())
 
 
 def test_participants_cannot_retry():
-    message = OutboxMessage.objects.create(key="f", to_email="a@example.org", subject="S", body_text="x",
-                                           status=OutboxStatus.FAILED)
+    message = OutboxMessage.objects.create(
+        key="f", to_email="a@example.org", subject="S", body_text="x", status=OutboxStatus.FAILED
+    )
     with pytest.raises(PermissionDeniedError):
         outbox_retry(message=message, acting_user=UserFactory())
     message.refresh_from_db()

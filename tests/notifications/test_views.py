@@ -31,8 +31,16 @@ def test_list_is_newest_first_and_searchable(staff_client):
     assert [m.key for m in failed] == ["gamma"]
 
 
-@pytest.mark.parametrize("params", [{"status": "bogus"}, {"page": "-3"}, {"page": "abc"}, {"q": "x" * 5000},
-                                    {"q": "'; DROP TABLE notifications_outboxmessage; --"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "bogus"},
+        {"page": "-3"},
+        {"page": "abc"},
+        {"q": "x" * 5000},
+        {"q": "'; DROP TABLE notifications_outboxmessage; --"},
+    ],
+)
 def test_odd_filters_never_crash(staff_client, params):
     make("one")
     assert staff_client.get(reverse("notifications:outbox"), params).status_code == 200
@@ -57,7 +65,9 @@ def test_list_query_count_does_not_grow_with_messages(staff_client, django_asser
 
 def test_detail_shows_text_sanitised_html_and_attachments(staff_client):
     message = make(
-        "detail", body_text="Plain words", body_html='<p>Hi <b>there</b></p><script>alert(1)</script><img src=x onerror="alert(2)">',
+        "detail",
+        body_text="Plain words",
+        body_html='<p>Hi <b>there</b></p><script>alert(1)</script><img src=x onerror="alert(2)">',
         attachments=[{"filename": "sprint.ics", "mimetype": "text/calendar", "content": "BEGIN:VCALENDAR"}],
     )
     html = staff_client.get(reverse("notifications:outbox_detail", args=[message.pk])).content.decode()

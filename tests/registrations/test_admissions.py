@@ -19,9 +19,14 @@ S = RegistrationStatus
 def wave(sprint, *, admit=(), waitlist=(), decline=(), confirm_by=None, site=None, message="Welcome!"):
     organiser = SprintMembershipFactory(sprint=sprint).user
     return admissions.admission_wave_create(
-        sprint=sprint, site=site, admit=[r.pk for r in admit], waitlist=[r.pk for r in waitlist],
-        decline=[r.pk for r in decline], message=message,
-        confirm_by=confirm_by or timezone.now() + timedelta(days=2), acting_user=organiser,
+        sprint=sprint,
+        site=site,
+        admit=[r.pk for r in admit],
+        waitlist=[r.pk for r in waitlist],
+        decline=[r.pk for r in decline],
+        message=message,
+        confirm_by=confirm_by or timezone.now() + timedelta(days=2),
+        acting_user=organiser,
     )
 
 

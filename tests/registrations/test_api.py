@@ -36,7 +36,13 @@ def api(client):
 
 
 def body(sprint_, **overrides):
-    return {"sprint": sprint_.slug, "site": None, "experience_level": "some", "accepted_code_of_conduct": True, **overrides}
+    return {
+        "sprint": sprint_.slug,
+        "site": None,
+        "experience_level": "some",
+        "accepted_code_of_conduct": True,
+        **overrides,
+    }
 
 
 class TestCreate:
@@ -124,8 +130,13 @@ class TestReadAndChange:
 
     def test_others_registrations_are_404(self, api):
         other = register(sprint=SprintFactory())
-        for response in (api.get(f"/{other.pk}"), api.post(f"/{other.pk}/cancel"), api.post(f"/{other.pk}/switch", {"site": None}),
-                         api.post(f"/{other.pk}/confirm"), api.get("/424242")):
+        for response in (
+            api.get(f"/{other.pk}"),
+            api.post(f"/{other.pk}/cancel"),
+            api.post(f"/{other.pk}/switch", {"site": None}),
+            api.post(f"/{other.pk}/confirm"),
+            api.get("/424242"),
+        ):
             assert response.status_code == 404
         other.refresh_from_db()
         assert other.status == S.CONFIRMED
@@ -164,8 +175,10 @@ class TestAdmissionWaves:
         a, b = register(sprint=sprint, site=site), register(sprint=sprint, site=site)
         organiser = api.as_user(SprintMembershipFactory(sprint=sprint).user)
         confirm_by = (timezone.now() + timedelta(days=2)).isoformat()
-        response = organiser.post("/admission-waves", {"sprint": sprint.slug, "admit": [a.pk], "decline": [b.pk],
-                                                       "message": "Welcome", "confirm_by": confirm_by})
+        response = organiser.post(
+            "/admission-waves",
+            {"sprint": sprint.slug, "admit": [a.pk], "decline": [b.pk], "message": "Welcome", "confirm_by": confirm_by},
+        )
         assert response.status_code == 201
         assert (response.json()["number"], response.json()["admitted_count"]) == (1, 1)
 
@@ -174,8 +187,10 @@ class TestAdmissionWaves:
         site = LocalSiteFactory(sprint=sprint, capacity=1)
         ids = [register(sprint=sprint, site=site).pk for _ in range(2)]
         organiser = api.as_user(SprintMembershipFactory(sprint=sprint).user)
-        response = organiser.post("/admission-waves", {"sprint": sprint.slug, "admit": ids,
-                                                       "confirm_by": (timezone.now() + timedelta(days=1)).isoformat()})
+        response = organiser.post(
+            "/admission-waves",
+            {"sprint": sprint.slug, "admit": ids, "confirm_by": (timezone.now() + timedelta(days=1)).isoformat()},
+        )
         assert response.status_code == 409 and "1 free seat" in response.json()["detail"]
 
     def test_participants_are_refused(self, api):
@@ -189,6 +204,11 @@ class TestAdmissionWaves:
 
 def test_openapi_documents_the_registration_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/registrations", "/api/v1/registrations/mine", "/api/v1/registrations/{registration_id}/cancel",
-                 "/api/v1/registrations/{registration_id}/switch", "/api/v1/registrations/admission-waves"):
+    for path in (
+        "/api/v1/registrations",
+        "/api/v1/registrations/mine",
+        "/api/v1/registrations/{registration_id}/cancel",
+        "/api/v1/registrations/{registration_id}/switch",
+        "/api/v1/registrations/admission-waves",
+    ):
         assert path in paths

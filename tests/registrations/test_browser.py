@@ -4,16 +4,13 @@ import pytest
 
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode
+from tests.browser_support import assert_accessible, sign_in
 from tests.factories import LocalSiteFactory, SprintFactory, SprintMembershipFactory, UserFactory
 from tests.registrations.helpers import register
-from tests.browser_support import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}
-
-
-
 
 
 def test_register_at_a_site_on_a_phone_then_switch_to_remote(page, live_server):

@@ -15,8 +15,10 @@ KICKOFF = datetime(2030, 3, 1, 17, 0, tzinfo=UTC)  # 22:30 in Kolkata, 12:00 in 
 
 def sprint_at(kickoff=KICKOFF, **fields):
     return SprintFactory(
-        kickoff_at=kickoff, submission_deadline_at=kickoff + timedelta(days=2),
-        title="Evals, Round 2; London", **fields,
+        kickoff_at=kickoff,
+        submission_deadline_at=kickoff + timedelta(days=2),
+        title="Evals, Round 2; London",
+        **fields,
     )
 
 
@@ -48,8 +50,13 @@ def test_empty_zone_means_utc(django_capture_on_commit_callbacks, mailoutbox):
 def test_site_times_in_the_participants_zone_and_local_time(django_capture_on_commit_callbacks, mailoutbox):
     sprint = sprint_at()
     site = LocalSiteFactory(
-        sprint=sprint, name="Kenya AI Hub", city="Nairobi", country="KE", timezone="Africa/Nairobi",
-        starts_at=KICKOFF - timedelta(hours=1), ends_at=KICKOFF + timedelta(days=1),
+        sprint=sprint,
+        name="Kenya AI Hub",
+        city="Nairobi",
+        country="KE",
+        timezone="Africa/Nairobi",
+        starts_at=KICKOFF - timedelta(hours=1),
+        ends_at=KICKOFF + timedelta(days=1),
     )
     user = UserFactory(timezone="America/New_York")
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,8 +108,13 @@ def test_offer_email_gives_the_deadline_in_the_participants_zone(django_capture_
     registration = register(user, sprint=sprint)
     with django_capture_on_commit_callbacks(execute=True):
         admissions.admission_wave_create(
-            sprint=sprint, admit=[registration.pk], waitlist=[], decline=[], message="See you!",
-            confirm_by=datetime(2030, 2, 20, 12, 0, tzinfo=UTC), acting_user=SprintMembershipFactory(sprint=sprint).user,
+            sprint=sprint,
+            admit=[registration.pk],
+            waitlist=[],
+            decline=[],
+            message="See you!",
+            confirm_by=datetime(2030, 2, 20, 12, 0, tzinfo=UTC),
+            acting_user=SprintMembershipFactory(sprint=sprint).user,
         )
     assert "Please confirm your seat by Wednesday 20 February 2030, 17:30 (Asia/Kolkata)" in mailoutbox[-1].body
     assert "See you!" in mailoutbox[-1].body

@@ -27,10 +27,19 @@ def test_structure_and_utc_times():
     lines = calendar.split("\r\n")
     assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
     assert lines[-2:] == ["END:VCALENDAR", ""]
-    for expected in ("PRODID:-//SprintLab//Registrations//EN", "BEGIN:VEVENT", "UID:sprint-1@sprintlab",
-                     "DTSTAMP:20261125T120000Z", "DTSTART:20261205T170000Z", "DTEND:20261207T170000Z",
-                     "SUMMARY:Interpretability Sprint", "LOCATION:Online",
-                     "URL:https://sprintlab.example/sprints/interp/", "DESCRIPTION:Kickoff to deadline", "END:VEVENT"):
+    for expected in (
+        "PRODID:-//SprintLab//Registrations//EN",
+        "BEGIN:VEVENT",
+        "UID:sprint-1@sprintlab",
+        "DTSTAMP:20261125T120000Z",
+        "DTSTART:20261205T170000Z",
+        "DTEND:20261207T170000Z",
+        "SUMMARY:Interpretability Sprint",
+        "LOCATION:Online",
+        "URL:https://sprintlab.example/sprints/interp/",
+        "DESCRIPTION:Kickoff to deadline",
+        "END:VEVENT",
+    ):
         assert expected in lines
 
 

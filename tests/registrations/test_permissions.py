@@ -20,10 +20,24 @@ from tests.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "participant", "other participant", "site organiser", "sprint organiser", "partner co-host", "staff"]
+ROLES = [
+    "anonymous",
+    "participant",
+    "other participant",
+    "site organiser",
+    "sprint organiser",
+    "partner co-host",
+    "staff",
+]
 
 ALLOWED = {
-    "registrations.view_registration": {"participant", "site organiser", "sprint organiser", "partner co-host", "staff"},
+    "registrations.view_registration": {
+        "participant",
+        "site organiser",
+        "sprint organiser",
+        "partner co-host",
+        "staff",
+    },
     "registrations.cancel_registration": {"participant", "site organiser", "sprint organiser", "staff"},
     "registrations.switch_registration": {"participant", "sprint organiser", "staff"},
     "registrations.confirm_offer": {"participant"},
@@ -35,8 +49,9 @@ ALLOWED = {
 def world():
     sprint = SprintFactory()
     site = LocalSiteFactory(sprint=sprint)
-    registration = RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.OFFERED,
-                                       confirm_by=timezone.now() + timedelta(days=1))
+    registration = RegistrationFactory(
+        sprint=sprint, site=site, status=RegistrationStatus.OFFERED, confirm_by=timezone.now() + timedelta(days=1)
+    )
     other_registration = RegistrationFactory(sprint=sprint)
     users = {
         "anonymous": AnonymousUser(),
@@ -92,7 +107,8 @@ def test_api_matrix(client, world, role, action):
         response = client.post(
             "/api/v1/registrations/admission-waves",
             {"sprint": sprint.slug, "decline": [applicant.pk]},
-            headers=headers, content_type="application/json",
+            headers=headers,
+            content_type="application/json",
         )
     expected = 401 if role == "anonymous" else HTTP_EXPECTED[role][["view", "cancel", "confirm", "wave"].index(action)]
     assert response.status_code == expected, response.content

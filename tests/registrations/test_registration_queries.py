@@ -59,7 +59,11 @@ def test_a_registered_person_gets_their_registration_back_even_when_the_request_
     user = UserFactory()
     mine = register(user, sprint=site.sprint, site=site)
     again, created = services.registration_create_or_get(
-        user=user, sprint=site.sprint, site=site, join_waitlist=False, experience_level="some",
+        user=user,
+        sprint=site.sprint,
+        site=site,
+        join_waitlist=False,
+        experience_level="some",
         accepted_code_of_conduct=False,
     )
     assert (again.pk, created) == (mine.pk, False)
@@ -71,8 +75,15 @@ def test_a_cancelled_person_registers_again_through_the_slow_path():
     first = register(user, sprint=site.sprint, site=site)
     services.registration_cancel(registration=first, acting_user=user)
     other_site = LocalSiteFactory(sprint=site.sprint, capacity=3)
-    again, created = services.registration_create_or_get(user=user, sprint=site.sprint, site_id=other_site.pk, **ANSWERS)
-    assert (again.pk, created, again.site_id, again.status) == (first.pk, True, other_site.pk, RegistrationStatus.CONFIRMED)
+    again, created = services.registration_create_or_get(
+        user=user, sprint=site.sprint, site_id=other_site.pk, **ANSWERS
+    )
+    assert (again.pk, created, again.site_id, again.status) == (
+        first.pk,
+        True,
+        other_site.pk,
+        RegistrationStatus.CONFIRMED,
+    )
     assert again.revision == first.revision + 2
 
 
@@ -81,8 +92,12 @@ def test_at_a_site_of_a_sprint_with_a_capacity_the_sprint_is_locked_first_and_co
     site = LocalSiteFactory(sprint=sprint, capacity=5)
     answers = []
     for _ in range(2):
-        response = client.post(URL, {"sprint": sprint.slug, "site": site.pk, **ANSWERS},
-                               content_type="application/json", headers=bearer_for(UserFactory()))
+        response = client.post(
+            URL,
+            {"sprint": sprint.slug, "site": site.pk, **ANSWERS},
+            content_type="application/json",
+            headers=bearer_for(UserFactory()),
+        )
         assert response.status_code == 201
         answers.append((response.json()["status"], response.json()["waitlist_position"]))
     assert answers == [("confirmed", None), ("waitlisted", 1)]
@@ -90,6 +105,10 @@ def test_at_a_site_of_a_sprint_with_a_capacity_the_sprint_is_locked_first_and_co
 
 def test_the_slug_must_name_the_sites_sprint(client):
     site = LocalSiteFactory()
-    response = client.post(URL, {"sprint": "no-such-sprint", "site": site.pk, **ANSWERS},
-                           content_type="application/json", headers=bearer_for(UserFactory()))
+    response = client.post(
+        URL,
+        {"sprint": "no-such-sprint", "site": site.pk, **ANSWERS},
+        content_type="application/json",
+        headers=bearer_for(UserFactory()),
+    )
     assert response.status_code == 400 and "sprint" in response.json()["errors"]

@@ -56,9 +56,14 @@ def test_registrations_of_user_upcoming_soonest_first_then_past_with_positions()
     now = timezone.now()
     later = RegistrationFactory(user=user, sprint=SprintFactory(kickoff_at=now + timedelta(days=40)))
     sooner = RegistrationFactory(user=user, sprint=SprintFactory(kickoff_at=now + timedelta(days=5)))
-    past = RegistrationFactory(user=user, sprint=SprintFactory(
-        announced_at=now - timedelta(days=90), registration_opens_at=now - timedelta(days=80),
-        kickoff_at=now - timedelta(days=60)))
+    past = RegistrationFactory(
+        user=user,
+        sprint=SprintFactory(
+            announced_at=now - timedelta(days=90),
+            registration_opens_at=now - timedelta(days=80),
+            kickoff_at=now - timedelta(days=60),
+        ),
+    )
     rows = selectors.registrations_of_user(user)
     assert rows == [sooner, later, past]
     assert [r.waitlist_position for r in rows] == [None, None, None]

@@ -122,7 +122,9 @@ class TestCreate:
 
 
 class TestCancel:
-    def test_cancel_promotes_the_oldest_waiting_person_at_the_same_site(self, django_capture_on_commit_callbacks, mailoutbox):
+    def test_cancel_promotes_the_oldest_waiting_person_at_the_same_site(
+        self, django_capture_on_commit_callbacks, mailoutbox
+    ):
         site = LocalSiteFactory(capacity=1)
         other_site = LocalSiteFactory(sprint=site.sprint, capacity=1)
         holder = register(sprint=site.sprint, site=site)
@@ -190,7 +192,9 @@ class TestCancel:
         registration = register(sprint=SprintFactory())
         staff = StaffFactory()
         services.registration_cancel(registration=registration, acting_user=staff)
-        assert AuditEntry.objects.filter(action="registration.cancel", actor=staff, target_id=str(registration.pk)).exists()
+        assert AuditEntry.objects.filter(
+            action="registration.cancel", actor=staff, target_id=str(registration.pk)
+        ).exists()
 
     def test_own_cancel_is_not_audited(self):
         registration = register(sprint=SprintFactory())

@@ -14,8 +14,16 @@ S = RegistrationStatus
 
 
 def form_data(**overrides):
-    data = {"place": "remote", "experience_level": "some", "accepted_code_of_conduct": "on", "join_waitlist": "on",
-            "background": "ML engineer", "motivation": "Learn", "heard_from": "friend", "first_sprint": "on"}
+    data = {
+        "place": "remote",
+        "experience_level": "some",
+        "accepted_code_of_conduct": "on",
+        "join_waitlist": "on",
+        "background": "ML engineer",
+        "motivation": "Learn",
+        "heard_from": "friend",
+        "first_sprint": "on",
+    }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -61,7 +69,11 @@ class TestRegisterPage:
         assert response.redirect_chain[-1][0] == reverse("registrations:mine")
         assert "your seat is confirmed" in response.content.decode()
         registration = Registration.objects.get(user=user_client.user)
-        assert (registration.status, registration.background, registration.heard_from) == (S.CONFIRMED, "ML engineer", "friend")
+        assert (registration.status, registration.background, registration.heard_from) == (
+            S.CONFIRMED,
+            "ML engineer",
+            "friend",
+        )
 
     def test_waitlisted_message(self, user_client):
         site = LocalSiteFactory(capacity=1)
@@ -113,7 +125,10 @@ class TestRegisterPage:
     @pytest.mark.parametrize(
         ("fields", "reason"),
         [
-            ({"registration_closes_at": timezone.now() - timedelta(minutes=5)}, "Registration for this sprint has closed."),
+            (
+                {"registration_closes_at": timezone.now() - timedelta(minutes=5)},
+                "Registration for this sprint has closed.",
+            ),
             ({"registration_opens_at": timezone.now() + timedelta(days=2)}, "Registration opens on"),
         ],
     )
@@ -153,7 +168,9 @@ class TestMySprints:
         site = LocalSiteFactory(capacity=1, name="Oxford Hub")
         RegistrationFactory(sprint=site.sprint, site=site)
         register(user_client.user, sprint=site.sprint, site=site)
-        offered = RegistrationFactory(user=user_client.user, status=S.OFFERED, confirm_by=timezone.now() + timedelta(days=1))
+        offered = RegistrationFactory(
+            user=user_client.user, status=S.OFFERED, confirm_by=timezone.now() + timedelta(days=1)
+        )
         html = user_client.get(reverse("registrations:mine")).content.decode()
         assert "You're number 1 on the waitlist" in html
         assert "confirm your seat by" in html
@@ -163,14 +180,19 @@ class TestMySprints:
 
     def test_times_in_the_viewers_zone(self, client):
         user = UserFactory(timezone="Asia/Tokyo")
-        sprint = SprintFactory(kickoff_at=datetime(2030, 3, 1, 17, 0, tzinfo=UTC),
-                               submission_deadline_at=datetime(2030, 3, 3, 17, 0, tzinfo=UTC))
+        sprint = SprintFactory(
+            kickoff_at=datetime(2030, 3, 1, 17, 0, tzinfo=UTC),
+            submission_deadline_at=datetime(2030, 3, 3, 17, 0, tzinfo=UTC),
+        )
         RegistrationFactory(user=user, sprint=sprint)
         client.force_login(user)
         assert "Sat 2 Mar 2030, 02:00" in client.get(reverse("registrations:mine")).content.decode()
 
     def test_empty_state(self, user_client):
-        assert "You have not registered for a sprint yet." in user_client.get(reverse("registrations:mine")).content.decode()
+        assert (
+            "You have not registered for a sprint yet."
+            in user_client.get(reverse("registrations:mine")).content.decode()
+        )
 
     def test_queries_do_not_grow_with_registrations(self, user_client, django_assert_max_num_queries):
         for _ in range(5):
@@ -212,23 +234,26 @@ class TestActions:
 
     def test_switch_to_an_unknown_site_changes_nothing(self, user_client):
         registration = register(user_client.user, sprint=SprintFactory())
-        response = user_client.post(reverse("registrations:switch", kwargs={"pk": registration.pk}),
-                                    {"place": "424242"}, follow=True)
+        response = user_client.post(
+            reverse("registrations:switch", kwargs={"pk": registration.pk}), {"place": "424242"}, follow=True
+        )
         assert "Select a valid choice" in response.content.decode()
         registration.refresh_from_db()
         assert registration.site_id is None
 
     def test_confirm_offer(self, user_client):
-        registration = RegistrationFactory(user=user_client.user, status=S.OFFERED,
-                                           confirm_by=timezone.now() + timedelta(hours=3))
+        registration = RegistrationFactory(
+            user=user_client.user, status=S.OFFERED, confirm_by=timezone.now() + timedelta(hours=3)
+        )
         user_client.post(reverse("registrations:confirm", kwargs={"pk": registration.pk}))
         registration.refresh_from_db()
         assert registration.status == S.CONFIRMED
 
     def test_next_must_be_local(self, user_client):
         registration = register(user_client.user, sprint=SprintFactory())
-        response = user_client.post(reverse("registrations:cancel", kwargs={"pk": registration.pk}),
-                                    {"next": "https://evil.example/"})
+        response = user_client.post(
+            reverse("registrations:cancel", kwargs={"pk": registration.pk}), {"next": "https://evil.example/"}
+        )
         assert response.url == reverse("registrations:mine")
 
 
@@ -243,7 +268,7 @@ class TestAdmissionsPage:
         return sprint, site, applicants, reverse("registrations:admissions", kwargs={"slug": sprint.slug})
 
     def test_lists_applicants_with_answers_and_filters(self, client, setup):
-        sprint, site, applicants, url = setup
+        sprint, site, _applicants, url = setup
         register(sprint=sprint, background="Remote person")
         html = client.get(url).content.decode()
         assert "Person 0" in html and "Remote person" in html
@@ -253,29 +278,42 @@ class TestAdmissionsPage:
         assert "Remote person" in html and "Person 0" not in html
 
     def test_create_a_wave(self, client, setup, django_capture_on_commit_callbacks, mailoutbox):
-        sprint, site, applicants, url = setup
+        _sprint, _site, applicants, url = setup
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(url, {"selected": [applicants[0].pk], "decision": "admit", "message": "Hi!",
-                                         "confirm_by": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
-                                   follow=True)
+            response = client.post(
+                url,
+                {
+                    "selected": [applicants[0].pk],
+                    "decision": "admit",
+                    "message": "Hi!",
+                    "confirm_by": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+                },
+                follow=True,
+            )
         assert "Wave 1 sent: 1 admitted" in response.content.decode()
         assert Registration.objects.get(pk=applicants[0].pk).status == S.OFFERED
         assert "Hi!" in mailoutbox[0].body
 
     def test_over_capacity_wave_shows_the_reason(self, client, setup):
-        sprint, site, applicants, url = setup
-        response = client.post(url, {"selected": [a.pk for a in applicants[:2]], "decision": "admit",
-                                     "confirm_by": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")})
+        _sprint, _site, applicants, url = setup
+        response = client.post(
+            url,
+            {
+                "selected": [a.pk for a in applicants[:2]],
+                "decision": "admit",
+                "confirm_by": (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            },
+        )
         assert "1 free seat; you selected 2 people there" in response.content.decode()
         assert not Registration.objects.filter(status=S.OFFERED).exists()
 
     def test_admit_needs_a_deadline_and_a_selection(self, client, setup):
-        sprint, site, applicants, url = setup
+        _sprint, _site, _applicants, url = setup
         response = client.post(url, {"decision": "admit"})
         errors = response.context["form"].errors
         assert "selected" in errors and "confirm_by" in errors
 
     def test_participants_may_not_open_it(self, client, setup):
-        sprint, _site, applicants, url = setup
+        _sprint, _site, applicants, url = setup
         client.force_login(applicants[0].user)
         assert client.get(url).status_code == 403

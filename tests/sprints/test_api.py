@@ -24,10 +24,15 @@ BASE = "/api/v1/sprints"
 
 def new_sprint_body(**overrides) -> dict:
     return {
-        "title": "Multi-agent Sprint", "slug": "mas-2027", "research_area": "multi_agent",
-        "announced_at": "2027-01-01T12:00:00Z", "registration_opens_at": "2027-02-01T12:00:00Z",
-        "kickoff_at": "2027-03-05T17:00:00Z", "submission_deadline_at": "2027-03-07T17:00:00Z",
-        "judging_ends_at": "2027-03-14T17:00:00Z", "results_published_at": "2027-03-15T17:00:00Z",
+        "title": "Multi-agent Sprint",
+        "slug": "mas-2027",
+        "research_area": "multi_agent",
+        "announced_at": "2027-01-01T12:00:00Z",
+        "registration_opens_at": "2027-02-01T12:00:00Z",
+        "kickoff_at": "2027-03-05T17:00:00Z",
+        "submission_deadline_at": "2027-03-07T17:00:00Z",
+        "judging_ends_at": "2027-03-14T17:00:00Z",
+        "results_published_at": "2027-03-15T17:00:00Z",
         **overrides,
     }
 
@@ -76,7 +81,9 @@ def test_detail_of_a_draft_is_404_except_for_its_team(client):
 
 def test_staff_create_sprint_with_tracks_and_partners(client):
     partner = PartnerFactory()
-    body = new_sprint_body(partners=[partner.pk], tracks=[{"name": "Cooperation"}], prizes=[{"name": "First", "amount": "$500"}])
+    body = new_sprint_body(
+        partners=[partner.pk], tracks=[{"name": "Cooperation"}], prizes=[{"name": "First", "amount": "$500"}]
+    )
     response = client.post(BASE, body, content_type="application/json", headers=bearer_for(StaffFactory()))
     assert response.status_code == 201, response.json()
     data = response.json()
@@ -100,7 +107,9 @@ def test_create_needs_a_token_and_staff(client):
 
 
 def test_create_refuses_an_unknown_partner(client):
-    response = client.post(BASE, new_sprint_body(partners=[999999]), content_type="application/json", headers=bearer_for(StaffFactory()))
+    response = client.post(
+        BASE, new_sprint_body(partners=[999999]), content_type="application/json", headers=bearer_for(StaffFactory())
+    )
     assert response.status_code == 400
     assert "partners" in response.json()["errors"]
     assert not Sprint.objects.exists()
@@ -109,7 +118,12 @@ def test_create_refuses_an_unknown_partner(client):
 def test_organiser_patches_only_the_sent_fields(client):
     sprint = SprintFactory(tagline="Keep me")
     organiser = SprintMembershipFactory(sprint=sprint).user
-    response = client.patch(f"{BASE}/{sprint.slug}", {"title": "New title", "capacity": 80}, content_type="application/json", headers=bearer_for(organiser))
+    response = client.patch(
+        f"{BASE}/{sprint.slug}",
+        {"title": "New title", "capacity": 80},
+        content_type="application/json",
+        headers=bearer_for(organiser),
+    )
     assert response.status_code == 200, response.json()
     sprint.refresh_from_db()
     assert (sprint.title, sprint.capacity, sprint.tagline) == ("New title", 80, "Keep me")
@@ -119,7 +133,9 @@ def test_organiser_patches_only_the_sent_fields(client):
 def test_patch_by_a_cohost_is_forbidden(client):
     sprint = SprintFactory()
     cohost = SprintMembershipFactory(sprint=sprint, role="cohost").user
-    response = client.patch(f"{BASE}/{sprint.slug}", {"title": "Hijacked"}, content_type="application/json", headers=bearer_for(cohost))
+    response = client.patch(
+        f"{BASE}/{sprint.slug}", {"title": "Hijacked"}, content_type="application/json", headers=bearer_for(cohost)
+    )
     assert response.status_code == 403
     sprint.refresh_from_db()
     assert sprint.title != "Hijacked"
@@ -129,7 +145,12 @@ def test_clone_through_the_api(client):
     source = SprintFactory()
     organiser = SprintMembershipFactory(sprint=source).user
     kickoff = (source.kickoff_at + timedelta(days=91)).isoformat()
-    response = client.post(f"{BASE}/{source.slug}/clone", {"kickoff_at": kickoff, "slug": "copy"}, content_type="application/json", headers=bearer_for(organiser))
+    response = client.post(
+        f"{BASE}/{source.slug}/clone",
+        {"kickoff_at": kickoff, "slug": "copy"},
+        content_type="application/json",
+        headers=bearer_for(organiser),
+    )
     assert response.status_code == 201, response.json()
     clone = Sprint.objects.get(slug="copy")
     assert clone.judging_ends_at - source.judging_ends_at == timedelta(days=91)
@@ -174,4 +195,9 @@ def test_registrations_endpoint_query_count_is_fixed(client):
 
 def test_openapi_documents_the_sprint_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    assert {"/api/v1/sprints", "/api/v1/sprints/{slug}", "/api/v1/sprints/{slug}/clone", "/api/v1/sprints/{slug}/registrations"} <= set(paths)
+    assert {
+        "/api/v1/sprints",
+        "/api/v1/sprints/{slug}",
+        "/api/v1/sprints/{slug}/clone",
+        "/api/v1/sprints/{slug}/registrations",
+    } <= set(paths)

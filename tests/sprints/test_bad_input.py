@@ -16,8 +16,18 @@ SQL_LOOKING = "Robert'); DROP TABLE sprints_sprint;--"
 
 # (what is wrong, form overrides, API overrides, the field that must carry the message)
 CASES = [
-    ("deadline before kickoff", {"submission_deadline_at": "2020-01-01T10:00"}, {"submission_deadline_at": "2027-03-04T17:00:00Z"}, "submission_deadline_at"),
-    ("timeline out of order", {"results_published_at": "2020-01-01T10:00"}, {"results_published_at": "2027-03-10T17:00:00Z"}, "results_published_at"),
+    (
+        "deadline before kickoff",
+        {"submission_deadline_at": "2020-01-01T10:00"},
+        {"submission_deadline_at": "2027-03-04T17:00:00Z"},
+        "submission_deadline_at",
+    ),
+    (
+        "timeline out of order",
+        {"results_published_at": "2020-01-01T10:00"},
+        {"results_published_at": "2027-03-10T17:00:00Z"},
+        "results_published_at",
+    ),
     ("negative capacity", {"capacity": "-5"}, {"capacity": -5}, "capacity"),
     ("zero capacity", {"capacity": "0"}, {"capacity": 0}, "capacity"),
     ("too-long unicode title", {"title": LONG_UNICODE_TITLE}, {"title": LONG_UNICODE_TITLE}, "title"),
@@ -41,7 +51,9 @@ def test_form_refuses_with_a_message_on_the_field(client, case, form_overrides, 
 
 @pytest.mark.parametrize(("case", "form_overrides", "api_overrides", "field"), CASES, ids=[c[0] for c in CASES])
 def test_api_refuses_with_a_message_on_the_field(client, case, form_overrides, api_overrides, field):
-    response = client.post(BASE, new_sprint_body(**api_overrides), content_type="application/json", headers=bearer_for(StaffFactory()))
+    response = client.post(
+        BASE, new_sprint_body(**api_overrides), content_type="application/json", headers=bearer_for(StaffFactory())
+    )
     assert response.status_code == 400, response.json()
     body = response.json()
     assert field in body["errors"] and body["detail"]
@@ -53,13 +65,19 @@ def test_form_and_api_give_the_same_message(client, case, form_overrides, api_ov
     staff = StaffFactory()
     client.force_login(staff)
     page = client.post(reverse("sprints:create"), form_data(**form_overrides))
-    api = client.post(BASE, new_sprint_body(**api_overrides), content_type="application/json", headers=bearer_for(staff))
+    api = client.post(
+        BASE, new_sprint_body(**api_overrides), content_type="application/json", headers=bearer_for(staff)
+    )
     assert page.context["form"].errors[field] == api.json()["errors"][field]
 
 
-@pytest.mark.parametrize("body", [{"capacity": "lots"}, {"kickoff_at": "next friday"}, {"remote_allowed": "perhaps"}, {"title": 42}])
+@pytest.mark.parametrize(
+    "body", [{"capacity": "lots"}, {"kickoff_at": "next friday"}, {"remote_allowed": "perhaps"}, {"title": 42}]
+)
 def test_api_refuses_wrong_types_as_json_per_field(client, body):
-    response = client.post(BASE, new_sprint_body(**body), content_type="application/json", headers=bearer_for(StaffFactory()))
+    response = client.post(
+        BASE, new_sprint_body(**body), content_type="application/json", headers=bearer_for(StaffFactory())
+    )
     assert response.status_code == 422
     assert set(body) & set(response.json()["errors"])
 
@@ -73,7 +91,12 @@ def test_api_refuses_a_body_that_is_not_json(client):
 def test_patch_refuses_negative_capacity_and_changes_nothing(client):
     sprint = SprintFactory(capacity=40)
     organiser = SprintMembershipFactory(sprint=sprint).user
-    response = client.patch(f"{BASE}/{sprint.slug}", {"capacity": -1, "title": "Changed"}, content_type="application/json", headers=bearer_for(organiser))
+    response = client.patch(
+        f"{BASE}/{sprint.slug}",
+        {"capacity": -1, "title": "Changed"},
+        content_type="application/json",
+        headers=bearer_for(organiser),
+    )
     assert response.status_code == 400
     sprint.refresh_from_db()
     assert (sprint.capacity, sprint.title) != (-1, "Changed") and sprint.capacity == 40
@@ -107,6 +130,8 @@ def test_script_in_markdown_never_reaches_the_page(client):
 def test_long_unicode_title_within_the_limit_is_kept_whole(client):
     title = ("Évaluations 評価 🧪 " * 12)[:200]
     staff = StaffFactory()
-    response = client.post(BASE, new_sprint_body(title=title), content_type="application/json", headers=bearer_for(staff))
+    response = client.post(
+        BASE, new_sprint_body(title=title), content_type="application/json", headers=bearer_for(staff)
+    )
     assert response.status_code == 201
     assert Sprint.objects.get().title == title

@@ -6,16 +6,19 @@ import pytest
 from playwright.sync_api import expect
 
 from sprintlab.sprints.models import Track
-from tests.factories import LocalSiteFactory, PartnerFactory, RegistrationFactory, SprintFactory, SprintMembershipFactory
 from tests.browser_support import assert_accessible, sign_in
+from tests.factories import (
+    LocalSiteFactory,
+    PartnerFactory,
+    RegistrationFactory,
+    SprintFactory,
+    SprintMembershipFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
-
-
-
 
 
 @pytest.fixture
@@ -28,7 +31,9 @@ def sprint_with_content():
     return sprint
 
 
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
 def test_public_pages_are_accessible_and_fit_the_screen(page, live_server, sprint_with_content, viewport):
     page.set_viewport_size(viewport)
     for label, path in (("sprint list", "/sprints/"), ("sprint page", sprint_with_content.get_absolute_url())):

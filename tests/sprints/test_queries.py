@@ -24,7 +24,9 @@ def populate(sprint, *, sites: int, registrations: int) -> None:
     for n in range(registrations):
         status = RegistrationStatus.WAITLISTED if n % 7 == 0 else RegistrationStatus.CONFIRMED
         site = site_list[n % len(site_list)] if n % 3 else None
-        RegistrationFactory(sprint=sprint, site=site, status=status, user=UserFactory(country=["GB", "IN", "BR", "KE"][n % 4]))
+        RegistrationFactory(
+            sprint=sprint, site=site, status=status, user=UserFactory(country=["GB", "IN", "BR", "KE"][n % 4])
+        )
     for n in range(sites // 2 + 1):
         sprint.partners.add(PartnerFactory())
         Track.objects.create(sprint=sprint, name=f"Track {n}")

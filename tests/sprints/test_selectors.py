@@ -30,8 +30,10 @@ pytestmark = pytest.mark.django_db
 def sprint_at(now, *, kickoff_in_days: float, **kwargs):
     kickoff = now + timedelta(days=kickoff_in_days)
     return SprintFactory(
-        announced_at=kickoff - timedelta(days=60), registration_opens_at=kickoff - timedelta(days=30),
-        kickoff_at=kickoff, **kwargs,
+        announced_at=kickoff - timedelta(days=60),
+        registration_opens_at=kickoff - timedelta(days=30),
+        kickoff_at=kickoff,
+        **kwargs,
     )
 
 
@@ -113,8 +115,11 @@ def test_registrations_for_organisers_filters():
     site = LocalSiteFactory(sprint=sprint)
     ada = RegistrationFactory(sprint=sprint, user=UserFactory(display_name="Ada Lovelace", country="GB"), site=site)
     alan = RegistrationFactory(
-        sprint=sprint, user=UserFactory(display_name="Alan", email="alan@turing.org", country="IN"),
-        experience_level=ExperienceLevel.EXPERT, first_sprint=False, status=RegistrationStatus.WAITLISTED,
+        sprint=sprint,
+        user=UserFactory(display_name="Alan", email="alan@turing.org", country="IN"),
+        experience_level=ExperienceLevel.EXPERT,
+        first_sprint=False,
+        status=RegistrationStatus.WAITLISTED,
     )
     RegistrationFactory()  # another sprint
 

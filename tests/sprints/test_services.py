@@ -39,7 +39,9 @@ def test_create_saves_sprint_children_membership_and_audit():
     staff = StaffFactory()
     partner = PartnerFactory()
     sprint = sprint_create(
-        acting_user=staff, values=values(), partners=[partner],
+        acting_user=staff,
+        values=values(),
+        partners=[partner],
         tracks=[{"name": "Capability evals"}, {"name": "Safety evals", "description": "**Red teaming**"}],
         prizes=[{"name": "First place", "amount": "$2,000"}],
     )
@@ -124,7 +126,9 @@ def test_update_keeps_edits_and_removes_dropped_tracks():
     sprint = SprintFactory()
     keep, drop = Track.objects.create(sprint=sprint, name="Keep"), Track.objects.create(sprint=sprint, name="Drop")
     sprint_update(
-        acting_user=StaffFactory(), sprint=sprint, values={},
+        acting_user=StaffFactory(),
+        sprint=sprint,
+        values={},
         tracks=[{"id": None, "name": "New first"}, {"id": keep.pk, "name": "Kept, renamed"}],
     )
     tracks = list(sprint.tracks.all())
@@ -137,15 +141,21 @@ def test_update_refuses_a_track_of_another_sprint():
     other_track = Track.objects.create(sprint=SprintFactory(), name="Not yours")
     sprint = SprintFactory()
     with pytest.raises(ServiceError):
-        sprint_update(acting_user=StaffFactory(), sprint=sprint, values={}, tracks=[{"id": other_track.pk, "name": "Mine now"}])
+        sprint_update(
+            acting_user=StaffFactory(), sprint=sprint, values={}, tracks=[{"id": other_track.pk, "name": "Mine now"}]
+        )
     other_track.refresh_from_db()
     assert other_track.name == "Not yours"
 
 
 def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
     source = SprintFactory(
-        kickoff_at=KICKOFF, registration_closes_at=KICKOFF - timedelta(hours=6), capacity=120,
-        admission_mode="reviewed", remote_allowed=False, rules="Be kind.",
+        kickoff_at=KICKOFF,
+        registration_closes_at=KICKOFF - timedelta(hours=6),
+        capacity=120,
+        admission_mode="reviewed",
+        remote_allowed=False,
+        rules="Be kind.",
     )
     source.partners.add(PartnerFactory())
     Track.objects.create(sprint=source, name="Circuits", position=0)
@@ -155,14 +165,21 @@ def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
     staff = StaffFactory()
     new_kickoff = KICKOFF + timedelta(days=182, hours=3)
 
-    clone = sprint_clone(acting_user=staff, source=source, kickoff_at=new_kickoff, slug="interp-2027b", title="Interp II")
+    clone = sprint_clone(
+        acting_user=staff, source=source, kickoff_at=new_kickoff, slug="interp-2027b", title="Interp II"
+    )
 
     delta = new_kickoff - source.kickoff_at
     for field in SHIFTED_FIELDS:
         assert getattr(clone, field) - getattr(source, field) == delta, field
     assert clone.title == "Interp II"
     assert clone.is_published is False
-    assert (clone.capacity, clone.admission_mode, clone.remote_allowed, clone.rules) == (120, "reviewed", False, "Be kind.")
+    assert (clone.capacity, clone.admission_mode, clone.remote_allowed, clone.rules) == (
+        120,
+        "reviewed",
+        False,
+        "Be kind.",
+    )
     assert list(clone.partners.all()) == list(source.partners.all())
     assert [t.name for t in clone.tracks.all()] == ["Circuits"]
     assert [(p.name, p.amount) for p in clone.prizes.all()] == [("First", "$1,000")]
@@ -175,7 +192,9 @@ def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
 
 def test_clone_with_an_empty_registration_close_keeps_it_empty():
     source = SprintFactory(registration_closes_at=None)
-    clone = sprint_clone(acting_user=StaffFactory(), source=source, kickoff_at=source.kickoff_at + timedelta(days=7), slug="again")
+    clone = sprint_clone(
+        acting_user=StaffFactory(), source=source, kickoff_at=source.kickoff_at + timedelta(days=7), slug="again"
+    )
     assert clone.registration_closes_at is None
 
 

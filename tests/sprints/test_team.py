@@ -118,7 +118,9 @@ def test_page_adds_a_cohost_by_email(client, organiser_of, sprint_with_partner):
     sprint, partner = sprint_with_partner
     client.force_login(organiser_of(sprint))
     person = UserFactory(email="ada@example.org")
-    response = client.post(team_url(sprint), {"email": "ADA@example.org", "role": "cohost", "partner": partner.pk}, follow=True)
+    response = client.post(
+        team_url(sprint), {"email": "ADA@example.org", "role": "cohost", "partner": partner.pk}, follow=True
+    )
     assert response.redirect_chain[-1][0] == team_url(sprint)
     assert sprint.memberships.filter(user=person, role=SprintRole.COHOST, partner=partner).exists()
     assert "now has the role" in response.content.decode()
@@ -134,13 +136,16 @@ def test_page_adding_twice_says_nothing_changed(client, organiser_of):
     assert sprint.memberships.count() == 1
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"email": "nobody@example.org", "role": "organiser"}, "email"),
-    ({"email": "not an email", "role": "organiser"}, "email"),
-    ({"email": "EXISTING", "role": "judge"}, "role"),
-    ({"email": "EXISTING", "role": "cohost"}, "partner"),
-    ({"email": "EXISTING", "role": "cohost", "partner": "999999"}, "partner"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"email": "nobody@example.org", "role": "organiser"}, "email"),
+        ({"email": "not an email", "role": "organiser"}, "email"),
+        ({"email": "EXISTING", "role": "judge"}, "role"),
+        ({"email": "EXISTING", "role": "cohost"}, "partner"),
+        ({"email": "EXISTING", "role": "cohost", "partner": "999999"}, "partner"),
+    ],
+)
 def test_page_shows_a_message_per_field_and_adds_nobody(client, organiser_of, data, field):
     sprint = SprintFactory()
     client.force_login(organiser_of(sprint))
@@ -212,12 +217,15 @@ def test_api_adds_by_email_then_answers_200_the_second_time(client, organiser_of
     assert sprint.memberships.filter(user=person).count() == 1
 
 
-@pytest.mark.parametrize(("payload", "field"), [
-    ({"email": "nobody@example.org", "role": "organiser"}, "email"),
-    ({"email": "EXISTING", "role": "judge"}, "role"),
-    ({"email": "EXISTING", "role": "cohost", "partner": None}, "partner"),
-    ({"email": "EXISTING", "role": "cohost", "partner": 999999}, "partner"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"email": "nobody@example.org", "role": "organiser"}, "email"),
+        ({"email": "EXISTING", "role": "judge"}, "role"),
+        ({"email": "EXISTING", "role": "cohost", "partner": None}, "partner"),
+        ({"email": "EXISTING", "role": "cohost", "partner": 999999}, "partner"),
+    ],
+)
 def test_api_refuses_bad_input_per_field(client, organiser_of, payload, field):
     sprint = SprintFactory()
     headers = bearer_for(organiser_of(sprint))

@@ -30,20 +30,35 @@ def form_data(sprint=None, **overrides) -> dict:
     """A complete, valid POST for the sprint form (no tracks or prizes)."""
     kickoff = timezone.now() + timedelta(days=40)
     data = {
-        "title": "Governance Sprint", "slug": "gov-2027", "research_area": "governance", "tagline": "Policy in a weekend",
-        "description": "# Hello", "rules": "", "code_of_conduct": "", "admission_mode": "open", "capacity": "",
-        "confirm_window_hours": "72", "remote_allowed": "on",
-        "announced_at": local(kickoff - timedelta(days=30)), "registration_opens_at": local(kickoff - timedelta(days=20)),
-        "registration_closes_at": "", "kickoff_at": local(kickoff),
-        "submission_deadline_at": local(kickoff + timedelta(days=2)), "judging_ends_at": local(kickoff + timedelta(days=8)),
+        "title": "Governance Sprint",
+        "slug": "gov-2027",
+        "research_area": "governance",
+        "tagline": "Policy in a weekend",
+        "description": "# Hello",
+        "rules": "",
+        "code_of_conduct": "",
+        "admission_mode": "open",
+        "capacity": "",
+        "confirm_window_hours": "72",
+        "remote_allowed": "on",
+        "announced_at": local(kickoff - timedelta(days=30)),
+        "registration_opens_at": local(kickoff - timedelta(days=20)),
+        "registration_closes_at": "",
+        "kickoff_at": local(kickoff),
+        "submission_deadline_at": local(kickoff + timedelta(days=2)),
+        "judging_ends_at": local(kickoff + timedelta(days=8)),
         "results_published_at": local(kickoff + timedelta(days=9)),
-        "tracks-TOTAL_FORMS": "0", "tracks-INITIAL_FORMS": "0", "prizes-TOTAL_FORMS": "0", "prizes-INITIAL_FORMS": "0",
+        "tracks-TOTAL_FORMS": "0",
+        "tracks-INITIAL_FORMS": "0",
+        "prizes-TOTAL_FORMS": "0",
+        "prizes-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
 # --- public pages ---------------------------------------------------------------------------
+
 
 def test_list_shows_upcoming_sprints_with_counts_and_tabs(client):
     sprint = SprintFactory(title="Interpretability Hackathon")
@@ -152,15 +167,26 @@ def test_detail_of_a_draft_is_404_for_the_public(client):
 
 # --- create, edit, preview -------------------------------------------------------------------
 
+
 def test_staff_creates_a_sprint_with_times_in_their_own_zone(client):
     staff = StaffFactory(timezone="America/Los_Angeles")
     client.force_login(staff)
     page = client.get(reverse("sprints:create"))
     assert "America/Los_Angeles" in page.content.decode()
     data = form_data(
-        kickoff_at="2027-06-05T09:00", submission_deadline_at="2027-06-07T09:00", judging_ends_at="2027-06-14T09:00",
-        results_published_at="2027-06-15T09:00", announced_at="2027-04-01T09:00", registration_opens_at="2027-05-01T09:00",
-        **{"tracks-TOTAL_FORMS": "2", "tracks-0-name": "Policy", "tracks-0-description": "", "tracks-1-name": "", "tracks-1-description": ""},
+        kickoff_at="2027-06-05T09:00",
+        submission_deadline_at="2027-06-07T09:00",
+        judging_ends_at="2027-06-14T09:00",
+        results_published_at="2027-06-15T09:00",
+        announced_at="2027-04-01T09:00",
+        registration_opens_at="2027-05-01T09:00",
+        **{
+            "tracks-TOTAL_FORMS": "2",
+            "tracks-0-name": "Policy",
+            "tracks-0-description": "",
+            "tracks-1-name": "",
+            "tracks-1-description": "",
+        },
     )
     data["partners"] = [str(PartnerFactory().pk)]
     response = client.post(reverse("sprints:create"), data)
@@ -187,11 +213,19 @@ def test_edit_updates_tracks_through_the_formset(client):
     sprint = SprintFactory()
     track = Track.objects.create(sprint=sprint, name="Old")
     client.force_login(SprintMembershipFactory(sprint=sprint).user)
-    data = form_data(slug=sprint.slug, **{
-        "tracks-TOTAL_FORMS": "2", "tracks-INITIAL_FORMS": "1",
-        "tracks-0-id": str(track.pk), "tracks-0-sprint": str(sprint.pk), "tracks-0-name": "Renamed", "tracks-0-description": "",
-        "tracks-1-name": "Added", "tracks-1-description": "",
-    })
+    data = form_data(
+        slug=sprint.slug,
+        **{
+            "tracks-TOTAL_FORMS": "2",
+            "tracks-INITIAL_FORMS": "1",
+            "tracks-0-id": str(track.pk),
+            "tracks-0-sprint": str(sprint.pk),
+            "tracks-0-name": "Renamed",
+            "tracks-0-description": "",
+            "tracks-1-name": "Added",
+            "tracks-1-description": "",
+        },
+    )
     response = client.post(reverse("sprints:edit", kwargs={"slug": sprint.slug}), data)
     assert response.status_code == 302
     assert [(t.pk == track.pk, t.name) for t in sprint.tracks.all()] == [(True, "Renamed"), (False, "Added")]
@@ -250,6 +284,7 @@ def test_cover_image_that_is_not_an_image_is_refused(client):
 
 # --- clone ---------------------------------------------------------------------------------------
 
+
 def test_clone_page_creates_a_shifted_draft_and_opens_its_edit_page(client):
     source = SprintFactory()
     client.force_login(SprintMembershipFactory(sprint=source).user)
@@ -278,6 +313,7 @@ def test_clone_page_refuses_a_taken_slug_next_to_the_field(client):
 
 # --- partners ------------------------------------------------------------------------------------
 
+
 def test_partner_form_adds_a_partner_and_returns_to_the_form(client):
     client.force_login(StaffFactory())
     back = reverse("sprints:create")
@@ -287,17 +323,22 @@ def test_partner_form_adds_a_partner_and_returns_to_the_form(client):
 
 def test_partner_form_never_redirects_off_site(client):
     client.force_login(StaffFactory())
-    response = client.post(reverse("sprints:partner_create"), {"name": "Evil", "url": "", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("sprints:partner_create"), {"name": "Evil", "url": "", "next": "https://evil.example/"}
+    )
     assert response["Location"] == reverse("sprints:list")
 
 
 # --- registrations table ---------------------------------------------------------------------------
 
+
 def test_registrations_table_filters_counts_and_paginates(client):
     sprint = SprintFactory()
     site = LocalSiteFactory(sprint=sprint, name="Stanford Hub")
     RegistrationFactory.create_batch(52, sprint=sprint)
-    RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Grace Hopper"), status=RegistrationStatus.WAITLISTED)
+    RegistrationFactory(
+        sprint=sprint, site=site, user=UserFactory(display_name="Grace Hopper"), status=RegistrationStatus.WAITLISTED
+    )
     client.force_login(SprintMembershipFactory(sprint=sprint).user)
     url = reverse("sprints:registrations", kwargs={"slug": sprint.slug})
 
@@ -314,18 +355,22 @@ def test_registrations_table_filters_counts_and_paginates(client):
 
 def test_csv_export_is_streamed_filtered_and_safe_in_spreadsheets(client):
     sprint = SprintFactory()
-    RegistrationFactory(sprint=sprint, user=UserFactory(display_name="=HYPERLINK(\"http://x\")"), background="+1 evil")
-    RegistrationFactory(sprint=sprint, user=UserFactory(display_name="Plain Person"), status=RegistrationStatus.CANCELLED)
+    RegistrationFactory(sprint=sprint, user=UserFactory(display_name='=HYPERLINK("http://x")'), background="+1 evil")
+    RegistrationFactory(
+        sprint=sprint, user=UserFactory(display_name="Plain Person"), status=RegistrationStatus.CANCELLED
+    )
     client.force_login(SprintMembershipFactory(sprint=sprint, role="cohost").user)
 
-    response = client.get(reverse("sprints:registrations", kwargs={"slug": sprint.slug}) + "?format=csv&status=confirmed")
+    response = client.get(
+        reverse("sprints:registrations", kwargs={"slug": sprint.slug}) + "?format=csv&status=confirmed"
+    )
 
     assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:3] == ["Name", "Email", "Status"]
     assert len(rows) == 2
-    assert rows[1][0] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'
     assert "'+1 evil" in rows[1]
 
 
@@ -351,7 +396,9 @@ def test_a_valid_cover_image_is_saved_and_shown(client, settings, tmp_path):
 def test_a_refused_edit_keeps_the_saved_title_and_address_on_the_page(client):
     sprint = SprintFactory(title="Saved title")
     client.force_login(SprintMembershipFactory(sprint=sprint).user)
-    response = client.post(reverse("sprints:edit", kwargs={"slug": sprint.slug}), form_data(slug="not a slug", title="x" * 300))
+    response = client.post(
+        reverse("sprints:edit", kwargs={"slug": sprint.slug}), form_data(slug="not a slug", title="x" * 300)
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Edit Saved title" in html and sprint.get_absolute_url() in html

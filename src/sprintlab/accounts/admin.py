@@ -27,10 +27,13 @@ class UserAdmin(DjangoUserAdmin):
         (_("Location"), {"fields": ("country", "city", "timezone")}),
         (_("Research"), {"fields": ("interests", "skills")}),
         (_("Links"), {"fields": ("website_url", "github_url", "scholar_url", "orcid")}),
-        (_("Permissions"), {
-            "classes": ("collapse",),
-            "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
-        }),
+        (
+            _("Permissions"),
+            {
+                "classes": ("collapse",),
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+            },
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
@@ -43,8 +46,13 @@ class TagAdmin(admin.ModelAdmin):
     list_filter = (("interested_users", admin.EmptyFieldListFilter),)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            interested_count=Count("interested_users", distinct=True), skilled_count=Count("skilled_users", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                interested_count=Count("interested_users", distinct=True),
+                skilled_count=Count("skilled_users", distinct=True),
+            )
         )
 
     @admin.display(description=_("as interest"), ordering="interested_count")

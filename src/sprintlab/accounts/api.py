@@ -64,10 +64,24 @@ class TokenOut(Schema):
 def profile_out(user: User) -> dict:
     user = selectors.user_with_tags(user_id=user.pk)
     return {
-        **{name: getattr(user, name) for name in (
-            "id", "email", "display_name", "name", "city", "timezone", "affiliation", "career_stage",
-            "website_url", "github_url", "scholar_url", "orcid", "bio",
-        )},
+        **{
+            name: getattr(user, name)
+            for name in (
+                "id",
+                "email",
+                "display_name",
+                "name",
+                "city",
+                "timezone",
+                "affiliation",
+                "career_stage",
+                "website_url",
+                "github_url",
+                "scholar_url",
+                "orcid",
+                "bio",
+            )
+        },
         "country": user.country.code or "",
         "interests": [tag.name for tag in user.interests.all()],
         "skills": [tag.name for tag in user.skills.all()],

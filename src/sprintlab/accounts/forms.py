@@ -52,7 +52,9 @@ class ProfileForm(forms.ModelForm):
     skills = TagListField(label=_("Skills"))
     # Wider than the model's 19 characters: a pasted orcid.org link is normalised to the bare iD.
     orcid = forms.CharField(
-        label=_("ORCID iD"), max_length=60, required=False,
+        label=_("ORCID iD"),
+        max_length=60,
+        required=False,
         help_text=_("e.g. 0000-0002-1825-0097 or https://orcid.org/0000-0002-1825-0097"),
     )
     public_fields = forms.MultipleChoiceField(
@@ -67,8 +69,20 @@ class ProfileForm(forms.ModelForm):
         model = User
         formfield_callback = _formfield
         fields = [
-            "display_name", "country", "city", "timezone", "affiliation", "career_stage",
-            "interests", "skills", "website_url", "github_url", "scholar_url", "orcid", "bio", "public_fields",
+            "display_name",
+            "country",
+            "city",
+            "timezone",
+            "affiliation",
+            "career_stage",
+            "interests",
+            "skills",
+            "website_url",
+            "github_url",
+            "scholar_url",
+            "orcid",
+            "bio",
+            "public_fields",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         help_texts = {

@@ -83,12 +83,17 @@ class User(AbstractUser):
     country = CountryField(_("country"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     timezone = models.CharField(
-        _("time zone"), max_length=64, blank=True, validators=[validate_timezone],
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
         help_text=_("Times are shown in this zone, e.g. Asia/Kolkata."),
     )
     affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
     career_stage = models.CharField(_("career stage"), max_length=20, choices=CareerStage.choices, blank=True)
-    interests = models.ManyToManyField(Tag, blank=True, related_name="interested_users", verbose_name=_("research interests"))
+    interests = models.ManyToManyField(
+        Tag, blank=True, related_name="interested_users", verbose_name=_("research interests")
+    )
     skills = models.ManyToManyField(Tag, blank=True, related_name="skilled_users", verbose_name=_("skills"))
     website_url = models.URLField(_("website"), blank=True)
     github_url = models.URLField(_("GitHub"), blank=True)
@@ -160,9 +165,10 @@ class ApiToken(TimeStampedModel):
         # times more CPU to build than to run), and no write when another request just did it.
         connection = connections[router.db_for_write(ApiToken)]
         adapt = connection.ops.adapt_datetimefield_value
-        table, pk, column = (connection.ops.quote_name(name) for name in (
-            self._meta.db_table, self._meta.pk.column, self._meta.get_field("last_used_at").column
-        ))
+        table, pk, column = (
+            connection.ops.quote_name(name)
+            for name in (self._meta.db_table, self._meta.pk.column, self._meta.get_field("last_used_at").column)
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {column} = %s WHERE {pk} = %s AND ({column} IS NULL OR {column} < %s)",

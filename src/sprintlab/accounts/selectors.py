@@ -49,10 +49,14 @@ def public_profile(user: User) -> dict:
         profile["skills"] = [tag.name for tag in user.skills.all()]
     if user.is_public("links"):
         links = [
-            (label, url) for label, url in (
-                ("website", user.website_url), ("github", user.github_url), ("scholar", user.scholar_url),
+            (label, url)
+            for label, url in (
+                ("website", user.website_url),
+                ("github", user.github_url),
+                ("scholar", user.scholar_url),
                 ("orcid", f"https://orcid.org/{user.orcid}" if user.orcid else ""),
-            ) if url
+            )
+            if url
         ]
         if links:
             profile["links"] = dict(links)

@@ -14,10 +14,22 @@ from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 MAX_ACTIVE_TOKENS = 20
 
 # Plain profile columns a person may change themselves; anything else is refused by name.
-PROFILE_FIELDS = frozenset({
-    "display_name", "country", "city", "timezone", "affiliation", "career_stage",
-    "website_url", "github_url", "scholar_url", "orcid", "bio", "public_fields",
-})
+PROFILE_FIELDS = frozenset(
+    {
+        "display_name",
+        "country",
+        "city",
+        "timezone",
+        "affiliation",
+        "career_stage",
+        "website_url",
+        "github_url",
+        "scholar_url",
+        "orcid",
+        "bio",
+        "public_fields",
+    }
+)
 TAG_FIELDS = frozenset({"interests", "skills"})
 
 
@@ -80,12 +92,20 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     # Lock the person's row so two simultaneous requests cannot both pass the limit.
     User.objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
-        raise Conflict({"name": [
-            _("You already have %(max)d active tokens: revoke one you no longer use first.") % {"max": MAX_ACTIVE_TOKENS}
-        ]})
+        raise Conflict(
+            {
+                "name": [
+                    _("You already have %(max)d active tokens: revoke one you no longer use first.")
+                    % {"max": MAX_ACTIVE_TOKENS}
+                ]
+            }
+        )
     secret = ApiToken.generate_key()
     token = ApiToken.objects.create(
-        user=user, name=name, key_hash=ApiToken.hash_key(secret), hint=secret[: ApiToken._meta.get_field("hint").max_length]
+        user=user,
+        name=name,
+        key_hash=ApiToken.hash_key(secret),
+        hint=secret[: ApiToken._meta.get_field("hint").max_length],
     )
     record_audit(actor=user, action="api_token.create", target=token, name=name)
     return token, secret

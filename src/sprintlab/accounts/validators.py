@@ -15,7 +15,8 @@ ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
 ORCID_URL_PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/")
 # Scholar answers on many national domains; people paste whichever their browser used.
 SCHOLAR_HOSTS = ("scholar.google.com",) + tuple(
-    f"scholar.google.{tld}" for tld in ("co.uk", "de", "fr", "ca", "co.in", "com.br", "co.jp", "es", "it", "nl", "com.au", "ch", "se")
+    f"scholar.google.{tld}"
+    for tld in ("co.uk", "de", "fr", "ca", "co.in", "com.br", "co.jp", "es", "it", "nl", "com.au", "ch", "se")
 )
 
 
@@ -41,7 +42,7 @@ def normalise_orcid(value: str) -> str:
         return ""
     for prefix in ORCID_URL_PREFIXES:
         if value.lower().startswith(prefix):
-            value = value[len(prefix):].strip("/")
+            value = value[len(prefix) :].strip("/")
             break
     value = value.upper()
     if not ORCID_PATTERN.match(value):
@@ -74,9 +75,11 @@ def validate_github_url(value: str) -> None:
 
 def validate_scholar_url(value: str) -> None:
     validate_link_host(
-        value, hosts=SCHOLAR_HOSTS, site="Google Scholar", example="https://scholar.google.com/citations?user=…",
+        value,
+        hosts=SCHOLAR_HOSTS,
+        site="Google Scholar",
+        example="https://scholar.google.com/citations?user=…",
     )
-
 
 
 def parse_tag_names(value: str | list[str] | None) -> list[str]:
@@ -95,19 +98,25 @@ def parse_tag_names(value: str | list[str] | None) -> list[str]:
         if not name:
             continue
         if len(name) > MAX_TAG_LENGTH:
-            errors.append(ValidationError(
-                _("“%(tag)s…” is too long: a tag has at most %(max)d characters."),
-                code="tag_too_long", params={"tag": name[:20], "max": MAX_TAG_LENGTH},
-            ))
+            errors.append(
+                ValidationError(
+                    _("“%(tag)s…” is too long: a tag has at most %(max)d characters."),
+                    code="tag_too_long",
+                    params={"tag": name[:20], "max": MAX_TAG_LENGTH},
+                )
+            )
             continue
         if name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
     if len(names) > MAX_TAGS:
-        errors.append(ValidationError(
-            ngettext("Choose at most %(max)d tag.", "Choose at most %(max)d tags (you gave %(count)d).", MAX_TAGS),
-            code="too_many_tags", params={"max": MAX_TAGS, "count": len(names)},
-        ))
+        errors.append(
+            ValidationError(
+                ngettext("Choose at most %(max)d tag.", "Choose at most %(max)d tags (you gave %(count)d).", MAX_TAGS),
+                code="too_many_tags",
+                params={"max": MAX_TAGS, "count": len(names)},
+            )
+        )
     if errors:
         raise ValidationError(errors)
     return names

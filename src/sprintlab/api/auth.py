@@ -6,7 +6,6 @@ from ninja.security import HttpBearer, django_auth
 from sprintlab.accounts.models import ApiToken
 from sprintlab.core.precompiled import PrecompiledQuery
 
-
 TOKEN_WITH_USER = PrecompiledQuery(
     lambda key_hash: ApiToken.objects.select_related("user").filter(
         key_hash=key_hash, revoked_at__isnull=True, user__is_active=True
@@ -47,4 +46,4 @@ def viewer(request):
     return user if user is not None and user.is_authenticated else AnonymousUser()
 
 
-__all__ = ["TokenAuth", "token_auth", "write_auth", "viewer"]
+__all__ = ["TokenAuth", "token_auth", "viewer", "write_auth"]

@@ -7,10 +7,11 @@ transaction; nothing goes through the services, so no email is queued.
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone

@@ -2,8 +2,7 @@
 
 import random
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils.text import slugify
@@ -18,9 +17,9 @@ KICKOFF_TIME_UTC = time(17, 0)
 
 def kickoff_for(spec: SprintSpec, today: datetime) -> datetime:
     if spec.kickoff is not None:
-        return datetime.combine(spec.kickoff, KICKOFF_TIME_UTC, tzinfo=dt_timezone.utc)
+        return datetime.combine(spec.kickoff, KICKOFF_TIME_UTC, tzinfo=UTC)
     day = (today + timedelta(days=spec.kickoff_in_days)).date()
-    return datetime.combine(day, KICKOFF_TIME_UTC, tzinfo=dt_timezone.utc)
+    return datetime.combine(day, KICKOFF_TIME_UTC, tzinfo=UTC)
 
 
 def build_sprint(spec: SprintSpec, *, today: datetime) -> Sprint:
@@ -53,7 +52,7 @@ def local_window(kickoff: datetime, deadline: datetime, zone_name: str) -> tuple
     zone = ZoneInfo(zone_name)
     opens = datetime.combine(kickoff.astimezone(zone).date(), time(9, 0), tzinfo=zone)
     closes = datetime.combine(deadline.astimezone(zone).date(), time(21, 0), tzinfo=zone)
-    return opens.astimezone(dt_timezone.utc), closes.astimezone(dt_timezone.utc)
+    return opens.astimezone(UTC), closes.astimezone(UTC)
 
 
 def moment_between(rng: random.Random, start: datetime, end: datetime) -> datetime:

@@ -29,7 +29,6 @@ from sprintlab.sprints.models import Sprint
 router = Router(tags=["sites"])
 
 
-
 def _sprint_for(user, slug: str) -> Sprint:
     sprint = get_object_or_404(Sprint, slug=slug)
     if not user.has_perm("sprints.view_sprint", sprint):
@@ -66,7 +65,9 @@ def get_site(request, site_id: int):
 
 
 @router.post(
-    "sprints/{slug}/site-applications", response={201: ApplicationOut}, auth=write_auth,
+    "sprints/{slug}/site-applications",
+    response={201: ApplicationOut},
+    auth=write_auth,
     summary="Apply to host a site",
 )
 def create_application(request, slug: str, payload: SiteApplicationIn):
@@ -74,7 +75,8 @@ def create_application(request, slug: str, payload: SiteApplicationIn):
     data = payload.dict()
     co_organisers = data.pop("co_organisers")
     site = services.site_application_submit(
-        sprint=sprint, applicant=request.auth,
+        sprint=sprint,
+        applicant=request.auth,
         data=services.SiteApplicationData(**data, co_organiser_emails=co_organisers),
     )
     return Status(201, _reloaded(site))

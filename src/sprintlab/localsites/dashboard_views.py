@@ -28,19 +28,24 @@ def csv_safe(value) -> str:
 @login_required
 def site_dashboard(request, sprint_slug, slug, message_form=None):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug, perm="localsites.manage_site")
-    return render(request, "localsites/dashboard.html", {
-        "site": site,
-        "sprint": site.sprint,
-        "counts": selectors.site_counts(site),
-        "seats_left": selectors.seats_left(site),
-        "attendees": selectors.site_attendees(site),
-        "waitlist": selectors.site_waitlist(site),
-        "message_form": message_form or SiteMessageForm(),
-        "past_messages": site.messages.select_related("author")[:20],
-        "can_message": request.user.has_perm("localsites.message_attendees", site),
-        "can_export": request.user.has_perm("localsites.export_attendees", site),
-        "can_check_in": request.user.has_perm("localsites.check_in", site),
-    }, status=400 if message_form is not None else 200)
+    return render(
+        request,
+        "localsites/dashboard.html",
+        {
+            "site": site,
+            "sprint": site.sprint,
+            "counts": selectors.site_counts(site),
+            "seats_left": selectors.seats_left(site),
+            "attendees": selectors.site_attendees(site),
+            "waitlist": selectors.site_waitlist(site),
+            "message_form": message_form or SiteMessageForm(),
+            "past_messages": site.messages.select_related("author")[:20],
+            "can_message": request.user.has_perm("localsites.message_attendees", site),
+            "can_export": request.user.has_perm("localsites.export_attendees", site),
+            "can_check_in": request.user.has_perm("localsites.check_in", site),
+        },
+        status=400 if message_form is not None else 200,
+    )
 
 
 @login_required
@@ -51,7 +56,10 @@ def site_message(request, sprint_slug, slug):
     if form.is_valid():
         try:
             message = services.site_message_send(
-                site=site, acting_user=request.user, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
+                site=site,
+                acting_user=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
             )
         except ServiceError as exc:
             add_service_error(form, exc)
@@ -67,20 +75,32 @@ def site_attendees_csv(request, sprint_slug, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{site.sprint.slug}-{site.slug}-attendees.csv"'
     writer = csv.writer(response)
-    writer.writerow([
-        _("Name"), _("Email"), _("Status"), _("Registered (UTC)"), _("Checked in (UTC)"),
-        _("Experience level"), _("First sprint"),
-    ])
+    writer.writerow(
+        [
+            _("Name"),
+            _("Email"),
+            _("Status"),
+            _("Registered (UTC)"),
+            _("Checked in (UTC)"),
+            _("Experience level"),
+            _("First sprint"),
+        ]
+    )
     for registration in selectors.site_registrations(site).order_by("status", "created_at"):
-        writer.writerow([csv_safe(value) for value in (
-            registration.user.name,
-            registration.user.email,
-            registration.get_status_display(),
-            registration.created_at.isoformat(timespec="seconds"),
-            registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
-            registration.get_experience_level_display(),
-            _("yes") if registration.first_sprint else _("no"),
-        )])
+        writer.writerow(
+            [
+                csv_safe(value)
+                for value in (
+                    registration.user.name,
+                    registration.user.email,
+                    registration.get_status_display(),
+                    registration.created_at.isoformat(timespec="seconds"),
+                    registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
+                    registration.get_experience_level_display(),
+                    _("yes") if registration.first_sprint else _("no"),
+                )
+            ]
+        )
     return response
 
 
@@ -115,10 +135,17 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
         error = " ".join(exc.messages)
     query = request.POST.get("q", "").strip()[:100]
     if request.htmx:
-        return render(request, "localsites/check_in.html#check-in-response", {
-            "site": site, "registration": registration, "query": query, "error": error,
-            "counts": selectors.site_counts(site),
-        })
+        return render(
+            request,
+            "localsites/check_in.html#check-in-response",
+            {
+                "site": site,
+                "registration": registration,
+                "query": query,
+                "error": error,
+                "counts": selectors.site_counts(site),
+            },
+        )
     if error:
         messages.error(request, error)
     elif undo:

@@ -6,9 +6,9 @@ import zoneinfo
 from datetime import datetime
 
 from django import forms
-from django.forms.fields import BaseTemporalField
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -47,27 +47,44 @@ def parse_email_list(text: str) -> list[str]:
 class SiteApplicationForm(forms.Form):
     name = forms.CharField(label=_("Venue name"), max_length=150, help_text=_("e.g. Trinity College, Room 4"))
     description = forms.CharField(
-        label=_("About this site"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("About this site"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What to expect: rooms, food, who is hosting. Markdown is allowed."),
     )
     address = forms.CharField(label=_("Street address"), max_length=300)
     city = forms.CharField(label=_("City"), max_length=100)
     country = forms.ChoiceField(label=_("Country"))
     latitude = forms.DecimalField(
-        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6, max_digits=9,
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        max_digits=9,
         help_text=_("Optional, e.g. 52.205337. Give both coordinates or neither."),
     )
     longitude = forms.DecimalField(
-        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6, max_digits=9,
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        max_digits=9,
         help_text=_("Optional, e.g. 0.121817."),
     )
     capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100_000)
     accessibility_notes = forms.CharField(
-        label=_("Accessibility"), required=False, max_length=3_000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Accessibility"),
+        required=False,
+        max_length=3_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Step-free access, quiet rooms, toilets, anything attendees should know."),
     )
     timezone = forms.CharField(
-        label=_("Time zone of the site"), max_length=64,
+        label=_("Time zone of the site"),
+        max_length=64,
         widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
         help_text=_("e.g. Europe/London, Asia/Kolkata, America/Sao_Paulo."),
     )
@@ -76,7 +93,9 @@ class SiteApplicationForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=150)
     contact_email = forms.EmailField(label=_("Contact email"), help_text=_("Shown to attendees."))
     co_organisers = forms.CharField(
-        label=_("Co-organisers"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Co-organisers"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Email addresses of people with a SprintLab account, one per line."),
     )
     admission_mode = forms.ChoiceField(label=_("Admission"), required=False)
@@ -121,8 +140,11 @@ class DecisionForm(forms.Form):
 
     action = forms.ChoiceField(choices=ACTIONS)
     reason = forms.CharField(
-        label=_("Reason or requested changes"), required=False, max_length=5_000,
-        widget=forms.Textarea(attrs={"rows": 3}), help_text=_("The applicant reads this in their email."),
+        label=_("Reason or requested changes"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The applicant reads this in their email."),
     )
 
 

@@ -42,11 +42,19 @@ class LocalSite(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100)
     country = CountryField(_("country"))
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
@@ -57,7 +65,10 @@ class LocalSite(TimeStampedModel):
     contact_name = models.CharField(_("contact name"), max_length=150)
     contact_email = models.EmailField(_("contact email"))
     admission_mode = models.CharField(
-        _("admission"), max_length=10, choices=AdmissionMode.choices, blank=True,
+        _("admission"),
+        max_length=10,
+        choices=AdmissionMode.choices,
+        blank=True,
         help_text=_("Empty means the sprint's own admission mode."),
     )
     status = models.CharField(_("status"), max_length=20, choices=SiteStatus.choices, default=SiteStatus.PENDING)
@@ -66,9 +77,7 @@ class LocalSite(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="site_applications"
-    )
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="site_applications")
     organisers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SiteOrganiser", related_name="organised_sites"
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_countries import countries
 
@@ -27,7 +27,10 @@ def seats_taken_expression():
     """
     taken = (
         Registration.objects.filter(site=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .order_by().values("site").annotate(n=Count("*")).values("n")
+        .order_by()
+        .values("site")
+        .annotate(n=Count("*"))
+        .values("n")
     )
     return Coalesce(Subquery(taken), Value(0))
 
@@ -106,7 +109,9 @@ def site_detail(sprint_slug: str, slug: str) -> LocalSite:
     """One site with its seats and organisers, or 404; the caller checks who may see it."""
     sites = with_seats(
         LocalSite.objects.filter(sprint__slug=sprint_slug, slug=slug).select_related("sprint", "applicant")
-    ).prefetch_related(Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id")))
+    ).prefetch_related(
+        Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id"))
+    )
     site = sites.first()
     if site is None:
         raise Http404
@@ -136,7 +141,9 @@ def get_site_by_id_for_user(user, site_id: int, perm: str = "localsites.view_sit
     """The site with this id if ``user`` has ``perm`` on it (404 if unseen, 403 if forbidden)."""
     site = (
         with_seats(LocalSite.objects.filter(pk=site_id).select_related("sprint", "applicant"))
-        .prefetch_related(Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id")))
+        .prefetch_related(
+            Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id"))
+        )
         .first()
     )
     return _authorise(user, site, perm)
@@ -151,18 +158,22 @@ def applications_for_sprint(sprint: Sprint, *, status: str = "") -> QuerySet[Loc
 
 
 def with_application_details(sites: QuerySet[LocalSite]) -> QuerySet[LocalSite]:
-    return with_seats(
-        sites.select_related("sprint", "applicant", "decided_by").prefetch_related(
-            Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id"))
+    return (
+        with_seats(
+            sites.select_related("sprint", "applicant", "decided_by").prefetch_related(
+                Prefetch("organiser_links", SiteOrganiser.objects.select_related("user").order_by("-is_lead", "id"))
+            )
         )
-    ).annotate(
-        review_order=Case(
-            When(status=SiteStatus.PENDING, then=Value(0)),
-            When(status=SiteStatus.CHANGES_REQUESTED, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
+        .annotate(
+            review_order=Case(
+                When(status=SiteStatus.PENDING, then=Value(0)),
+                When(status=SiteStatus.CHANGES_REQUESTED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
         )
-    ).order_by("review_order", "created_at", "id")
+        .order_by("review_order", "created_at", "id")
+    )
 
 
 def applications_visible_to(user, *, sprint_slug: str = "", status: str = "") -> QuerySet[LocalSite]:
@@ -185,9 +196,8 @@ def applications_visible_to(user, *, sprint_slug: str = "", status: str = "") ->
 def sites_of_user(user) -> QuerySet[LocalSite]:
     """Sites ``user`` applied for or organises, newest sprint first: the "My sites" page."""
     ids = LocalSite.objects.filter(Q(applicant=user) | Q(organiser_links__user=user)).values("pk")
-    return (
-        with_seats(LocalSite.objects.filter(pk__in=ids).select_related("sprint", "applicant"))
-        .order_by("-sprint__kickoff_at", "name")
+    return with_seats(LocalSite.objects.filter(pk__in=ids).select_related("sprint", "applicant")).order_by(
+        "-sprint__kickoff_at", "name"
     )
 
 

@@ -64,11 +64,20 @@ class SiteApplicationData:
     def from_site(cls, site: LocalSite) -> SiteApplicationData:
         """The current answers of ``site`` in its own zone, e.g. to prefill an edit form."""
         return cls(
-            name=site.name, address=site.address, city=site.city, country=str(site.country),
-            capacity=site.capacity, timezone=site.timezone,
-            starts_at=site.local_starts_at.replace(tzinfo=None), ends_at=site.local_ends_at.replace(tzinfo=None),
-            contact_name=site.contact_name, contact_email=site.contact_email, description=site.description,
-            accessibility_notes=site.accessibility_notes, latitude=site.latitude, longitude=site.longitude,
+            name=site.name,
+            address=site.address,
+            city=site.city,
+            country=str(site.country),
+            capacity=site.capacity,
+            timezone=site.timezone,
+            starts_at=site.local_starts_at.replace(tzinfo=None),
+            ends_at=site.local_ends_at.replace(tzinfo=None),
+            contact_name=site.contact_name,
+            contact_email=site.contact_email,
+            description=site.description,
+            accessibility_notes=site.accessibility_notes,
+            latitude=site.latitude,
+            longitude=site.longitude,
             admission_mode=site.admission_mode,
             co_organiser_emails=[
                 link.user.email for link in site.organiser_links.select_related("user") if not link.is_lead
@@ -96,7 +105,10 @@ def site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationD
     co_organisers = _apply_answers(site, data, applicant=applicant)
     # A double-clicked "Send" must not create the same application twice.
     duplicate = LocalSite.objects.filter(
-        sprint=sprint, applicant=applicant, name__iexact=site.name, city__iexact=site.city,
+        sprint=sprint,
+        applicant=applicant,
+        name__iexact=site.name,
+        city__iexact=site.city,
         status__in=(*UNDECIDED_STATUSES, SiteStatus.APPROVED),
     )
     if duplicate.exists():
@@ -165,8 +177,11 @@ def site_application_request_changes(*, site: LocalSite, acting_user, message: s
     Side effects: status, the requested changes, decider and time; an audit entry; an email.
     """
     return _decide(
-        site, acting_user=acting_user, status=SiteStatus.CHANGES_REQUESTED,
-        reason=_required_reason(message, field_name="reason"), event="changes_requested",
+        site,
+        acting_user=acting_user,
+        status=SiteStatus.CHANGES_REQUESTED,
+        reason=_required_reason(message, field_name="reason"),
+        event="changes_requested",
     )
 
 
@@ -194,9 +209,7 @@ def _decide(site: LocalSite, *, acting_user, status: str, reason: str, event: st
     if not acting_user.has_perm("sprints.review_site_applications", site.sprint):
         raise PermissionDeniedError(_("Only the sprint's organisers can decide on site applications."))
     if site.status not in UNDECIDED_STATUSES:
-        raise Conflict(
-            _("This application was already decided (%(status)s).") % {"status": site.get_status_display()}
-        )
+        raise Conflict(_("This application was already decided (%(status)s).") % {"status": site.get_status_display()})
     site.status = status
     site.decision_reason = reason
     site.decided_at = timezone.now()
@@ -258,8 +271,7 @@ def _apply_answers(site: LocalSite, data: SiteApplicationData, *, applicant) -> 
     co_organisers, unknown = _users_by_email(data.co_organiser_emails, applicant=applicant)
     if unknown:
         errors["co_organisers"] = [
-            _("No SprintLab account uses %(email)s; ask them to sign up first.") % {"email": email}
-            for email in unknown
+            _("No SprintLab account uses %(email)s; ask them to sign up first.") % {"email": email} for email in unknown
         ]
     elif len(co_organisers) > MAX_CO_ORGANISERS:
         errors["co_organisers"] = [_("A site can have at most %(max)d co-organisers.") % {"max": MAX_CO_ORGANISERS}]
@@ -348,9 +360,11 @@ def _email_applicant(site: LocalSite, *, event: str, audit_id: int) -> None:
 
 
 def _email_sprint_organisers(site: LocalSite, *, audit_id: int, resubmitted: bool = False) -> None:
-    organisers = get_user_model().objects.filter(
-        sprint_memberships__sprint=site.sprint, sprint_memberships__role=SprintRole.ORGANISER
-    ).distinct()
+    organisers = (
+        get_user_model()
+        .objects.filter(sprint_memberships__sprint=site.sprint, sprint_memberships__role=SprintRole.ORGANISER)
+        .distinct()
+    )
     for organiser in organisers:
         outbox_enqueue(
             key=f"site-application:{site.pk}:review:{audit_id}:{organiser.pk}",
@@ -413,9 +427,10 @@ def site_check_in(*, registration: Registration, acting_user) -> Registration:
     """
     registration = _lock_for_check_in(registration, acting_user)
     if registration.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(_("Only confirmed attendees can be checked in (this one is: %(status)s).") % {
-            "status": registration.get_status_display()
-        })
+        raise Conflict(
+            _("Only confirmed attendees can be checked in (this one is: %(status)s).")
+            % {"status": registration.get_status_display()}
+        )
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()
         registration.checked_in_by = acting_user

@@ -51,32 +51,40 @@ def site_list(request, sprint_slug):
     country = request.GET.get("country", "").strip()[:2]
     query = request.GET.get("q", "").strip()[:100]
     sites = list(selectors.public_sites(sprint, country=country, query=query))
-    return render(request, "localsites/site_list.html", {
-        "sprint": sprint,
-        "regions": selectors.group_by_region(sites),
-        "site_count": len(sites),
-        "countries": selectors.public_site_countries(sprint),
-        "country": country.upper(),
-        "query": query,
-        "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
-        "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
-    })
+    return render(
+        request,
+        "localsites/site_list.html",
+        {
+            "sprint": sprint,
+            "regions": selectors.group_by_region(sites),
+            "site_count": len(sites),
+            "countries": selectors.public_site_countries(sprint),
+            "country": country.upper(),
+            "query": query,
+            "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
+            "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
+        },
+    )
 
 
 def site_detail(request, sprint_slug, slug):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug)
     viewer_zone = timezone.get_current_timezone()
-    return render(request, "localsites/site_detail.html", {
-        "site": site,
-        "sprint": site.sprint,
-        "seats_left": selectors.seats_left(site),
-        "organisers": [link.user for link in site.organiser_links.all()],
-        "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
-        "viewer_zone_differs": str(viewer_zone) != site.timezone,
-        "can_manage": request.user.has_perm("localsites.manage_site", site),
-        "can_review": request.user.has_perm("sprints.review_site_applications", site.sprint),
-        "can_edit": request.user.has_perm("localsites.edit_application", site),
-    })
+    return render(
+        request,
+        "localsites/site_detail.html",
+        {
+            "site": site,
+            "sprint": site.sprint,
+            "seats_left": selectors.seats_left(site),
+            "organisers": [link.user for link in site.organiser_links.all()],
+            "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
+            "viewer_zone_differs": str(viewer_zone) != site.timezone,
+            "can_manage": request.user.has_perm("localsites.manage_site", site),
+            "can_review": request.user.has_perm("sprints.review_site_applications", site.sprint),
+            "can_edit": request.user.has_perm("localsites.edit_application", site),
+        },
+    )
 
 
 def _timezone_names() -> list[str]:
@@ -92,8 +100,13 @@ def site_apply(request, sprint_slug):
         messages.error(request, _("This sprint is over; it no longer takes site applications."))
         return redirect("localsites:list", sprint_slug=sprint.slug)
     user = request.user
-    initial = {"contact_name": user.name, "contact_email": user.email, "timezone": user.timezone,
-               "city": user.city, "country": str(user.country or "")}
+    initial = {
+        "contact_name": user.name,
+        "contact_email": user.email,
+        "timezone": user.timezone,
+        "city": user.city,
+        "country": str(user.country or ""),
+    }
     form = SiteApplicationForm(request.POST or None, sprint=sprint, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,9 +116,16 @@ def site_apply(request, sprint_slug):
         else:
             messages.success(request, _("Thank you! The organisers will review your application and email you."))
             return redirect(site.get_absolute_url())
-    return render(request, "localsites/site_apply.html", {
-        "sprint": sprint, "form": form, "timezones": _timezone_names(), "editing": None,
-    })
+    return render(
+        request,
+        "localsites/site_apply.html",
+        {
+            "sprint": sprint,
+            "form": form,
+            "timezones": _timezone_names(),
+            "editing": None,
+        },
+    )
 
 
 @login_required
@@ -114,7 +134,9 @@ def application_edit(request, sprint_slug, slug):
     if not request.user.has_perm("localsites.edit_application", site):
         raise PermissionDenied
     current = services.SiteApplicationData.from_site(site)
-    form = SiteApplicationForm(request.POST or None, sprint=site.sprint, initial=SiteApplicationForm.initial_from(current))
+    form = SiteApplicationForm(
+        request.POST or None, sprint=site.sprint, initial=SiteApplicationForm.initial_from(current)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             site = services.site_application_update(site=site, acting_user=request.user, data=form.to_data())
@@ -123,9 +145,16 @@ def application_edit(request, sprint_slug, slug):
         else:
             messages.success(request, _("Your changes are saved and the application is back with the organisers."))
             return redirect("localsites:mine")
-    return render(request, "localsites/site_apply.html", {
-        "sprint": site.sprint, "form": form, "timezones": _timezone_names(), "editing": site,
-    })
+    return render(
+        request,
+        "localsites/site_apply.html",
+        {
+            "sprint": site.sprint,
+            "form": form,
+            "timezones": _timezone_names(),
+            "editing": site,
+        },
+    )
 
 
 @login_required
@@ -172,9 +201,16 @@ def application_list(request, sprint_slug, bound_form=None, bound_site_id=None):
     applications = list(selectors.applications_for_sprint(sprint, status=status))
     for site in applications:
         site.decision_form = bound_form if site.pk == bound_site_id else DecisionForm()
-    return render(request, "localsites/applications.html", {
-        "sprint": sprint, "applications": applications, "filters": filters,
-    }, status=400 if bound_form is not None else 200)
+    return render(
+        request,
+        "localsites/applications.html",
+        {
+            "sprint": sprint,
+            "applications": applications,
+            "filters": filters,
+        },
+        status=400 if bound_form is not None else 200,
+    )
 
 
 @login_required

@@ -15,7 +15,9 @@ class OutboxStatus(models.TextChoices):
 
 class OutboxMessage(models.Model):
     key = models.CharField(
-        _("idempotency key"), max_length=200, unique=True,
+        _("idempotency key"),
+        max_length=200,
+        unique=True,
         help_text=_("The same key is never sent twice, e.g. registration-confirmed:42."),
     )
     user = models.ForeignKey(
@@ -26,7 +28,9 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(
-        _("attachments"), default=list, blank=True,
+        _("attachments"),
+        default=list,
+        blank=True,
         help_text=_("A list of {filename, mimetype, content} with text content."),
     )
     # A message may be stored unrendered: ``renderer`` is the dotted path of a function that turns

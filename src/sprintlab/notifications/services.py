@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -47,7 +47,7 @@ def render_body(template: str, context: dict) -> tuple[str, str]:
     body_text = render_to_string(f"{template}.txt", context)
     try:
         body_html = render_to_string(f"{template}.html", context)
-    except Exception:  # noqa: BLE001 - a missing HTML part is fine; text is always sent
+    except Exception:
         body_html = ""
     return body_text, body_html
 
@@ -187,7 +187,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         rendered_now = not message_is_rendered(message)
         try:
             outbox_render(message)
-        except Exception as exc:  # noqa: BLE001 - e.g. the registration was deleted meanwhile
+        except Exception as exc:
             logger.warning("Rendering outbox message %s failed: %s", message.pk, exc)
             message.last_error = f"Rendering failed: {exc}"[:2000]
             if message.attempts >= MAX_ATTEMPTS:
@@ -211,7 +211,7 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
         try:
             with translation.override(settings.LANGUAGE_CODE):
                 email.send(fail_silently=False)
-        except Exception as exc:  # noqa: BLE001 - any transport error is recorded and retried
+        except Exception as exc:
             logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
             message.last_error = str(exc)[:2000]
             if message.attempts >= MAX_ATTEMPTS:
@@ -232,8 +232,9 @@ def outbox_requeue_stale(*, older_than_seconds: int = 300) -> int:
     """
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
-        .values_list("pk", flat=True)[:1000]
+        OutboxMessage.objects.filter(
+            status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
+        ).values_list("pk", flat=True)[:1000]
     )
     for message_id in ids:
         _schedule_delivery(message_id)
@@ -251,12 +252,16 @@ def outbox_retry(*, message: OutboxMessage, acting_user) -> OutboxMessage:
         raise PermissionDeniedError(_("Only staff can resend emails."))
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != OutboxStatus.FAILED:
-        raise Conflict(_("Only failed messages can be resent; this one is %(status)s.") % {
-            "status": message.get_status_display().lower()
-        })
+        raise Conflict(
+            _("Only failed messages can be resent; this one is %(status)s.")
+            % {"status": message.get_status_display().lower()}
+        )
     record_audit(
-        actor=acting_user, action="outbox.retry", target=message,
-        previous_attempts=message.attempts, previous_error=message.last_error[:500],
+        actor=acting_user,
+        action="outbox.retry",
+        target=message,
+        previous_attempts=message.attempts,
+        previous_error=message.last_error[:500],
     )
     message.status = OutboxStatus.QUEUED
     message.attempts = 0

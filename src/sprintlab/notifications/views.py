@@ -37,12 +37,16 @@ def outbox_list(request):
     query = request.GET.get("q", "")[:200]
     status = request.GET.get("status", "")
     page = Paginator(selectors.outbox_search(query=query, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/outbox_list.html", {
-        "page": page,
-        "query": query,
-        "status": status if status in OutboxStatus.values else "",
-        "status_choices": OutboxStatus.choices,
-    })
+    return render(
+        request,
+        "notifications/outbox_list.html",
+        {
+            "page": page,
+            "query": query,
+            "status": status if status in OutboxStatus.values else "",
+            "status_choices": OutboxStatus.choices,
+        },
+    )
 
 
 @outbox_staff_only
@@ -51,15 +55,22 @@ def outbox_detail(request, pk: int):
     # A message stored unrendered (rendered at delivery) is shown as it will be sent.
     try:
         services.outbox_render(message)
-    except Exception as exc:  # noqa: BLE001 - show the problem instead of failing the page
+    except Exception as exc:
         message.body_text = _("This message cannot be rendered: %(error)s") % {"error": exc}
-    return render(request, "notifications/outbox_detail.html", {
-        "message": message,
-        # Email HTML is shown as a sanitised rendering (no scripts, styles or remote tricks) and as source.
-        "html_preview": nh3.clean(message.body_html, link_rel="noopener noreferrer nofollow") if message.body_html else "",
-        "attachments": selectors.attachment_summaries(message),
-        "can_retry": message.status == OutboxStatus.FAILED and request.user.has_perm("notifications.retry_message", message),
-    })
+    return render(
+        request,
+        "notifications/outbox_detail.html",
+        {
+            "message": message,
+            # Email HTML is shown as a sanitised rendering (no scripts, styles or remote tricks) and as source.
+            "html_preview": nh3.clean(message.body_html, link_rel="noopener noreferrer nofollow")
+            if message.body_html
+            else "",
+            "attachments": selectors.attachment_summaries(message),
+            "can_retry": message.status == OutboxStatus.FAILED
+            and request.user.has_perm("notifications.retry_message", message),
+        },
+    )
 
 
 @outbox_staff_only

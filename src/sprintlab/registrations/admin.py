@@ -12,6 +12,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ("user", "sprint", "site")
     date_hierarchy = "created_at"
     readonly_fields = ("revision", "created_at", "updated_at")
+
     # Status changes belong to the services (they free and give seats and send emails): the
     # admin is for reading and for fixing answers, so the lifecycle fields are read-only.
     def get_readonly_fields(self, request, obj=None):
@@ -21,7 +22,16 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(AdmissionWave)
 class AdmissionWaveAdmin(admin.ModelAdmin):
-    list_display = ("sprint", "number", "site", "admitted_count", "waitlisted_count", "declined_count", "confirm_by", "created_at")
+    list_display = (
+        "sprint",
+        "number",
+        "site",
+        "admitted_count",
+        "waitlisted_count",
+        "declined_count",
+        "confirm_by",
+        "created_at",
+    )
     list_filter = ("sprint",)
     search_fields = ("sprint__title", "message", "created_by__email")
     raw_id_fields = ("sprint", "site", "created_by")

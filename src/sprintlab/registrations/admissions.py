@@ -64,8 +64,7 @@ def admission_wave_create(
     """
     now = timezone.now()
     admit, waitlist, decline = list(admit), list(waitlist), list(decline)
-    _check_wave_input(admit=admit, waitlist=waitlist, decline=decline, message=message,
-                      confirm_by=confirm_by, now=now)
+    _check_wave_input(admit=admit, waitlist=waitlist, decline=decline, message=message, confirm_by=confirm_by, now=now)
     if site is not None and site.sprint_id != sprint.pk:
         raise ServiceError({"site": [_("This site belongs to another sprint.")]})
     ids = [*admit, *waitlist, *decline]
@@ -78,14 +77,22 @@ def admission_wave_create(
         sprint=sprint, sites=[LocalSite(pk=pk) for pk in site_ids if pk is not None], always_lock_sprint=True
     )
     registrations = {
-        r.pk: r for r in candidates.select_for_update(of=("self",)).select_related("user").filter(status__in=UNDECIDED_STATUSES)
+        r.pk: r
+        for r in candidates.select_for_update(of=("self",)).select_related("user").filter(status__in=UNDECIDED_STATUSES)
     }
     missing = [pk for pk in ids if pk not in registrations]
     if missing:
-        raise ServiceError({"admit": [_("Some selected people are not undecided applicants of this sprint "
-                                        "(ids %(ids)s); reload the page and try again.") % {
-            "ids": ", ".join(str(pk) for pk in missing[:20])
-        }]})
+        raise ServiceError(
+            {
+                "admit": [
+                    _(
+                        "Some selected people are not undecided applicants of this sprint "
+                        "(ids %(ids)s); reload the page and try again."
+                    )
+                    % {"ids": ", ".join(str(pk) for pk in missing[:20])}
+                ]
+            }
+        )
     for registration in registrations.values():
         registration.sprint = sprint
         registration.site = locked_sites.get(registration.site_id)
@@ -93,9 +100,15 @@ def admission_wave_create(
 
     number = (AdmissionWave.objects.filter(sprint=sprint).aggregate(n=Max("number"))["n"] or 0) + 1
     wave = AdmissionWave.objects.create(
-        sprint=sprint, site=site, number=number, message=message or "", confirm_by=confirm_by or now,
+        sprint=sprint,
+        site=site,
+        number=number,
+        message=message or "",
+        confirm_by=confirm_by or now,
         created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
-        admitted_count=len(admit), waitlisted_count=len(waitlist), declined_count=len(decline),
+        admitted_count=len(admit),
+        waitlisted_count=len(waitlist),
+        declined_count=len(decline),
     )
     for pk in admit:
         registration = registrations[pk]
@@ -116,8 +129,14 @@ def admission_wave_create(
         registration.status = RegistrationStatus.DECLINED
         _save_decision(registration, wave)
         emails.notify(registration, emails.DECLINED, wave=wave)
-    record_audit(actor=acting_user, action="registration.admission_wave", target=wave,
-                 admitted=admit, waitlisted=waitlist, declined=decline)
+    record_audit(
+        actor=acting_user,
+        action="registration.admission_wave",
+        target=wave,
+        admitted=admit,
+        waitlisted=waitlist,
+        declined=decline,
+    )
     return wave
 
 
@@ -135,19 +154,25 @@ def _check_capacity(*, sprint: Sprint, admitted: list[Registration]) -> None:
             continue
         free = place.capacity - seats.seats_taken(sprint=sprint, site=place)
         if count > free:
-            problems.append(ngettext(
-                "%(site)s has %(free)s free seat; you selected %(count)s people there.",
-                "%(site)s has %(free)s free seats; you selected %(count)s people there.",
-                free,
-            ) % {"site": place.name, "free": max(free, 0), "count": count})
+            problems.append(
+                ngettext(
+                    "%(site)s has %(free)s free seat; you selected %(count)s people there.",
+                    "%(site)s has %(free)s free seats; you selected %(count)s people there.",
+                    free,
+                )
+                % {"site": place.name, "free": max(free, 0), "count": count}
+            )
     if sprint.capacity is not None:
         free = sprint.capacity - seats.seats_taken(sprint=sprint, whole_sprint=True)
         if len(admitted) > free:
-            problems.append(ngettext(
-                "The sprint has %(free)s free seat; you selected %(count)s people.",
-                "The sprint has %(free)s free seats; you selected %(count)s people.",
-                free,
-            ) % {"free": max(free, 0), "count": len(admitted)})
+            problems.append(
+                ngettext(
+                    "The sprint has %(free)s free seat; you selected %(count)s people.",
+                    "The sprint has %(free)s free seats; you selected %(count)s people.",
+                    free,
+                )
+                % {"free": max(free, 0), "count": len(admitted)}
+            )
     if problems:
         raise Conflict({"admit": problems})
 
@@ -156,9 +181,14 @@ def _expire_one(*, registration_id: int, now: datetime) -> bool:
     with transaction.atomic():
         registration = Registration.objects.select_related("sprint", "site").get(pk=registration_id)
         sprint, locked_sites = seats.lock_places(sprint=registration.sprint, sites=[registration.site])
-        registration = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration_id)
-        if registration.status != RegistrationStatus.OFFERED or registration.confirm_by is None \
-                or registration.confirm_by >= now:
+        registration = (
+            Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration_id)
+        )
+        if (
+            registration.status != RegistrationStatus.OFFERED
+            or registration.confirm_by is None
+            or registration.confirm_by >= now
+        ):
             return False  # confirmed or changed meanwhile
         registration.sprint = sprint
         registration.site = locked_sites.get(registration.site_id)
@@ -178,5 +208,7 @@ def registrations_expire_offers(*, now: datetime | None = None) -> int:
     and the seat goes to the first person waiting at that place (as a new offer in reviewed mode).
     """
     now = now or timezone.now()
-    due = Registration.objects.filter(status=RegistrationStatus.OFFERED, confirm_by__lt=now).order_by("confirm_by", "id")
+    due = Registration.objects.filter(status=RegistrationStatus.OFFERED, confirm_by__lt=now).order_by(
+        "confirm_by", "id"
+    )
     return sum(_expire_one(registration_id=pk, now=now) for pk in due.values_list("pk", flat=True))

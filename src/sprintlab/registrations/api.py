@@ -142,7 +142,10 @@ def create_registration(request, payload: RegistrationIn):
     # Slug and site id go as they came: the service reads the site with its sprint in one query,
     # under the site's lock, and checks them there.
     registration, created = services.registration_create_or_get(
-        user=request.auth, sprint_slug=payload.sprint, site_id=payload.site, join_waitlist=payload.join_waitlist,
+        user=request.auth,
+        sprint_slug=payload.sprint,
+        site_id=payload.site,
+        join_waitlist=payload.join_waitlist,
         **answers,
     )
     return Status(201 if created else 200, registration)

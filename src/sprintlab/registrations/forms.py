@@ -36,7 +36,9 @@ def place_choices(sprint: Sprint, sites: list[LocalSite], *, sprint_full: bool, 
             remote = _("Remote, online · full: waitlist")
         choices.append((REMOTE, remote))
     sites = [site for site in sites if str(site.pk) != str(exclude)]
-    for country, group in groupby(sorted(sites, key=lambda s: (s.country.name, s.city, s.name)), key=lambda s: s.country.name):
+    for country, group in groupby(
+        sorted(sites, key=lambda s: (s.country.name, s.city, s.name)), key=lambda s: s.country.name
+    ):
         choices.append((country, [(str(site.pk), place_label(site, sprint_full=sprint_full)) for site in group]))
     return choices
 
@@ -56,15 +58,23 @@ class PlaceField(forms.ChoiceField):
 class RegistrationForm(forms.ModelForm):
     place = forms.ChoiceField(label=_("Where will you take part?"))
     join_waitlist = forms.BooleanField(
-        label=_("Put me on the waitlist if it is full"), required=False, initial=True,
+        label=_("Put me on the waitlist if it is full"),
+        required=False,
+        initial=True,
         help_text=_("The first person waiting gets the next free seat and is told by email."),
     )
 
     class Meta:
         model = Registration
         fields = [
-            "experience_level", "background", "motivation", "heard_from", "first_sprint",
-            "accepted_code_of_conduct", "consent_fellowship_contact", "consent_public_listing",
+            "experience_level",
+            "background",
+            "motivation",
+            "heard_from",
+            "first_sprint",
+            "accepted_code_of_conduct",
+            "consent_fellowship_contact",
+            "consent_public_listing",
         ]
         labels = {
             "experience_level": _("Your experience with AI safety research"),
@@ -122,12 +132,15 @@ class AdmissionWaveForm(forms.Form):
     )
     decision = forms.ChoiceField(label=_("Decision for the selected people"), choices=DECISIONS)
     message = forms.CharField(
-        label=_("Message in this wave's email"), required=False, max_length=5000,
+        label=_("Message in this wave's email"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Added to the email each selected person receives."),
     )
     confirm_by = forms.DateTimeField(
-        label=_("Admitted people confirm by"), required=False,
+        label=_("Admitted people confirm by"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your time zone. After it, unconfirmed seats go to the next people waiting."),
     )

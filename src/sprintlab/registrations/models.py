@@ -80,7 +80,11 @@ class Registration(TimeStampedModel):
     sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
     site = models.ForeignKey(
-        LocalSite, null=True, blank=True, on_delete=models.PROTECT, related_name="registrations",
+        LocalSite,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
         help_text=_("Empty means remote."),
     )
     status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
@@ -94,7 +98,9 @@ class Registration(TimeStampedModel):
     consent_fellowship_contact = models.BooleanField(_("may be contacted about the fellowship"), default=False)
     consent_public_listing = models.BooleanField(_("may appear in public lists"), default=False)
     # Lifecycle.
-    wave = models.ForeignKey(AdmissionWave, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations")
+    wave = models.ForeignKey(
+        AdmissionWave, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
     offered_at = models.DateTimeField(_("admitted"), null=True, blank=True)
     confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)

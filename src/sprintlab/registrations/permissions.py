@@ -35,7 +35,9 @@ rules.add_perm(
     "registrations.view_registration",
     is_participant | is_staff | organises_the_sprint | cohosts_the_sprint | organises_the_site,
 )
-rules.add_perm("registrations.cancel_registration", is_participant | is_staff | organises_the_sprint | organises_the_site)
+rules.add_perm(
+    "registrations.cancel_registration", is_participant | is_staff | organises_the_sprint | organises_the_site
+)
 rules.add_perm("registrations.switch_registration", is_participant | is_staff | organises_the_sprint)
 # Confirming a seat is the participant's own commitment: nobody does it for them.
 rules.add_perm("registrations.confirm_offer", is_participant)

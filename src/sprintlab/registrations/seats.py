@@ -25,7 +25,6 @@ from sprintlab.registrations.models import (
 )
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
-
 # The hot reads of a registration, compiled to SQL once per process (see core.precompiled).
 LOCKED_SPRINT = PrecompiledQuery(lambda pk: Sprint.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_001)
 # Only this row is locked (``of=self``): the sprint's row is read, not locked.
@@ -35,12 +34,16 @@ LOCKED_SITE_WITH_SPRINT = PrecompiledQuery(
 )
 LOCKED_SITE = PrecompiledQuery(lambda pk: LocalSite.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_002)
 SITE_COUNTS = PrecompiledQuery(
-    lambda site_id: Registration.objects.filter(
-        site_id=site_id, status__in=(*SEAT_HOLDING_STATUSES, RegistrationStatus.WAITLISTED)
-    ).order_by().values("site_id").annotate(
-        taken=Count("pk", filter=Q(status__in=SEAT_HOLDING_STATUSES)),
-        waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-    ).values_list("taken", "waiting"),
+    lambda site_id: (
+        Registration.objects.filter(site_id=site_id, status__in=(*SEAT_HOLDING_STATUSES, RegistrationStatus.WAITLISTED))
+        .order_by()
+        .values("site_id")
+        .annotate(
+            taken=Count("pk", filter=Q(status__in=SEAT_HOLDING_STATUSES)),
+            waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        )
+        .values_list("taken", "waiting")
+    ),
     site_id=-7_000_003,
 )
 

@@ -18,11 +18,11 @@ from sprintlab.registrations.models import (
 from sprintlab.sprints.models import Sprint
 
 
-def get_registration_for_user(*, registration_id: int, user, perm: str = "registrations.view_registration") -> Registration:
+def get_registration_for_user(
+    *, registration_id: int, user, perm: str = "registrations.view_registration"
+) -> Registration:
     """The registration if ``user`` has ``perm`` on it; a missing and a forbidden one both raise Http404."""
-    registration = (
-        Registration.objects.select_related("sprint", "site", "user").filter(pk=registration_id).first()
-    )
+    registration = Registration.objects.select_related("sprint", "site", "user").filter(pk=registration_id).first()
     if registration is None or not user.has_perm(perm, registration):
         raise Http404
     return registration
@@ -51,8 +51,11 @@ def registrations_of_user(user) -> list[Registration]:
     now = timezone.now()
     registrations = sorted(
         Registration.objects.filter(user=user).select_related("sprint", "site"),
-        key=lambda r: (0, r.sprint.kickoff_at.timestamp()) if r.sprint.submission_deadline_at >= now
-        else (1, -r.sprint.kickoff_at.timestamp()),
+        key=lambda r: (
+            (0, r.sprint.kickoff_at.timestamp())
+            if r.sprint.submission_deadline_at >= now
+            else (1, -r.sprint.kickoff_at.timestamp())
+        ),
     )
     # One small count per waitlisted registration; a person waits for very few sprints at once.
     for registration in registrations:
@@ -86,7 +89,8 @@ def full_sprint_ids(sprints: list[Sprint]) -> set[int]:
         return set()
     taken = (
         Registration.objects.filter(sprint_id__in=capped, status__in=SEAT_HOLDING_STATUSES)
-        .values("sprint_id").annotate(n=Count("id"))
+        .values("sprint_id")
+        .annotate(n=Count("id"))
     )
     return {row["sprint_id"] for row in taken if row["n"] >= capped[row["sprint_id"]]}
 
@@ -95,8 +99,9 @@ def sprint_seats_taken(sprint: Sprint) -> int:
     return Registration.objects.filter(sprint=sprint, status__in=SEAT_HOLDING_STATUSES).count()
 
 
-def admission_applicants(*, sprint: Sprint, site_id: int | None = None, remote: bool = False,
-                         status: str | None = None) -> QuerySet[Registration]:
+def admission_applicants(
+    *, sprint: Sprint, site_id: int | None = None, remote: bool = False, status: str | None = None
+) -> QuerySet[Registration]:
     registrations = Registration.objects.filter(sprint=sprint).select_related("user", "site", "wave")
     if remote:
         registrations = registrations.filter(site__isnull=True)

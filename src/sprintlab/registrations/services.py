@@ -26,8 +26,14 @@ from sprintlab.sprints.models import AdmissionMode, Sprint
 # A person who cancelled, or whose offer expired, may register again; a declined one may not.
 REOPENABLE_STATUSES = (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)
 ANSWER_FIELDS = (
-    "experience_level", "background", "motivation", "heard_from", "first_sprint",
-    "accepted_code_of_conduct", "consent_fellowship_contact", "consent_public_listing",
+    "experience_level",
+    "background",
+    "motivation",
+    "heard_from",
+    "first_sprint",
+    "accepted_code_of_conduct",
+    "consent_fellowship_contact",
+    "consent_public_listing",
 )
 
 
@@ -84,9 +90,10 @@ def _initial_status(*, sprint: Sprint, site: LocalSite | None, join_waitlist: bo
         return RegistrationStatus.CONFIRMED
     if join_waitlist:
         return RegistrationStatus.WAITLISTED
-    raise Conflict(_("%(reason)s Tick “join the waitlist” to be told when a seat frees up.") % {
-        "reason": _full_reason(sprint, site)
-    })
+    raise Conflict(
+        _("%(reason)s Tick “join the waitlist” to be told when a seat frees up.")
+        % {"reason": _full_reason(sprint, site)}
+    )
 
 
 def _status_fields(status: str, now: datetime) -> dict:
@@ -136,8 +143,9 @@ def registration_create_or_get(
     """
     if site is not None:
         site_id = site.pk
-    attempt = _Attempt(user=user, sprint=sprint, sprint_slug=sprint_slug, site_id=site_id,
-                       join_waitlist=join_waitlist, answers=answers)
+    attempt = _Attempt(
+        user=user, sprint=sprint, sprint_slug=sprint_slug, site_id=site_id, join_waitlist=join_waitlist, answers=answers
+    )
     # The common case (a first registration) runs optimistically: no look-up of an existing row,
     # no savepoint. A repeat or a reopened registration makes the INSERT fail on the unique
     # (sprint, user) constraint; the transaction is then rolled back and the rare path below runs.
@@ -260,9 +268,10 @@ def _new_status(*, sprint: Sprint, site: LocalSite | None, join_waitlist: bool) 
         if waiting_here is None:
             waiting_here = seats.waiting_count(sprint=sprint, site=site)
         return RegistrationStatus.WAITLISTED, waiting_here
-    raise Conflict(_("%(reason)s Tick “join the waitlist” to be told when a seat frees up.") % {
-        "reason": _full_reason(sprint, site)
-    })
+    raise Conflict(
+        _("%(reason)s Tick “join the waitlist” to be told when a seat frees up.")
+        % {"reason": _full_reason(sprint, site)}
+    )
 
 
 def registration_create(
@@ -298,9 +307,9 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
     """
     registration, sprint, _sites = _lock_registration(registration)
     if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(_("This registration is already %(status)s.") % {
-            "status": registration.get_status_display().lower()
-        })
+        raise Conflict(
+            _("This registration is already %(status)s.") % {"status": registration.get_status_display().lower()}
+        )
     now = timezone.now()
     if now >= sprint.submission_deadline_at:
         raise Conflict(_("This sprint is over; its registrations can no longer be cancelled."))
@@ -311,8 +320,9 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
     registration.save(update_fields=["status", "cancelled_at", "revision", "updated_at"])
     emails.notify(registration, emails.CANCELLED)
     if acting_user is not None and acting_user.pk != registration.user_id:
-        record_audit(actor=acting_user, action="registration.cancel", target=registration,
-                     participant=registration.user.email)
+        record_audit(
+            actor=acting_user, action="registration.cancel", target=registration, participant=registration.user.email
+        )
     if held_seat:
         seats.fill_free_seats(sprint=sprint, site=registration.site, now=now)
     return registration
@@ -337,9 +347,10 @@ def registration_switch(
     registration, sprint, locked_sites = _lock_registration(registration, extra_sites=(site,))
     target = locked_sites.get(site.pk) if site is not None else None
     if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(_("This registration is %(status)s; register again instead.") % {
-            "status": registration.get_status_display().lower()
-        })
+        raise Conflict(
+            _("This registration is %(status)s; register again instead.")
+            % {"status": registration.get_status_display().lower()}
+        )
     if registration.site_id == (target.pk if target else None):
         raise ServiceError({"site": [_("You are already registered for this place.")]})
     now = timezone.now()
@@ -370,8 +381,13 @@ def registration_switch(
     registration.save()
     emails.notify(registration, EVENT_FOR_STATUS[status], switched=True)
     if acting_user is not None and acting_user.pk != registration.user_id:
-        record_audit(actor=acting_user, action="registration.switch", target=registration,
-                     from_site=old_site.pk if old_site else None, to_site=target.pk if target else None)
+        record_audit(
+            actor=acting_user,
+            action="registration.switch",
+            target=registration,
+            from_site=old_site.pk if old_site else None,
+            to_site=target.pk if target else None,
+        )
     if held_seat:
         seats.fill_free_seats(sprint=sprint, site=old_site, now=now)
     return registration
@@ -384,8 +400,10 @@ def registration_confirm_offer(*, registration: Registration) -> Registration:
     Side effects: the registration becomes confirmed; a confirmation email with the .ics file.
     Raises: Conflict when there is no open offer or its deadline has passed.
     """
-    registration = Registration.objects.select_for_update(of=("self",)).select_related("user", "sprint", "site").get(
-        pk=registration.pk
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user", "sprint", "site")
+        .get(pk=registration.pk)
     )
     if registration.status == RegistrationStatus.CONFIRMED:
         return registration
@@ -393,9 +411,10 @@ def registration_confirm_offer(*, registration: Registration) -> Registration:
         raise Conflict(_("There is no seat offer to confirm."))
     now = timezone.now()
     if registration.confirm_by is not None and now > registration.confirm_by:
-        raise Conflict(_("This offer expired on %(when)s.") % {
-            "when": date_format(timezone.localtime(registration.confirm_by), "DATETIME_FORMAT")
-        })
+        raise Conflict(
+            _("This offer expired on %(when)s.")
+            % {"when": date_format(timezone.localtime(registration.confirm_by), "DATETIME_FORMAT")}
+        )
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.revision += 1

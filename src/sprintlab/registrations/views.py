@@ -31,9 +31,15 @@ STATUS_BADGES = {
     RegistrationStatus.EXPIRED: "badge-bad",
 }
 STATUS_MESSAGES = {
-    RegistrationStatus.CONFIRMED: _("You're registered for %(sprint)s: your seat is confirmed. We've emailed you the details."),
-    RegistrationStatus.WAITLISTED: _("%(sprint)s is full, so you're on the waitlist. We'll email you when you get a seat."),
-    RegistrationStatus.APPLIED: _("Your application for %(sprint)s is in. The organisers will email you their decision."),
+    RegistrationStatus.CONFIRMED: _(
+        "You're registered for %(sprint)s: your seat is confirmed. We've emailed you the details."
+    ),
+    RegistrationStatus.WAITLISTED: _(
+        "%(sprint)s is full, so you're on the waitlist. We'll email you when you get a seat."
+    ),
+    RegistrationStatus.APPLIED: _(
+        "Your application for %(sprint)s is in. The organisers will email you their decision."
+    ),
     RegistrationStatus.OFFERED: _("You have a seat offer for %(sprint)s: please confirm it."),
 }
 
@@ -70,9 +76,11 @@ def register(request, slug):
     sprint = _visible_sprint(request, slug)
     existing = Registration.objects.filter(sprint=sprint, user=request.user).first()
     if existing is not None and existing.status not in services.REOPENABLE_STATUSES:
-        messages.info(request, _("You're already registered for %(sprint)s (%(status)s).") % {
-            "sprint": sprint.title, "status": existing.get_status_display().lower()
-        })
+        messages.info(
+            request,
+            _("You're already registered for %(sprint)s (%(status)s).")
+            % {"sprint": sprint.title, "status": existing.get_status_display().lower()},
+        )
         return redirect("registrations:mine")
     closed_reason = None
     try:
@@ -83,13 +91,19 @@ def register(request, slug):
     initial = {"place": request.GET.get("site") or (REMOTE if sprint.remote_allowed else None)}
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
-        sprint=sprint, sites=sites, sprint_full=_sprint_full(sprint), initial=initial,
+        sprint=sprint,
+        sites=sites,
+        sprint_full=_sprint_full(sprint),
+        initial=initial,
     )
     if request.method == "POST" and closed_reason is None and form.is_valid():
         try:
             registration, _created = services.registration_create_or_get(
-                user=request.user, sprint=sprint, site=form.cleaned_data["place"],
-                join_waitlist=form.cleaned_data["join_waitlist"], **form.answers(),
+                user=request.user,
+                sprint=sprint,
+                site=form.cleaned_data["place"],
+                join_waitlist=form.cleaned_data["join_waitlist"],
+                **form.answers(),
             )
         except ServiceError as exc:
             _add_service_error(form, exc, {"site": "place"})
@@ -148,7 +162,9 @@ def cancel(request, pk):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The registration for %(sprint)s is cancelled.") % {"sprint": registration.sprint.title})
+        messages.success(
+            request, _("The registration for %(sprint)s is cancelled.") % {"sprint": registration.sprint.title}
+        )
     return redirect(_next_or_mine(request))
 
 
@@ -157,22 +173,28 @@ def cancel(request, pk):
 def switch(request, pk):
     registration = _registration_for_action(request, pk, "registrations.switch_registration")
     sites = list(selectors.sites_with_seats(registration.sprint))
-    form = SwitchForm(request.POST, registration=registration, sites=sites, sprint_full=_sprint_full(registration.sprint))
+    form = SwitchForm(
+        request.POST, registration=registration, sites=sites, sprint_full=_sprint_full(registration.sprint)
+    )
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_next_or_mine(request))
     try:
         registration = services.registration_switch(
-            registration=registration, site=form.cleaned_data["place"], acting_user=request.user,
+            registration=registration,
+            site=form.cleaned_data["place"],
+            acting_user=request.user,
             join_waitlist=form.cleaned_data["join_waitlist"],
         )
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         place = registration.site.name if registration.site else _("remote")
-        messages.success(request, _("You switched to %(place)s; your status: %(status)s.") % {
-            "place": place, "status": registration.get_status_display().lower()
-        })
+        messages.success(
+            request,
+            _("You switched to %(place)s; your status: %(status)s.")
+            % {"place": place, "status": registration.get_status_display().lower()},
+        )
     return redirect(_next_or_mine(request))
 
 
@@ -185,7 +207,9 @@ def confirm(request, pk):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Your seat at %(sprint)s is confirmed. See you there!") % {"sprint": registration.sprint.title})
+        messages.success(
+            request, _("Your seat at %(sprint)s is confirmed. See you there!") % {"sprint": registration.sprint.title}
+        )
     return redirect(_next_or_mine(request))
 
 
@@ -223,23 +247,32 @@ def admissions_page(request, slug):
         except ServiceError as exc:
             _add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
         else:
-            messages.success(request, _("Wave %(number)s sent: %(admitted)s admitted, %(waitlisted)s waitlisted, "
-                                        "%(declined)s declined.") % {
-                "number": wave.number, "admitted": wave.admitted_count,
-                "waitlisted": wave.waitlisted_count, "declined": wave.declined_count,
-            })
+            messages.success(
+                request,
+                _("Wave %(number)s sent: %(admitted)s admitted, %(waitlisted)s waitlisted, %(declined)s declined.")
+                % {
+                    "number": wave.number,
+                    "admitted": wave.admitted_count,
+                    "waitlisted": wave.waitlisted_count,
+                    "declined": wave.declined_count,
+                },
+            )
             return redirect(request.get_full_path())
     for registration in page:
         registration.badge = STATUS_BADGES[registration.status]
         registration.selectable = registration.pk in undecided_ids
-    return render(request, "registrations/admissions.html", {
-        "sprint": sprint,
-        "sites": sites,
-        "page": page,
-        "form": form,
-        "waves": selectors.admission_waves(sprint),
-        "site_filter": site_filter,
-        "status_filter": status_filter,
-        "statuses": RegistrationStatus.choices,
-        "selected_ids": {int(v) for v in form.data.getlist("selected") if v.isdigit()} if form.is_bound else set(),
-    })
+    return render(
+        request,
+        "registrations/admissions.html",
+        {
+            "sprint": sprint,
+            "sites": sites,
+            "page": page,
+            "form": form,
+            "waves": selectors.admission_waves(sprint),
+            "site_filter": site_filter,
+            "status_filter": status_filter,
+            "statuses": RegistrationStatus.choices,
+            "selected_ids": {int(v) for v in form.data.getlist("selected") if v.isdigit()} if form.is_bound else set(),
+        },
+    )

@@ -21,7 +21,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Sprint)
 class SprintAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "research_area", "is_published", "kickoff_at", "submission_deadline_at", "capacity"]
+    list_display = [
+        "title",
+        "slug",
+        "research_area",
+        "is_published",
+        "kickoff_at",
+        "submission_deadline_at",
+        "capacity",
+    ]
     list_filter = ["research_area", "is_published", "admission_mode", "remote_allowed"]
     search_fields = ["title", "slug", "tagline"]
     date_hierarchy = "kickoff_at"

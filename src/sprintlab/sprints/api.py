@@ -59,7 +59,6 @@ class RegistrationQuery(Schema):
     search: str = ""
 
 
-
 def _aware(value):
     """Times sent without a zone are UTC (the API documents it); Django stores them aware."""
     if isinstance(value, datetime) and timezone.is_naive(value):
@@ -80,16 +79,32 @@ def _sprint_out(request, sprint: Sprint) -> dict:
     now = timezone.now()
     stats = sprint_public_stats(sprint)
     return {
-        **{field: getattr(sprint, field) for field in (
-            "slug", "title", "tagline", "research_area", "description", "rules", "code_of_conduct", "capacity",
-            "remote_allowed", "admission_mode", "confirm_window_hours", "is_published", "registration_closes_at",
-        )},
+        **{
+            field: getattr(sprint, field)
+            for field in (
+                "slug",
+                "title",
+                "tagline",
+                "research_area",
+                "description",
+                "rules",
+                "code_of_conduct",
+                "capacity",
+                "remote_allowed",
+                "admission_mode",
+                "confirm_window_hours",
+                "is_published",
+                "registration_closes_at",
+            )
+        },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
         "registration_is_open": sprint.registration_open_at(now),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
-        "stats": {key: getattr(stats, key) for key in ("registered", "remote", "at_sites", "countries", "approved_sites")},
+        "stats": {
+            key: getattr(stats, key) for key in ("registered", "remote", "at_sites", "countries", "approved_sites")
+        },
         "tracks": list(sprint.tracks.all()),
         "prizes": list(sprint.prizes.all()),
         "partners": [
@@ -149,7 +164,9 @@ def create_sprint(request, payload: SprintIn):
 @router.patch("/{slug}", response=SprintOut, auth=write_auth, summary="Change a sprint (organisers)")
 def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    sprint = sprint_update(acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True)))
+    sprint = sprint_update(
+        acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True))
+    )
     return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
 
 
@@ -157,26 +174,40 @@ def update_sprint(request, slug: str, payload: SprintPatch):
 def clone_sprint(request, slug: str, payload: CloneIn):
     source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
     clone = sprint_clone(
-        acting_user=request.user, source=source, kickoff_at=_aware(payload.kickoff_at), slug=payload.slug, title=payload.title
+        acting_user=request.user,
+        source=source,
+        kickoff_at=_aware(payload.kickoff_at),
+        slug=payload.slug,
+        title=payload.title,
     )
     return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user)))
 
 
-@router.get("/{slug}/registrations", response=list[OrganiserRegistrationOut], auth=write_auth,
-            summary="Registrations of a sprint (organisers and partner co-hosts)")
+@router.get(
+    "/{slug}/registrations",
+    response=list[OrganiserRegistrationOut],
+    auth=write_auth,
+    summary="Registrations of a sprint (organisers and partner co-hosts)",
+)
 @paginate(PageNumberPagination, page_size=50)
 def list_registrations(request, slug: str, filters: Query[RegistrationQuery]):
     sprint = sprint_for_manager(slug, request.user, "sprints.view_registrations")
     return registrations_for_organisers(sprint, RegistrationFilters(**filters.dict()))
 
 
-@router.get("/{slug}/team", response=list[TeamMemberOut], auth=write_auth, summary="Organisers and co-hosts (organisers)")
+@router.get(
+    "/{slug}/team", response=list[TeamMemberOut], auth=write_auth, summary="Organisers and co-hosts (organisers)"
+)
 def list_team(request, slug: str):
     return list(team_memberships(sprint_for_manager(slug, request.user, "sprints.change_sprint")))
 
 
-@router.post("/{slug}/team", response={200: TeamMemberOut, 201: TeamMemberOut}, auth=write_auth,
-             summary="Add an organiser or partner co-host by email")
+@router.post(
+    "/{slug}/team",
+    response={200: TeamMemberOut, 201: TeamMemberOut},
+    auth=write_auth,
+    summary="Add an organiser or partner co-host by email",
+)
 def add_team_member(request, slug: str, payload: TeamMemberIn):
     """201 with the new role; 200 with the existing one when the person already has it (nothing changes)."""
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
@@ -195,8 +226,12 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
     return Status(200 if already else 201, team_memberships(sprint).get(pk=membership.pk))
 
 
-@router.delete("/{slug}/team/{membership_id}", response={204: None}, auth=write_auth,
-               summary="Remove an organiser or co-host (never the last organiser)")
+@router.delete(
+    "/{slug}/team/{membership_id}",
+    response={204: None},
+    auth=write_auth,
+    summary="Remove an organiser or co-host (never the last organiser)",
+)
 def remove_team_member(request, slug: str, membership_id: int):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     membership = get_object_or_404(SprintMembership, pk=membership_id, sprint=sprint)

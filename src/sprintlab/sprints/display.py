@@ -42,7 +42,9 @@ class RegisterAction:
     registration: Registration | None = None
 
 
-def register_action(sprint: Sprint, stats: SprintStats, registration: Registration | None, now: datetime) -> RegisterAction:
+def register_action(
+    sprint: Sprint, stats: SprintStats, registration: Registration | None, now: datetime
+) -> RegisterAction:
     if registration is not None:
         return RegisterAction(
             label=_("You are registered — %(status)s") % {"status": registration.get_status_display()},
@@ -50,7 +52,9 @@ def register_action(sprint: Sprint, stats: SprintStats, registration: Registrati
             registration=registration,
         )
     if not sprint.is_published:
-        return RegisterAction(_("Register"), reason=_("This sprint is a draft; registration opens once it is published."))
+        return RegisterAction(
+            _("Register"), reason=_("This sprint is a draft; registration opens once it is published.")
+        )
     if now < sprint.registration_opens_at:
         opens = formats.date_format(timezone.localtime(sprint.registration_opens_at), "DATETIME_FORMAT")
         return RegisterAction(_("Register"), reason=_("Registration opens on %(when)s.") % {"when": opens})
@@ -59,8 +63,10 @@ def register_action(sprint: Sprint, stats: SprintStats, registration: Registrati
     url = reverse("registrations:register", kwargs={"slug": sprint.slug})
     if sprint.capacity is not None and stats.seats_taken >= sprint.capacity:
         return RegisterAction(
-            _("Join the waitlist"), url=url,
-            reason=_("All %(capacity)s seats are taken: you will be placed on the waitlist.") % {"capacity": sprint.capacity},
+            _("Join the waitlist"),
+            url=url,
+            reason=_("All %(capacity)s seats are taken: you will be placed on the waitlist.")
+            % {"capacity": sprint.capacity},
         )
     return RegisterAction(_("Register"), url=url)
 

@@ -29,20 +29,41 @@ def _yes_no(value: bool) -> str:
 
 def registration_header() -> list[str]:
     return [
-        _("Name"), _("Email"), _("Status"), _("Where"), _("City"), _("Country"), _("Experience"), _("Background"),
-        _("First sprint"), _("Heard from"), _("Fellowship contact"), _("Public listing"),
-        _("Registered"), _("Confirmed"), _("Checked in"),
+        _("Name"),
+        _("Email"),
+        _("Status"),
+        _("Where"),
+        _("City"),
+        _("Country"),
+        _("Experience"),
+        _("Background"),
+        _("First sprint"),
+        _("Heard from"),
+        _("Fellowship contact"),
+        _("Public listing"),
+        _("Registered"),
+        _("Confirmed"),
+        _("Checked in"),
     ]
 
 
 def registration_row(registration: Registration) -> list[str]:
     user, site = registration.user, registration.site
     values = [
-        user.name, user.email, registration.get_status_display(),
-        f"{site.name}, {site.city}" if site else _("Remote"), user.city, user.country.name if user.country else "",
-        registration.get_experience_level_display(), registration.background, _yes_no(registration.first_sprint),
-        registration.get_heard_from_display(), _yes_no(registration.consent_fellowship_contact),
-        _yes_no(registration.consent_public_listing), _when(registration.created_at), _when(registration.confirmed_at),
+        user.name,
+        user.email,
+        registration.get_status_display(),
+        f"{site.name}, {site.city}" if site else _("Remote"),
+        user.city,
+        user.country.name if user.country else "",
+        registration.get_experience_level_display(),
+        registration.background,
+        _yes_no(registration.first_sprint),
+        registration.get_heard_from_display(),
+        _yes_no(registration.consent_fellowship_contact),
+        _yes_no(registration.consent_public_listing),
+        _when(registration.created_at),
+        _when(registration.confirmed_at),
         _when(registration.checked_in_at),
     ]
     return [spreadsheet_safe(value) for value in values]

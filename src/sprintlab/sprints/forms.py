@@ -23,8 +23,13 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 TIME_FIELDS = (
-    "announced_at", "registration_opens_at", "registration_closes_at", "kickoff_at",
-    "submission_deadline_at", "judging_ends_at", "results_published_at",
+    "announced_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "kickoff_at",
+    "submission_deadline_at",
+    "judging_ends_at",
+    "results_published_at",
 )
 
 
@@ -32,9 +37,21 @@ class SprintForm(forms.ModelForm):
     class Meta:
         model = Sprint
         fields = [
-            "title", "slug", "research_area", "tagline", "description", "rules", "code_of_conduct",
-            "cover_image", "partners", "admission_mode", "capacity", "confirm_window_hours",
-            "remote_allowed", "is_published", *TIME_FIELDS,
+            "title",
+            "slug",
+            "research_area",
+            "tagline",
+            "description",
+            "rules",
+            "code_of_conduct",
+            "cover_image",
+            "partners",
+            "admission_mode",
+            "capacity",
+            "confirm_window_hours",
+            "remote_allowed",
+            "is_published",
+            *TIME_FIELDS,
         ]
         widgets = {
             **{field: LocalDateTimeInput() for field in TIME_FIELDS},
@@ -59,12 +76,14 @@ class SprintForm(forms.ModelForm):
             self.fields[field].validators = [MinValueValidator(1)]
             self.fields[field].widget.attrs["min"] = 1
         # HTMX renders the description into the preview panel as the organiser types.
-        self.fields["description"].widget.attrs.update({
-            "hx-post": reverse("sprints:preview_markdown"),
-            "hx-trigger": "input changed delay:600ms",
-            "hx-target": "#description-preview",
-            "hx-swap": "innerHTML",
-        })
+        self.fields["description"].widget.attrs.update(
+            {
+                "hx-post": reverse("sprints:preview_markdown"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#description-preview",
+                "hx-swap": "innerHTML",
+            }
+        )
 
     def service_values(self) -> dict:
         """The cleaned values in the shape sprint_create/sprint_update take."""
@@ -82,11 +101,21 @@ class ChildForm(forms.ModelForm):
 
 
 TrackFormSet = inlineformset_factory(
-    Sprint, Track, form=ChildForm, fields=("name", "description"), extra=1, can_delete=True,
+    Sprint,
+    Track,
+    form=ChildForm,
+    fields=("name", "description"),
+    extra=1,
+    can_delete=True,
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
 )
 PrizeFormSet = inlineformset_factory(
-    Sprint, Prize, form=ChildForm, fields=("name", "amount", "description"), extra=1, can_delete=True,
+    Sprint,
+    Prize,
+    form=ChildForm,
+    fields=("name", "amount", "description"),
+    extra=1,
+    can_delete=True,
     widgets={"description": forms.Textarea(attrs={"rows": 2})},
 )
 
@@ -103,16 +132,23 @@ def formset_rows(formset) -> list[dict]:
 
 class CloneForm(forms.Form):
     title = forms.CharField(label=_("Title of the new sprint"), max_length=200)
-    slug = forms.SlugField(label=_("Slug of the new sprint"), max_length=100, help_text=_("Must be unused, e.g. interp-sprint-2027."))
+    slug = forms.SlugField(
+        label=_("Slug of the new sprint"), max_length=100, help_text=_("Must be unused, e.g. interp-sprint-2027.")
+    )
     kickoff_at = forms.DateTimeField(
-        label=_("New kickoff"), widget=LocalDateTimeInput(attrs={"aria-describedby": "timezone-note"}),
+        label=_("New kickoff"),
+        widget=LocalDateTimeInput(attrs={"aria-describedby": "timezone-note"}),
         help_text=_("Every other date moves by the same amount."),
     )
 
 
 class PartnerForm(forms.ModelForm):
     url = forms.URLField(
-        label=_("Link"), required=False, assume_scheme="https", max_length=200, help_text=_("e.g. https://apartresearch.com")
+        label=_("Link"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+        help_text=_("e.g. https://apartresearch.com"),
     )
 
     class Meta:
@@ -130,19 +166,25 @@ class RegistrationFilterForm(forms.Form):
     """Filters on the organisers' registrations table; each is optional and a bad value is ignored."""
 
     q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *RegistrationStatus.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *RegistrationStatus.choices]
+    )
     where = forms.ChoiceField(label=_("Where"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("Any country")), *countries])
-    experience = forms.ChoiceField(label=_("Experience"), required=False, choices=[("", _("Any level")), *ExperienceLevel.choices])
+    experience = forms.ChoiceField(
+        label=_("Experience"), required=False, choices=[("", _("Any level")), *ExperienceLevel.choices]
+    )
     first_sprint = forms.ChoiceField(
-        label=_("First sprint"), required=False,
+        label=_("First sprint"),
+        required=False,
         choices=[("", _("Either")), ("yes", _("First sprint")), ("no", _("Returning"))],
     )
 
     def __init__(self, *args, sites=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["where"].choices = [
-            ("", _("Anywhere")), ("remote", _("Remote")),
+            ("", _("Anywhere")),
+            ("remote", _("Remote")),
             *((str(site.pk), f"{site.name}, {site.city}") for site in sites),
         ]
 
@@ -150,8 +192,11 @@ class RegistrationFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return RegistrationFilters(
-            status=data.get("status", ""), where=data.get("where", ""), country=data.get("country", ""),
-            experience=data.get("experience", ""), first_sprint=data.get("first_sprint", ""),
+            status=data.get("status", ""),
+            where=data.get("where", ""),
+            country=data.get("country", ""),
+            experience=data.get("experience", ""),
+            first_sprint=data.get("first_sprint", ""),
             search=data.get("q", ""),
         )
 
@@ -164,7 +209,9 @@ class TeamMemberForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=SprintRole.choices, initial=SprintRole.ORGANISER)
     partner = forms.ModelChoiceField(
-        label=_("Partner organisation"), queryset=Partner.objects.none(), required=False,
+        label=_("Partner organisation"),
+        queryset=Partner.objects.none(),
+        required=False,
         help_text=_("Co-hosts only: the organisation they represent."),
     )
 
@@ -176,5 +223,7 @@ class TeamMemberForm(forms.Form):
         email = self.cleaned_data["email"]
         self.member = account_by_email(email)
         if self.member is None:
-            raise forms.ValidationError(_("No account uses this address. Ask them to sign up first, then add them here."))
+            raise forms.ValidationError(
+                _("No account uses this address. Ask them to sign up first, then add them here.")
+            )
         return email

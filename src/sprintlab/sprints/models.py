@@ -88,13 +88,18 @@ class Sprint(TimeStampedModel):
     rules = models.TextField(_("rules"), blank=True, help_text=_("Markdown."))
     code_of_conduct = models.TextField(_("code of conduct"), blank=True, help_text=_("Markdown."))
     cover_image = models.ImageField(
-        _("cover image"), upload_to="sprints/covers/", blank=True,
+        _("cover image"),
+        upload_to="sprints/covers/",
+        blank=True,
         validators=[validate_image_extension, validate_image_size],
         help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB; wide images (3:1) look best."),
     )
     partners = models.ManyToManyField(Partner, blank=True, related_name="sprints", verbose_name=_("co-hosts"))
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Seats for remote and on-site participants together; empty means unlimited."),
     )
     remote_allowed = models.BooleanField(_("remote participation"), default=True)
@@ -102,7 +107,9 @@ class Sprint(TimeStampedModel):
         _("admission"), max_length=10, choices=AdmissionMode.choices, default=AdmissionMode.OPEN
     )
     confirm_window_hours = models.PositiveIntegerField(
-        _("hours to confirm a seat"), default=72, validators=[MinValueValidator(1)],
+        _("hours to confirm a seat"),
+        default=72,
+        validators=[MinValueValidator(1)],
         help_text=_("In reviewed mode, admitted people confirm within this time or the seat goes to the next person."),
     )
     is_published = models.BooleanField(_("published"), default=False)
@@ -153,7 +160,8 @@ class Sprint(TimeStampedModel):
                 continue
             if previous_field and getattr(self, previous_field) and value < getattr(self, previous_field):
                 errors[field] = _("%(step)s cannot be before %(previous)s.") % {
-                    "step": label, "previous": dict(self.TIMELINE_FIELDS)[previous_field].lower()
+                    "step": label,
+                    "previous": dict(self.TIMELINE_FIELDS)[previous_field].lower(),
                 }
             previous_field = field
         if self.kickoff_at and self.submission_deadline_at and self.submission_deadline_at <= self.kickoff_at:

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,7 +31,10 @@ def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime |
     # every registration of every sprint in the tab.
     active_count = (
         Registration.objects.filter(sprint=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-        .order_by().values("sprint").annotate(n=Count("*")).values("n")  # COUNT(*): an index-only scan
+        .order_by()
+        .values("sprint")
+        .annotate(n=Count("*"))
+        .values("n")  # COUNT(*): an index-only scan
     )
     sprints = Sprint.objects.filter(is_published=True).annotate(
         registered_count=Coalesce(Subquery(active_count), Value(0))
@@ -39,7 +42,9 @@ def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime |
     if area:
         sprints = sprints.filter(research_area=area)
     if when == "running":
-        return sprints.filter(kickoff_at__lte=now, submission_deadline_at__gt=now).order_by("submission_deadline_at", "id")
+        return sprints.filter(kickoff_at__lte=now, submission_deadline_at__gt=now).order_by(
+            "submission_deadline_at", "id"
+        )
     if when == "past":
         return sprints.filter(submission_deadline_at__lte=now).order_by("-kickoff_at", "-id")
     return sprints.filter(kickoff_at__gt=now).order_by("kickoff_at", "id")
@@ -88,7 +93,6 @@ def sprint_for_manager(slug: str, user, perm: str) -> Sprint:
     return sprint
 
 
-
 def team_memberships(sprint: Sprint) -> QuerySet[SprintMembership]:
     """The sprint's organisers, then its partner co-hosts, each with their person and organisation."""
     return (
@@ -101,6 +105,7 @@ def team_memberships(sprint: Sprint) -> QuerySet[SprintMembership]:
 def account_by_email(email: str):
     """The account that signs in with ``email`` (addresses are stored lower-case), or None."""
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
+
 
 @dataclass(frozen=True)
 class SprintStats:
@@ -149,7 +154,10 @@ def approved_sites_with_seats(sprint: Sprint, *, limit: int | None = None) -> Qu
     """
     taken = (
         Registration.objects.filter(site=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .order_by().values("site").annotate(n=Count("*")).values("n")
+        .order_by()
+        .values("site")
+        .annotate(n=Count("*"))
+        .values("n")
     )
     sites = (
         LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED)
@@ -191,8 +199,10 @@ def registrations_for_organisers(sprint: Sprint, filters: RegistrationFilters | 
     if filters.search:
         term = filters.search.strip()
         registrations = registrations.filter(
-            Q(user__email__icontains=term) | Q(user__display_name__icontains=term)
-            | Q(user__first_name__icontains=term) | Q(user__last_name__icontains=term)
+            Q(user__email__icontains=term)
+            | Q(user__display_name__icontains=term)
+            | Q(user__first_name__icontains=term)
+            | Q(user__last_name__icontains=term)
         )
     return registrations.order_by("created_at", "id")
 

@@ -18,17 +18,41 @@ from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, S
 
 # Fields a caller may set through sprint_create/sprint_update (the rest belongs to the system).
 EDITABLE_FIELDS = (
-    "title", "slug", "research_area", "tagline", "description", "rules", "code_of_conduct", "cover_image",
-    "capacity", "remote_allowed", "admission_mode", "confirm_window_hours", "is_published",
-    "announced_at", "registration_opens_at", "registration_closes_at", "kickoff_at",
-    "submission_deadline_at", "judging_ends_at", "results_published_at",
+    "title",
+    "slug",
+    "research_area",
+    "tagline",
+    "description",
+    "rules",
+    "code_of_conduct",
+    "cover_image",
+    "capacity",
+    "remote_allowed",
+    "admission_mode",
+    "confirm_window_hours",
+    "is_published",
+    "announced_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "kickoff_at",
+    "submission_deadline_at",
+    "judging_ends_at",
+    "results_published_at",
 )
 # Times that move together when a sprint is cloned onto new dates.
 SHIFTED_FIELDS = tuple(field for field, _label in Sprint.TIMELINE_FIELDS) + ("registration_closes_at",)
 # Settings and text a clone copies as they are.
 COPIED_FIELDS = (
-    "research_area", "tagline", "description", "rules", "code_of_conduct", "cover_image",
-    "capacity", "remote_allowed", "admission_mode", "confirm_window_hours",
+    "research_area",
+    "tagline",
+    "description",
+    "rules",
+    "code_of_conduct",
+    "cover_image",
+    "capacity",
+    "remote_allowed",
+    "admission_mode",
+    "confirm_window_hours",
 )
 TRACK_FIELDS = ("name", "description")
 PRIZE_FIELDS = ("name", "amount", "description")
@@ -40,7 +64,9 @@ def _validate(instance, *, prefix: str = "") -> None:
         instance.full_clean()
     except ValidationError as exc:
         if prefix:
-            raise ServiceError({prefix: [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]})
+            raise ServiceError(
+                {prefix: [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]}
+            ) from exc
         raise ServiceError(exc.error_dict) from exc
 
 
@@ -61,14 +87,23 @@ def _apply_values(sprint: Sprint, values: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _save_children(sprint: Sprint, model, rows: Sequence[Mapping[str, Any]], fields: tuple[str, ...], label: str) -> None:
+def _save_children(
+    sprint: Sprint, model, rows: Sequence[Mapping[str, Any]], fields: tuple[str, ...], label: str
+) -> None:
     """Make ``sprint``'s tracks or prizes match ``rows``: update those with an ``id``, add new, drop the rest."""
     existing = {child.pk: child for child in model.objects.filter(sprint=sprint)}
     keep = set()
     for position, row in enumerate(rows):
         child_id = row.get("id")
         if child_id is not None and child_id not in existing:
-            raise ServiceError({label: [_("Item %(position)s refers to an unknown id %(id)s.") % {"position": position + 1, "id": child_id}]})
+            raise ServiceError(
+                {
+                    label: [
+                        _("Item %(position)s refers to an unknown id %(id)s.")
+                        % {"position": position + 1, "id": child_id}
+                    ]
+                }
+            )
         child = existing.get(child_id) or model(sprint=sprint)
         for field in fields:
             setattr(child, field, row.get(field, "") or "")
@@ -145,7 +180,9 @@ def sprint_update(
         changed.append("prizes")
     record_audit(actor=acting_user, action="sprint.update", target=sprint, fields=sorted(set(changed)))
     if sprint.is_published != was_published:
-        record_audit(actor=acting_user, action="sprint.publish" if sprint.is_published else "sprint.unpublish", target=sprint)
+        record_audit(
+            actor=acting_user, action="sprint.publish" if sprint.is_published else "sprint.unpublish", target=sprint
+        )
     return sprint
 
 
@@ -183,14 +220,19 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
     )
     SprintMembership.objects.get_or_create(sprint=clone, user=acting_user, role=SprintRole.ORGANISER)
     record_audit(
-        actor=acting_user, action="sprint.clone", target=clone,
-        source=source.slug, shifted_by_seconds=int(delta.total_seconds()),
+        actor=acting_user,
+        action="sprint.clone",
+        target=clone,
+        source=source.slug,
+        shifted_by_seconds=int(delta.total_seconds()),
     )
     return clone
 
 
 @transaction.atomic
-def sprint_membership_add(*, acting_user, sprint: Sprint, user, role: str, partner: Partner | None = None) -> SprintMembership:
+def sprint_membership_add(
+    *, acting_user, sprint: Sprint, user, role: str, partner: Partner | None = None
+) -> SprintMembership:
     """Give ``user`` the ``role`` (organiser or co-host) in ``sprint``; adding it twice changes nothing.
 
     A co-host represents one of the sprint's partner organisations; an organiser represents none.
@@ -210,8 +252,12 @@ def sprint_membership_add(*, acting_user, sprint: Sprint, user, role: str, partn
     )
     if created:
         record_audit(
-            actor=acting_user, action="sprint.membership_add", target=sprint,
-            user_id=user.pk, role=role, partner_id=partner.pk if partner else None,
+            actor=acting_user,
+            action="sprint.membership_add",
+            target=sprint,
+            user_id=user.pk,
+            role=role,
+            partner_id=partner.pk if partner else None,
         )
     return membership
 
@@ -232,8 +278,12 @@ def sprint_membership_remove(*, membership: SprintMembership, acting_user) -> No
         if not any(pk != membership.pk for pk in organiser_ids):
             raise Conflict(_("A sprint needs at least one organiser: add another organiser before removing this one."))
     record_audit(
-        actor=acting_user, action="sprint.membership_remove", target=membership.sprint,
-        user_id=membership.user_id, role=membership.role, partner_id=membership.partner_id,
+        actor=acting_user,
+        action="sprint.membership_remove",
+        target=membership.sprint,
+        user_id=membership.user_id,
+        role=membership.role,
+        partner_id=membership.partner_id,
     )
     membership.delete()
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sprints/<slug:slug>/edit/", views_manage.sprint_edit_view, name="edit"),
     path("sprints/<slug:slug>/clone/", views_manage.sprint_clone_view, name="clone"),
     path("sprints/<slug:slug>/team/", views_team.sprint_team_view, name="team"),
-    path("sprints/<slug:slug>/team/<int:membership_id>/remove/", views_team.sprint_team_remove_view, name="team_remove"),
+    path(
+        "sprints/<slug:slug>/team/<int:membership_id>/remove/", views_team.sprint_team_remove_view, name="team_remove"
+    ),
     path("sprints/<slug:slug>/registrations/", views_registrations.sprint_registrations_view, name="registrations"),
 ]

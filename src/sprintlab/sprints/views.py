@@ -32,23 +32,31 @@ def sprint_list(request):
     area = request.GET.get("area", "")
     area = area if area in ResearchArea.values else ""
     now = timezone.now()
-    page = Paginator(published_sprints(when=when, area=area, now=now), SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "sprints/sprint_list.html", {
-        "when": when,
-        "area": area,
-        "areas": ResearchArea.choices,
-        "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
-        "page": page,
-        "cards": [_card(sprint, now) for sprint in page.object_list],
-        "can_create": request.user.has_perm("sprints.create_sprint"),
-        "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
-    })
+    page = Paginator(published_sprints(when=when, area=area, now=now), SPRINTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "sprints/sprint_list.html",
+        {
+            "when": when,
+            "area": area,
+            "areas": ResearchArea.choices,
+            "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
+            "page": page,
+            "cards": [_card(sprint, now) for sprint in page.object_list],
+            "can_create": request.user.has_perm("sprints.create_sprint"),
+            "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
+        },
+    )
 
 
 def _card(sprint, now) -> dict:
     phase = sprint.phase_at(now)
     return {
-        "sprint": sprint, "phase_label": Phase(phase).label, "phase_badge": PHASE_BADGES[phase],
+        "sprint": sprint,
+        "phase_label": Phase(phase).label,
+        "phase_badge": PHASE_BADGES[phase],
         "next_step": sprint.next_step(now),
     }
 
@@ -63,21 +71,25 @@ def sprint_detail(request, slug):
         registration = Registration.objects.filter(sprint=sprint, user=request.user).first()
     phase = sprint.phase_at(now)
     can_manage = request.user.has_perm("sprints.change_sprint", sprint)
-    return render(request, "sprints/sprint_detail.html", {
-        "sprint": sprint,
-        "phase": phase,
-        "phase_label": Phase(phase).label,
-        "phase_badge": PHASE_BADGES[phase],
-        "cover_url": sprint.cover_image.url if sprint.cover_image else "",
-        "partners": sprint.partners.all(),
-        "tracks": sprint.tracks.all(),
-        "prizes": sprint.prizes.all(),
-        "stats": stats,
-        "sites": list(approved_sites_with_seats(sprint, limit=SITES_ON_SPRINT_PAGE)),
-        "register": register_action(sprint, stats, registration, now),
-        "timeline": timeline_rows(sprint, now),
-        "next_step": sprint.next_step(now),
-        "can_manage": can_manage,
-        "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
-        "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
-    })
+    return render(
+        request,
+        "sprints/sprint_detail.html",
+        {
+            "sprint": sprint,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "phase_badge": PHASE_BADGES[phase],
+            "cover_url": sprint.cover_image.url if sprint.cover_image else "",
+            "partners": sprint.partners.all(),
+            "tracks": sprint.tracks.all(),
+            "prizes": sprint.prizes.all(),
+            "stats": stats,
+            "sites": list(approved_sites_with_seats(sprint, limit=SITES_ON_SPRINT_PAGE)),
+            "register": register_action(sprint, stats, registration, now),
+            "timeline": timeline_rows(sprint, now),
+            "next_step": sprint.next_step(now),
+            "can_manage": can_manage,
+            "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
+            "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
+        },
+    )

@@ -15,7 +15,15 @@ from django.views.decorators.http import require_POST
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.markdown import render_markdown
 from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
-from sprintlab.sprints.forms import CloneForm, MarkdownPreviewForm, PartnerForm, PrizeFormSet, SprintForm, TrackFormSet, formset_rows
+from sprintlab.sprints.forms import (
+    CloneForm,
+    MarkdownPreviewForm,
+    PartnerForm,
+    PrizeFormSet,
+    SprintForm,
+    TrackFormSet,
+    formset_rows,
+)
 from sprintlab.sprints.models import Phase, Sprint
 from sprintlab.sprints.selectors import sprint_for_manager
 from sprintlab.sprints.services import partner_create, sprint_clone, sprint_create, sprint_update
@@ -60,8 +68,11 @@ def _sprint_form_page(request, sprint: Sprint | None):
             preview = _preview_context(form, tracks, prizes)
         elif valid:
             arguments = {
-                "acting_user": request.user, "values": form.service_values(), "partners": form.cleaned_data["partners"],
-                "tracks": formset_rows(tracks), "prizes": formset_rows(prizes),
+                "acting_user": request.user,
+                "values": form.service_values(),
+                "partners": form.cleaned_data["partners"],
+                "tracks": formset_rows(tracks),
+                "prizes": formset_rows(prizes),
             }
             try:
                 saved = sprint_update(sprint=sprint, **arguments) if sprint else sprint_create(**arguments)
@@ -70,9 +81,17 @@ def _sprint_form_page(request, sprint: Sprint | None):
             else:
                 messages.success(request, _("The sprint was saved.") if sprint else _("The sprint was created."))
                 return redirect(saved.get_absolute_url())
-    return render(request, "sprints/sprint_form.html", {
-        "sprint": sprint, "form": form, "tracks": tracks, "prizes": prizes, "preview": preview,
-    })
+    return render(
+        request,
+        "sprints/sprint_form.html",
+        {
+            "sprint": sprint,
+            "form": form,
+            "tracks": tracks,
+            "prizes": prizes,
+            "preview": preview,
+        },
+    )
 
 
 def _preview_context(form, tracks, prizes) -> dict:
@@ -128,7 +147,9 @@ def partner_create_view(request):
     if not request.user.has_perm("sprints.create_partner"):
         raise PermissionDenied
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = ""
     form = PartnerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -137,6 +158,8 @@ def partner_create_view(request):
         except ServiceError as exc:
             attach_errors(form, exc)
         else:
-            messages.success(request, _("%(name)s was added; you can now pick it on the sprint form.") % {"name": partner.name})
+            messages.success(
+                request, _("%(name)s was added; you can now pick it on the sprint form.") % {"name": partner.name}
+            )
             return redirect(next_url or reverse("sprints:list"))
     return render(request, "sprints/partner_form.html", {"form": form, "next": next_url})

@@ -34,14 +34,20 @@ def sprint_registrations_view(request, slug):
     page = Paginator(registrations, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for registration in page.object_list:
-        registration.experience_short = EXPERIENCE_SHORT.get(registration.experience_level, registration.experience_level)
+        registration.experience_short = EXPERIENCE_SHORT.get(
+            registration.experience_level, registration.experience_level
+        )
     counts = registration_status_counts(sprint)
-    return render(request, "sprints/sprint_registrations.html", {
-        "sprint": sprint,
-        "form": form,
-        "filters": filters,
-        "page": page,
-        "status_counts": [(value, label, counts.get(value, 0)) for value, label in RegistrationStatus.choices],
-        "total": sum(counts.values()),
-        "can_manage": request.user.has_perm("sprints.manage_registrations", sprint),
-    })
+    return render(
+        request,
+        "sprints/sprint_registrations.html",
+        {
+            "sprint": sprint,
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "status_counts": [(value, label, counts.get(value, 0)) for value, label in RegistrationStatus.choices],
+            "total": sum(counts.values()),
+            "can_manage": request.user.has_perm("sprints.manage_registrations", sprint),
+        },
+    )

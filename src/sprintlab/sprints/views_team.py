@@ -31,13 +31,21 @@ def sprint_team_view(request, slug):
         else:
             values = {"name": member.name, "role": SprintRole(role).label}
             if already:
-                messages.info(request, _("%(name)s already has the role “%(role)s” in this sprint; nothing changed.") % values)
+                messages.info(
+                    request, _("%(name)s already has the role “%(role)s” in this sprint; nothing changed.") % values
+                )
             else:
                 messages.success(request, _("%(name)s now has the role “%(role)s” in this sprint.") % values)
             return redirect("sprints:team", slug=sprint.slug)
-    return render(request, "sprints/sprint_team.html", {
-        "sprint": sprint, "form": form, "memberships": team_memberships(sprint),
-    })
+    return render(
+        request,
+        "sprints/sprint_team.html",
+        {
+            "sprint": sprint,
+            "form": form,
+            "memberships": team_memberships(sprint),
+        },
+    )
 
 
 @login_required
@@ -50,7 +58,12 @@ def sprint_team_remove_view(request, slug, membership_id):
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("%(name)s no longer has the role “%(role)s” in this sprint.") % {
-            "name": membership.user.name, "role": membership.get_role_display(),
-        })
+        messages.success(
+            request,
+            _("%(name)s no longer has the role “%(role)s” in this sprint.")
+            % {
+                "name": membership.user.name,
+                "role": membership.get_role_display(),
+            },
+        )
     return redirect("sprints:team", slug=sprint.slug)

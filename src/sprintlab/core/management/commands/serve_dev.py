@@ -43,7 +43,7 @@ def run_maintenance_safely() -> None:
     close_old_connections()
     try:
         run_maintenance()
-    except Exception:  # noqa: BLE001 - the servers keep running; the next sweep tries again
+    except Exception:
         logger.exception("Periodic maintenance failed")
     finally:
         # This process mostly sleeps: do not hold a database connection (or SQLite lock) meanwhile.

@@ -11,7 +11,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--older-than", type=int, default=300, metavar="SECONDS",
+            "--older-than",
+            type=int,
+            default=300,
+            metavar="SECONDS",
             help="Only messages queued for longer than this (default 300).",
         )
 
