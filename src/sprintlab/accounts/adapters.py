@@ -7,9 +7,12 @@ from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from sprintlab.core.middleware import TIMEZONE_COOKIE, resolve_timezone
+from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.notifications.services import outbox_enqueue
 
 SITE_NAME = "SprintLab"
@@ -22,6 +25,15 @@ def zone_from_browser(request) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        # The address column holds 254 characters; a longer one must be refused here, in the form,
+        # not by the database (which then answers with an error page on the second try).
+        if len(email) > MAX_EMAIL_LENGTH:
+            raise ValidationError(
+                _("An email address has at most %(max)d characters."), params={"max": MAX_EMAIL_LENGTH}
+            )
+        return super().clean_email(email)
+
     def save_user(self, request, user, form, commit=True):
         # Newcomers see times in their own zone from the first page, without visiting their profile.
         if not user.timezone:

@@ -9,9 +9,10 @@ import dataclasses
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
+from sprintlab.api.pagination import BoundedLimitOffsetPagination
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.localsites.schemas import (
@@ -88,7 +89,7 @@ class ApplicationFilters(Schema):
 
 
 @router.get("site-applications", response=list[ApplicationOut], auth=write_auth, summary="Mine and those I review")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_applications(request, filters: Query[ApplicationFilters]):
     return selectors.applications_visible_to(request.auth, sprint_slug=filters.sprint, status=filters.status or "")
 

@@ -12,6 +12,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from sprintlab.core.validators import MAX_EMAIL_LENGTH, validate_datetime_in_window
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.localsites.services import SiteApplicationData
 from sprintlab.sprints.models import AdmissionMode
@@ -88,10 +89,13 @@ class SiteApplicationForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "timezones", "autocomplete": "off"}),
         help_text=_("e.g. Europe/London, Asia/Kolkata, America/Sao_Paulo."),
     )
-    starts_at = LocalDateTimeField(label=_("Doors open (local time)"))
-    ends_at = LocalDateTimeField(label=_("Doors close (local time)"))
+    # Naive here (read as UTC by the check); the service checks the window again in the site's zone.
+    starts_at = LocalDateTimeField(label=_("Doors open (local time)"), validators=[validate_datetime_in_window])
+    ends_at = LocalDateTimeField(label=_("Doors close (local time)"), validators=[validate_datetime_in_window])
     contact_name = forms.CharField(label=_("Contact name"), max_length=150)
-    contact_email = forms.EmailField(label=_("Contact email"), help_text=_("Shown to attendees."))
+    contact_email = forms.EmailField(
+        label=_("Contact email"), max_length=MAX_EMAIL_LENGTH, help_text=_("Shown to attendees.")
+    )
     co_organisers = forms.CharField(
         label=_("Co-organisers"),
         required=False,

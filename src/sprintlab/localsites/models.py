@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 
 from sprintlab.accounts.models import validate_timezone
 from sprintlab.core.models import TimeStampedModel
+from sprintlab.core.validators import MAX_SEATS, max_value, validate_datetime_in_window
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 
@@ -57,11 +58,11 @@ class LocalSite(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1), max_value(MAX_SEATS)])
     accessibility_notes = models.TextField(_("accessibility"), blank=True)
     timezone = models.CharField(_("local time zone"), max_length=64, validators=[validate_timezone])
-    starts_at = models.DateTimeField(_("doors open"))
-    ends_at = models.DateTimeField(_("doors close"))
+    starts_at = models.DateTimeField(_("doors open"), validators=[validate_datetime_in_window])
+    ends_at = models.DateTimeField(_("doors close"), validators=[validate_datetime_in_window])
     contact_name = models.CharField(_("contact name"), max_length=150)
     contact_email = models.EmailField(_("contact email"))
     admission_mode = models.CharField(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from sprintlab.core.geography import region_for
+from sprintlab.core.validators import Email, ObjectId, WindowedDateTime
 
 SITE_FIELDS_HELP = "Times without an offset are wall-clock times in the site's `timezone`."
 
@@ -109,16 +110,16 @@ class SiteApplicationIn(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. GB.")
     capacity: int
     timezone: str = Field(description="An IANA zone, e.g. Europe/London.")
-    starts_at: datetime = Field(description=SITE_FIELDS_HELP)
-    ends_at: datetime = Field(description=SITE_FIELDS_HELP)
+    starts_at: WindowedDateTime = Field(description=SITE_FIELDS_HELP)
+    ends_at: WindowedDateTime = Field(description=SITE_FIELDS_HELP)
     contact_name: str
-    contact_email: str
+    contact_email: Email
     description: str = ""
     accessibility_notes: str = ""
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     admission_mode: str = Field("", description='"open", "reviewed", or "" for the sprint\'s own.')
-    co_organisers: list[str] = Field(default_factory=list, description="Emails of people with an account.")
+    co_organisers: list[Email] = Field(default_factory=list, description="Emails of people with an account.")
 
 
 class SiteApplicationPatch(Schema):
@@ -128,16 +129,16 @@ class SiteApplicationPatch(Schema):
     country: str | None = None
     capacity: int | None = None
     timezone: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: WindowedDateTime | None = None
+    ends_at: WindowedDateTime | None = None
     contact_name: str | None = None
-    contact_email: str | None = None
+    contact_email: Email | None = None
     description: str | None = None
     accessibility_notes: str | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     admission_mode: str | None = None
-    co_organisers: list[str] | None = None
+    co_organisers: list[Email] | None = None
 
 
 class DecisionIn(Schema):
@@ -145,7 +146,7 @@ class DecisionIn(Schema):
 
 
 class CheckInIn(Schema):
-    registration: int
+    registration: ObjectId
 
 
 class AttendeeOut(Schema):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
+from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, MAX_SEATS, datetime_in_window
 from sprintlab.localsites.models import UNDECIDED_STATUSES, LocalSite, SiteMessage, SiteOrganiser, SiteStatus
 from sprintlab.notifications.services import outbox_enqueue
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -31,7 +32,6 @@ MAX_CO_ORGANISERS = 10
 MAX_DESCRIPTION_LENGTH = 10_000
 MAX_NOTES_LENGTH = 3_000
 MAX_REASON_LENGTH = 5_000
-MAX_CAPACITY = 100_000
 # Site slugs that would collide with the app's own URLs under /sprints/<slug>/sites/.
 RESERVED_SLUGS = {"apply"}
 
@@ -251,8 +251,8 @@ def _apply_answers(site: LocalSite, data: SiteApplicationData, *, applicant) -> 
     site.capacity = data.capacity
     if not isinstance(data.capacity, int) or isinstance(data.capacity, bool) or data.capacity < 1:
         errors["capacity"] = [_("A site needs at least one seat.")]
-    elif data.capacity > MAX_CAPACITY:
-        errors["capacity"] = [_("A site can have at most %(max)d seats.") % {"max": MAX_CAPACITY}]
+    elif data.capacity > MAX_SEATS:
+        errors["capacity"] = [_("A site can have at most %(max)d seats.") % {"max": MAX_SEATS}]
     site.admission_mode = data.admission_mode or ""
     site.timezone = (data.timezone or "").strip()
     if len(site.description) > MAX_DESCRIPTION_LENGTH:
@@ -306,9 +306,14 @@ def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
 
 
 def _to_utc(value: datetime | None, zone: zoneinfo.ZoneInfo) -> datetime | None:
-    """A wall-clock time in ``zone`` as UTC; refuses times skipped when the clocks go forward."""
+    """A wall-clock time in ``zone`` as UTC; refuses times skipped when the clocks go forward.
+
+    A time outside the accepted window is refused before any conversion, which could overflow.
+    """
     if value is None:
         return None
+    if not datetime_in_window(value if timezone.is_aware(value) else value.replace(tzinfo=zone)):
+        raise ValueError(str(DATETIME_WINDOW_MESSAGE))
     if timezone.is_aware(value):
         return value.astimezone(zoneinfo.ZoneInfo("UTC"))
     aware = value.replace(tzinfo=zone)

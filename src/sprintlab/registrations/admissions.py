@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
 from sprintlab.registrations.models import AdmissionWave, Registration, RegistrationStatus
@@ -32,6 +33,8 @@ def _check_wave_input(*, admit, waitlist, decline, message: str, confirm_by, now
         errors["admit"] = [_("Each applicant can get only one decision in a wave.")]
     if admit and confirm_by is None:
         errors["confirm_by"] = [_("Set the deadline for admitted people to confirm.")]
+    elif confirm_by is not None and not datetime_in_window(confirm_by):
+        errors["confirm_by"] = [str(DATETIME_WINDOW_MESSAGE)]
     elif confirm_by is not None and confirm_by <= now:
         errors["confirm_by"] = [_("The confirmation deadline must be in the future.")]
     if len(message or "") > MAX_WAVE_MESSAGE:

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from sprintlab.api.auth import write_auth
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.validators import ObjectId, WindowedDateTime
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, selectors, services
 from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
@@ -22,7 +23,7 @@ router = Router(tags=["registrations"])
 
 class RegistrationIn(Schema):
     sprint: str = Field(..., max_length=100, description="The sprint's slug.")
-    site: int | None = Field(None, description="An approved site of the sprint; null to take part remotely.")
+    site: ObjectId | None = Field(None, description="An approved site of the sprint; null to take part remotely.")
     experience_level: ExperienceLevel
     background: str = Field("", max_length=300)
     motivation: str = Field("", max_length=3000)
@@ -81,18 +82,18 @@ class RegistrationOut(Schema):
 
 
 class SwitchIn(Schema):
-    site: int | None = Field(None, description="The new site's id; null to switch to remote.")
+    site: ObjectId | None = Field(None, description="The new site's id; null to switch to remote.")
     join_waitlist: bool = True
 
 
 class WaveIn(Schema):
     sprint: str = Field(..., max_length=100)
-    site: int | None = None
-    admit: list[int] = Field(default_factory=list, max_length=5000)
-    waitlist: list[int] = Field(default_factory=list, max_length=5000)
-    decline: list[int] = Field(default_factory=list, max_length=5000)
+    site: ObjectId | None = None
+    admit: list[ObjectId] = Field(default_factory=list, max_length=5000)
+    waitlist: list[ObjectId] = Field(default_factory=list, max_length=5000)
+    decline: list[ObjectId] = Field(default_factory=list, max_length=5000)
     message: str = Field("", max_length=5000)
-    confirm_by: datetime | None = None
+    confirm_by: WindowedDateTime | None = None
 
 
 class WaveOut(Schema):

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sprintlab.core.validators import validate_datetime_in_window
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.models import AdmissionMode, Sprint
@@ -141,6 +142,7 @@ class AdmissionWaveForm(forms.Form):
     confirm_by = forms.DateTimeField(
         label=_("Admitted people confirm by"),
         required=False,
+        validators=[validate_datetime_in_window],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your time zone. After it, unconfirmed seats go to the next people waiting."),
     )

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.models import TimeStampedModel
+from sprintlab.core.validators import validate_datetime_in_window
 from sprintlab.localsites.models import LocalSite
 from sprintlab.sprints.models import Sprint
 
@@ -61,7 +62,7 @@ class AdmissionWave(TimeStampedModel):
     site = models.ForeignKey(LocalSite, null=True, blank=True, on_delete=models.CASCADE, related_name="admission_waves")
     number = models.PositiveIntegerField(_("wave"))
     message = models.TextField(_("message to admitted people"), blank=True)
-    confirm_by = models.DateTimeField(_("confirm by"))
+    confirm_by = models.DateTimeField(_("confirm by"), validators=[validate_datetime_in_window])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     admitted_count = models.PositiveIntegerField(default=0)
     waitlisted_count = models.PositiveIntegerField(default=0)
@@ -101,17 +102,21 @@ class Registration(TimeStampedModel):
     wave = models.ForeignKey(
         AdmissionWave, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
     )
-    offered_at = models.DateTimeField(_("admitted"), null=True, blank=True)
-    confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True)
-    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("admitted"), null=True, blank=True, validators=[validate_datetime_in_window])
+    confirm_by = models.DateTimeField(_("confirm by"), null=True, blank=True, validators=[validate_datetime_in_window])
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, validators=[validate_datetime_in_window])
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, validators=[validate_datetime_in_window])
+    checked_in_at = models.DateTimeField(
+        _("checked in"), null=True, blank=True, validators=[validate_datetime_in_window]
+    )
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The waitlist is ordered by when a person joined the queue they are in now (a switch to
     # another site queues them at its end), not by when they first registered.
-    waitlisted_at = models.DateTimeField(_("joined the waitlist"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(
+        _("joined the waitlist"), null=True, blank=True, validators=[validate_datetime_in_window]
+    )
     # Bumped by every status or place change; outbox keys include it, so each transition sends its
     # email exactly once while a later, similar transition (switching back) still sends its own.
     revision = models.PositiveIntegerField(default=0, editable=False)

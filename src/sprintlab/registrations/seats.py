@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q
 
 from sprintlab.core.precompiled import PrecompiledQuery
+from sprintlab.core.validators import MAX_CONFIRM_WINDOW_HOURS
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails
 from sprintlab.registrations.models import (
@@ -133,7 +134,9 @@ def give_seat(*, registration: Registration, now: datetime, event: str) -> None:
     else:
         registration.status = RegistrationStatus.OFFERED
         registration.offered_at = now
-        registration.confirm_by = now + timedelta(hours=sprint.confirm_window_hours)
+        # A window stored before it had a ceiling must not make every freed seat fail to move on.
+        hours = min(sprint.confirm_window_hours, MAX_CONFIRM_WINDOW_HOURS)
+        registration.confirm_by = now + timedelta(hours=hours)
         registration.save(update_fields=["status", "offered_at", "confirm_by", "revision", "updated_at"])
         emails.notify(registration, emails.OFFERED)
 

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
+from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
 from sprintlab.sprints.schemas import (
@@ -136,7 +137,7 @@ def _service_arguments(payload: dict) -> dict:
 
 
 @router.get("", response=list[SprintListOut], summary="Published sprints")
-@paginate(PageNumberPagination, page_size=24)
+@paginate(BoundedPageNumberPagination, page_size=24)
 def list_sprints(request, filters: Query[SprintListQuery]):
     """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
     if filters.when not in WHEN_CHOICES:
@@ -189,7 +190,7 @@ def clone_sprint(request, slug: str, payload: CloneIn):
     auth=write_auth,
     summary="Registrations of a sprint (organisers and partner co-hosts)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_registrations(request, slug: str, filters: Query[RegistrationQuery]):
     sprint = sprint_for_manager(slug, request.user, "sprints.view_registrations")
     return registrations_for_organisers(sprint, RegistrationFilters(**filters.dict()))

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from sprintlab.core.validators import MAX_EMAIL_LENGTH, validate_datetime_in_window
 from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
 from sprintlab.sprints.selectors import RegistrationFilters, account_by_email
@@ -137,6 +138,7 @@ class CloneForm(forms.Form):
     )
     kickoff_at = forms.DateTimeField(
         label=_("New kickoff"),
+        validators=[validate_datetime_in_window],
         widget=LocalDateTimeInput(attrs={"aria-describedby": "timezone-note"}),
         help_text=_("Every other date moves by the same amount."),
     )
@@ -205,7 +207,9 @@ class TeamMemberForm(forms.Form):
     """Add a person to a sprint's team by the email address of their account."""
 
     email = forms.EmailField(
-        label=_("Email address"), help_text=_("The address they sign in with; they need an account already.")
+        label=_("Email address"),
+        max_length=MAX_EMAIL_LENGTH,
+        help_text=_("The address they sign in with; they need an account already."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=SprintRole.choices, initial=SprintRole.ORGANISER)
     partner = forms.ModelChoiceField(

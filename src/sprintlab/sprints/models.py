@@ -13,6 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.models import TimeStampedModel
+from sprintlab.core.validators import (
+    MAX_CONFIRM_WINDOW_HOURS,
+    MAX_SEATS,
+    max_value,
+    validate_datetime_in_window,
+)
 from sprintlab.sprints.validators import validate_image_extension, validate_image_size
 
 # Path segments under /sprints/ that belong to pages, so no sprint may take them as its slug.
@@ -99,7 +105,7 @@ class Sprint(TimeStampedModel):
         _("capacity"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), max_value(MAX_SEATS)],
         help_text=_("Seats for remote and on-site participants together; empty means unlimited."),
     )
     remote_allowed = models.BooleanField(_("remote participation"), default=True)
@@ -109,20 +115,25 @@ class Sprint(TimeStampedModel):
     confirm_window_hours = models.PositiveIntegerField(
         _("hours to confirm a seat"),
         default=72,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), max_value(MAX_CONFIRM_WINDOW_HOURS)],
         help_text=_("In reviewed mode, admitted people confirm within this time or the seat goes to the next person."),
     )
     is_published = models.BooleanField(_("published"), default=False)
 
-    announced_at = models.DateTimeField(_("announced"))
-    registration_opens_at = models.DateTimeField(_("registration opens"))
+    # Every time stays inside the accepted window (see sprintlab.core.validators).
+    announced_at = models.DateTimeField(_("announced"), validators=[validate_datetime_in_window])
+    registration_opens_at = models.DateTimeField(_("registration opens"), validators=[validate_datetime_in_window])
     registration_closes_at = models.DateTimeField(
-        _("registration closes"), null=True, blank=True, help_text=_("Empty means at the submission deadline.")
+        _("registration closes"),
+        null=True,
+        blank=True,
+        validators=[validate_datetime_in_window],
+        help_text=_("Empty means at the submission deadline."),
     )
-    kickoff_at = models.DateTimeField(_("kickoff"))
-    submission_deadline_at = models.DateTimeField(_("submission deadline"))
-    judging_ends_at = models.DateTimeField(_("judging ends"))
-    results_published_at = models.DateTimeField(_("results published"))
+    kickoff_at = models.DateTimeField(_("kickoff"), validators=[validate_datetime_in_window])
+    submission_deadline_at = models.DateTimeField(_("submission deadline"), validators=[validate_datetime_in_window])
+    judging_ends_at = models.DateTimeField(_("judging ends"), validators=[validate_datetime_in_window])
+    results_published_at = models.DateTimeField(_("results published"), validators=[validate_datetime_in_window])
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -4,22 +4,29 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from sprintlab.core.validators import (
+    MAX_SPRINT_ITEMS,
+    Email,
+    ObjectId,
+    WindowedDateTime,
+)
+
 
 class TrackIn(Schema):
-    id: int | None = Field(None, description="Keep an existing track; omit to add a new one.")
+    id: ObjectId | None = Field(None, description="Keep an existing track; omit to add a new one.")
     name: str
     description: str = ""
 
 
 class PrizeIn(Schema):
-    id: int | None = Field(None, description="Keep an existing prize; omit to add a new one.")
+    id: ObjectId | None = Field(None, description="Keep an existing prize; omit to add a new one.")
     name: str
     amount: str = ""
     description: str = ""
 
 
 class SprintIn(Schema):
-    """A new sprint. Times without a zone are read as UTC."""
+    """A new sprint. Times without a zone are read as UTC; every time lies between 2000 and 2099."""
 
     title: str
     slug: str
@@ -33,16 +40,16 @@ class SprintIn(Schema):
     admission_mode: str = "open"
     confirm_window_hours: int = 72
     is_published: bool = False
-    announced_at: datetime
-    registration_opens_at: datetime
-    registration_closes_at: datetime | None = None
-    kickoff_at: datetime
-    submission_deadline_at: datetime
-    judging_ends_at: datetime
-    results_published_at: datetime
-    partners: list[int] = Field(default_factory=list, description="Partner ids.")
-    tracks: list[TrackIn] = Field(default_factory=list)
-    prizes: list[PrizeIn] = Field(default_factory=list)
+    announced_at: WindowedDateTime
+    registration_opens_at: WindowedDateTime
+    registration_closes_at: WindowedDateTime | None = None
+    kickoff_at: WindowedDateTime
+    submission_deadline_at: WindowedDateTime
+    judging_ends_at: WindowedDateTime
+    results_published_at: WindowedDateTime
+    partners: list[ObjectId] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS, description="Partner ids.")
+    tracks: list[TrackIn] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS)
+    prizes: list[PrizeIn] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS)
 
 
 class SprintPatch(Schema):
@@ -60,20 +67,20 @@ class SprintPatch(Schema):
     admission_mode: str | None = None
     confirm_window_hours: int | None = None
     is_published: bool | None = None
-    announced_at: datetime | None = None
-    registration_opens_at: datetime | None = None
-    registration_closes_at: datetime | None = None
-    kickoff_at: datetime | None = None
-    submission_deadline_at: datetime | None = None
-    judging_ends_at: datetime | None = None
-    results_published_at: datetime | None = None
-    partners: list[int] | None = None
-    tracks: list[TrackIn] | None = None
-    prizes: list[PrizeIn] | None = None
+    announced_at: WindowedDateTime | None = None
+    registration_opens_at: WindowedDateTime | None = None
+    registration_closes_at: WindowedDateTime | None = None
+    kickoff_at: WindowedDateTime | None = None
+    submission_deadline_at: WindowedDateTime | None = None
+    judging_ends_at: WindowedDateTime | None = None
+    results_published_at: WindowedDateTime | None = None
+    partners: list[ObjectId] | None = Field(None, max_length=MAX_SPRINT_ITEMS)
+    tracks: list[TrackIn] | None = Field(None, max_length=MAX_SPRINT_ITEMS)
+    prizes: list[PrizeIn] | None = Field(None, max_length=MAX_SPRINT_ITEMS)
 
 
 class CloneIn(Schema):
-    kickoff_at: datetime = Field(..., description="The new kickoff; every other time moves by the same amount.")
+    kickoff_at: WindowedDateTime = Field(..., description="The new kickoff; every other time moves by the same amount.")
     slug: str
     title: str = ""
 
@@ -196,9 +203,9 @@ class OrganiserRegistrationOut(Schema):
 
 
 class TeamMemberIn(Schema):
-    email: str = Field(..., description="The address the person signs in with; the account must exist.")
+    email: Email = Field(..., description="The address the person signs in with; the account must exist.")
     role: str = Field(..., description="organiser or cohost.")
-    partner: int | None = Field(None, description="Co-hosts: the id of one of the sprint's partners.")
+    partner: ObjectId | None = Field(None, description="Co-hosts: the id of one of the sprint's partners.")
 
 
 class TeamPartnerOut(Schema):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window, shifted_in_window
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
 
 # Fields a caller may set through sprint_create/sprint_update (the rest belongs to the system).
@@ -193,6 +194,8 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
     Copies text, settings, partners, tracks, prizes and organiser/co-host memberships; ``acting_user``
     becomes an organiser too. Side effects: an audit entry "sprint.clone" on the new sprint.
     """
+    if not datetime_in_window(kickoff_at):
+        raise ServiceError({"kickoff_at": [DATETIME_WINDOW_MESSAGE]})
     delta = kickoff_at - source.kickoff_at
     clone = Sprint(
         title=title or source.title,
@@ -203,7 +206,18 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
     )
     for field in SHIFTED_FIELDS:
         value = getattr(source, field)
-        setattr(clone, field, value + delta if value is not None else None)
+        moved = shifted_in_window(value, delta) if value is not None else None
+        if value is not None and moved is None:
+            # The new kickoff is what the person chose, so that is where the message belongs.
+            raise ServiceError(
+                {
+                    "kickoff_at": [
+                        _("Moved to this kickoff, “%(step)s” would fall outside the accepted dates. %(window)s")
+                        % {"step": Sprint._meta.get_field(field).verbose_name, "window": DATETIME_WINDOW_MESSAGE}
+                    ]
+                }
+            )
+        setattr(clone, field, moved)
     _validate(clone)
     _save_sprint(clone)
     clone.partners.set(source.partners.all())
