@@ -1,6 +1,38 @@
-from django.contrib import admin
+from collections.abc import Callable
+from datetime import datetime
 
+from django.contrib import admin
+from django.contrib.admin import widgets
+from django.db import models
+
+from sprintlab.core.dates import format_local, localtime_or_none
 from sprintlab.core.models import AuditEntry
+
+
+class TimeSafeSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs; a stored time too close to datetime's limits to move to the
+    viewer's zone is shown in UTC instead of failing the page (saving it is refused by the window)."""
+
+    def decompress(self, value):
+        if isinstance(value, datetime) and localtime_or_none(value) is None:
+            return [value.date(), value.time()]
+        return super().decompress(value)
+
+
+class TimeSafeModelAdmin(admin.ModelAdmin):
+    """A model admin whose change form still opens when a row holds an out-of-range time."""
+
+    formfield_overrides = {models.DateTimeField: {"widget": TimeSafeSplitDateTime}}
+
+
+def local_time_column(field_name: str, description: str) -> Callable:
+    """A changelist column showing ``field_name`` like the admin does, but never failing on an odd value."""
+
+    @admin.display(description=description, ordering=field_name)
+    def column(obj) -> str:
+        return format_local(getattr(obj, field_name), "SHORT_DATETIME_FORMAT")
+
+    return column
 
 
 @admin.register(AuditEntry)

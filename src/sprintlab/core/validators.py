@@ -13,7 +13,7 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
@@ -75,30 +75,6 @@ def max_value(limit: int) -> MaxValueValidator:
 
 def min_value(limit: int) -> MinValueValidator:
     return MinValueValidator(limit, message=_("Enter a number no smaller than %(limit_value)s."))
-
-
-def localtime_or_none(value: datetime | None, zone=None) -> datetime | None:
-    """``value`` in ``zone`` (the active one by default); None when the conversion would overflow.
-
-    Rows written before the window existed, or by hand, may hold a time at the very edge of
-    datetime's range; showing them must not take the whole page down.
-    """
-    if value is None:
-        return None
-    try:
-        return timezone.localtime(value, zone) if timezone.is_aware(value) else value
-    except OverflowError:
-        return None
-
-
-def format_datetime(value: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
-    """A time for people to read in the active zone; an unshowable one reads as an explicit placeholder."""
-    if value is None:
-        return ""
-    local = localtime_or_none(value)
-    if local is None:
-        return str(_("(date out of range)"))
-    return formats.date_format(local, format_name)
 
 
 # --- API schemas (pydantic) ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sprintlab.core.admin import TimeSafeModelAdmin
 from sprintlab.localsites.models import LocalSite, SiteMessage, SiteOrganiser
 
 
@@ -10,7 +11,7 @@ class SiteOrganiserInline(admin.TabularInline):
 
 
 @admin.register(LocalSite)
-class LocalSiteAdmin(admin.ModelAdmin):
+class LocalSiteAdmin(TimeSafeModelAdmin):
     list_display = ("name", "city", "country", "sprint", "status", "capacity", "applicant", "created_at")
     list_filter = ("status", "country", "sprint")
     search_fields = ("name", "city", "address", "contact_email", "applicant__email")

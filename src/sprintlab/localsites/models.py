@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from sprintlab.accounts.models import validate_timezone
+from sprintlab.core.dates import localtime_or_none
 from sprintlab.core.models import TimeStampedModel
 from sprintlab.core.validators import MAX_SEATS, max_value, validate_datetime_in_window
 from sprintlab.sprints.models import AdmissionMode, Sprint
@@ -125,11 +126,12 @@ class LocalSite(TimeStampedModel):
 
     @property
     def local_starts_at(self) -> datetime:
-        return self.starts_at.astimezone(self.zone)
+        # A stored time at datetime's very edge cannot move to the zone; UTC is the honest fallback.
+        return localtime_or_none(self.starts_at, self.zone) or self.starts_at
 
     @property
     def local_ends_at(self) -> datetime:
-        return self.ends_at.astimezone(self.zone)
+        return localtime_or_none(self.ends_at, self.zone) or self.ends_at
 
     @property
     def is_approved(self) -> bool:

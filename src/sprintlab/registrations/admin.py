@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from sprintlab.core.admin import TimeSafeModelAdmin, local_time_column
 from sprintlab.registrations.models import AdmissionWave, Registration
 
 
@@ -21,7 +23,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdmissionWave)
-class AdmissionWaveAdmin(admin.ModelAdmin):
+class AdmissionWaveAdmin(TimeSafeModelAdmin):
     list_display = (
         "sprint",
         "number",
@@ -29,7 +31,7 @@ class AdmissionWaveAdmin(admin.ModelAdmin):
         "admitted_count",
         "waitlisted_count",
         "declined_count",
-        "confirm_by",
+        local_time_column("confirm_by", _("confirm by")),
         "created_at",
     )
     list_filter = ("sprint",)

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from sprintlab.core.validators import validate_datetime_in_window
+from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.models import AdmissionMode, Sprint
@@ -139,10 +139,9 @@ class AdmissionWaveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Added to the email each selected person receives."),
     )
-    confirm_by = forms.DateTimeField(
+    confirm_by = WindowedDateTimeField(
         label=_("Admitted people confirm by"),
         required=False,
-        validators=[validate_datetime_in_window],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("In your time zone. After it, unconfirmed seats go to the next people waiting."),
     )

@@ -12,10 +12,10 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
+from sprintlab.core.dates import format_local
 from sprintlab.core.errors import Conflict, ServiceError
 from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.localsites.models import LocalSite
@@ -42,7 +42,7 @@ def check_registration_open(*, sprint: Sprint, now: datetime) -> None:
     if not sprint.is_published:
         raise Conflict(_("This sprint is not published, so it does not take registrations."))
     if now < sprint.registration_opens_at:
-        opens = date_format(timezone.localtime(sprint.registration_opens_at), "DATETIME_FORMAT")
+        opens = format_local(sprint.registration_opens_at)
         raise Conflict(_("Registration opens on %(when)s.") % {"when": opens})
     if now >= sprint.registration_deadline:
         raise Conflict(_("Registration for this sprint has closed."))
@@ -411,10 +411,7 @@ def registration_confirm_offer(*, registration: Registration) -> Registration:
         raise Conflict(_("There is no seat offer to confirm."))
     now = timezone.now()
     if registration.confirm_by is not None and now > registration.confirm_by:
-        raise Conflict(
-            _("This offer expired on %(when)s.")
-            % {"when": date_format(timezone.localtime(registration.confirm_by), "DATETIME_FORMAT")}
-        )
+        raise Conflict(_("This offer expired on %(when)s.") % {"when": format_local(registration.confirm_by)})
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.revision += 1

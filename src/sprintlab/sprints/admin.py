@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from sprintlab.core.admin import TimeSafeModelAdmin, local_time_column
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, Track
 
 
@@ -20,19 +22,20 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Sprint)
-class SprintAdmin(admin.ModelAdmin):
+class SprintAdmin(TimeSafeModelAdmin):
     list_display = [
         "title",
         "slug",
         "research_area",
         "is_published",
-        "kickoff_at",
-        "submission_deadline_at",
+        local_time_column("kickoff_at", _("kickoff")),
+        local_time_column("submission_deadline_at", _("submission deadline")),
         "capacity",
     ]
-    list_filter = ["research_area", "is_published", "admission_mode", "remote_allowed"]
+    # A kickoff filter rather than a date hierarchy: the hierarchy converts the earliest and latest
+    # stored kickoff to the viewer's zone, and one odd stored row would take the whole list down.
+    list_filter = ["research_area", "is_published", "admission_mode", "remote_allowed", "kickoff_at"]
     search_fields = ["title", "slug", "tagline"]
-    date_hierarchy = "kickoff_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["partners"]
     readonly_fields = ["created_by", "created_at", "updated_at"]

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from sprintlab.core.dates import format_local
 from sprintlab.registrations.models import ExperienceLevel, Registration
 from sprintlab.sprints.models import Phase, Sprint
 from sprintlab.sprints.selectors import SprintStats
@@ -56,7 +56,7 @@ def register_action(
             _("Register"), reason=_("This sprint is a draft; registration opens once it is published.")
         )
     if now < sprint.registration_opens_at:
-        opens = formats.date_format(timezone.localtime(sprint.registration_opens_at), "DATETIME_FORMAT")
+        opens = format_local(sprint.registration_opens_at)
         return RegisterAction(_("Register"), reason=_("Registration opens on %(when)s.") % {"when": opens})
     if now >= sprint.registration_deadline:
         return RegisterAction(_("Registration closed"), reason=_("Registration for this sprint has closed."))

@@ -4,9 +4,9 @@ import csv
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sprintlab.core.dates import localtime_or_none
 from sprintlab.registrations.models import Registration
 
 # A cell starting with one of these is read as a formula by spreadsheet programs.
@@ -20,7 +20,10 @@ def spreadsheet_safe(value) -> str:
 
 
 def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z") if value else ""
+    local = localtime_or_none(value)
+    if local is None:
+        return value.isoformat() if value else ""
+    return local.strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _yes_no(value: bool) -> str:

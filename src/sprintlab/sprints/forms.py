@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from sprintlab.core.validators import MAX_EMAIL_LENGTH, validate_datetime_in_window
+from sprintlab.core.forms import WindowedDateTimeField
+from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
 from sprintlab.sprints.selectors import RegistrationFilters, account_by_email
@@ -54,6 +55,7 @@ class SprintForm(forms.ModelForm):
             "is_published",
             *TIME_FIELDS,
         ]
+        field_classes = dict.fromkeys(TIME_FIELDS, WindowedDateTimeField)
         widgets = {
             **{field: LocalDateTimeInput() for field in TIME_FIELDS},
             "partners": forms.CheckboxSelectMultiple,
@@ -136,9 +138,8 @@ class CloneForm(forms.Form):
     slug = forms.SlugField(
         label=_("Slug of the new sprint"), max_length=100, help_text=_("Must be unused, e.g. interp-sprint-2027.")
     )
-    kickoff_at = forms.DateTimeField(
+    kickoff_at = WindowedDateTimeField(
         label=_("New kickoff"),
-        validators=[validate_datetime_in_window],
         widget=LocalDateTimeInput(attrs={"aria-describedby": "timezone-note"}),
         help_text=_("Every other date moves by the same amount."),
     )

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from sprintlab.core.dates import format_local
 from sprintlab.core.markdown import render_markdown
 
 register = template.Library()
@@ -21,3 +22,9 @@ def query_transform(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter(name="local_date", expects_localtime=False)
+def local_date_filter(value, format_string: str = "DATETIME_FORMAT") -> str:
+    """Like ``date``, but a time too close to datetime's limits to convert shows a placeholder, not a 500."""
+    return format_local(value, format_string)
