@@ -152,6 +152,7 @@ class AdmissionWaveForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == "admit" and not cleaned.get("confirm_by"):
+        # A deadline that failed its own checks already says why; "missing" would be a second message.
+        if cleaned.get("decision") == "admit" and not cleaned.get("confirm_by") and "confirm_by" not in self.errors:
             self.add_error("confirm_by", _("Set the deadline for admitted people to confirm."))
         return cleaned
