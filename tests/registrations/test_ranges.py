@@ -38,14 +38,19 @@ def test_cancelling_frees_a_seat_even_when_the_stored_window_is_huge():
 def test_cancelling_through_the_api_with_a_huge_stored_window_answers(client):
     sprint = SprintFactory(admission_mode=AdmissionMode.REVIEWED, capacity=1)
     holder = register(sprint=sprint)
-    register(sprint=sprint)
+    waiting = register(sprint=sprint)
     Registration.objects.filter(pk=holder.pk).update(status=RegistrationStatus.CONFIRMED)
+    Registration.objects.filter(pk=waiting.pk).update(
+        status=RegistrationStatus.WAITLISTED, waitlisted_at=timezone.now()
+    )
     Sprint.objects.filter(pk=sprint.pk).update(confirm_window_hours=100_000_000)
     response = client.post(
         f"/api/v1/registrations/{holder.pk}/cancel", content_type="application/json", headers=bearer_for(holder.user)
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "cancelled"
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.OFFERED
 
 
 @pytest.mark.parametrize(
