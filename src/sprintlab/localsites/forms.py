@@ -12,7 +12,7 @@ from django.forms.fields import BaseTemporalField
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from sprintlab.core.validators import MAX_EMAIL_LENGTH, validate_datetime_in_window
+from sprintlab.core.validators import MAX_EMAIL_LENGTH, MAX_SEATS, validate_datetime_in_window
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.localsites.services import SiteApplicationData
 from sprintlab.sprints.models import AdmissionMode
@@ -75,7 +75,7 @@ class SiteApplicationForm(forms.Form):
         max_digits=9,
         help_text=_("Optional, e.g. 0.121817."),
     )
-    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=100_000)
+    capacity = forms.IntegerField(label=_("Seats"), min_value=1, max_value=MAX_SEATS)
     accessibility_notes = forms.CharField(
         label=_("Accessibility"),
         required=False,
