@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from pydantic import AfterValidator, Field
@@ -27,7 +27,7 @@ MAX_SEATS = 100_000
 MAX_CONFIRM_WINDOW_HOURS = 24 * 365
 # Tracks or prizes of one sprint; their position is a small integer column.
 MAX_SPRINT_ITEMS = 100
-# Ids sent by clients (path or body); the database's integer primary keys stop at 2**63 - 1.
+# Ids in request bodies; larger ones cannot be a primary key (they stop at 2**63 - 1).
 MAX_ID = 2**63 - 1
 # RFC 5321 limits a forward path to 256 octets, so an address is at most 254 characters.
 MAX_EMAIL_LENGTH = 254
@@ -71,10 +71,6 @@ def shifted_in_window(value: datetime, delta: timedelta) -> datetime | None:
 
 def max_value(limit: int) -> MaxValueValidator:
     return MaxValueValidator(limit, message=_("Enter a number no larger than %(limit_value)s."))
-
-
-def min_value(limit: int) -> MinValueValidator:
-    return MinValueValidator(limit, message=_("Enter a number no smaller than %(limit_value)s."))
 
 
 # --- API schemas (pydantic) ------------------------------------------------------------------------
