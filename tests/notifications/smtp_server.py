@@ -7,9 +7,10 @@ does with each message is ``behaviour``:
 - ``fail``: answer ``failure_reply`` (a 4xx or 5xx) without recording;
 - ``stall``: answer nothing after the message until ``stop()``.
 
-``stall_next`` makes only the next message stall. ``accepted`` lists the Message-IDs in the order
-they were accepted; ``replying`` is set while an accepted message waits for its 250, i.e. while the
-sender is inside the send with the message already delivered.
+``stall_next`` makes only the next message stall. After ``hold_replies_from_now()`` an accepted
+message gets its 250 only after ``release_replies()``. ``accepted`` lists the Message-IDs in the order they
+were accepted; ``holding`` is set once a message is held, i.e. while its sender is inside the send
+with the message already delivered.
 """
 
 from __future__ import annotations
@@ -61,12 +62,16 @@ class _Handler(socketserver.StreamRequestHandler):
         if behaviour == "fail":
             self.reply(smtp.failure_reply)
             return True
+        held = smtp.hold_replies
         smtp.record(message_id)
-        if smtp.reply_delay:
-            smtp.replying.set()
-            time.sleep(smtp.reply_delay)
-            smtp.replying.clear()
-        self.reply("250 queued")
+        if held:
+            smtp.holding.set()
+            smtp.replies_released.wait(30)
+        time.sleep(smtp.reply_delay)
+        try:
+            self.reply("250 queued")
+        except OSError:  # the sender died meanwhile
+            return False
         return True
 
 
@@ -81,9 +86,11 @@ class LoopbackSMTPServer:
         self.failure_reply = "451 4.3.0 try again later"
         self.reply_delay = 0.0
         self.stall_next = False
+        self.hold_replies = False
+        self.replies_released = threading.Event()
         self.accepted: list[str] = []
         self.stalled = threading.Event()
-        self.replying = threading.Event()
+        self.holding = threading.Event()
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
@@ -97,8 +104,18 @@ class LoopbackSMTPServer:
 
     def stop(self) -> None:
         self.stopping.set()
+        self.replies_released.set()
         self._server.shutdown()
         self._server.server_close()
+
+    def hold_replies_from_now(self) -> None:
+        self.replies_released.clear()
+        self.holding.clear()
+        self.hold_replies = True
+
+    def release_replies(self) -> None:
+        self.hold_replies = False
+        self.replies_released.set()
 
     def behaviour_for_next_message(self) -> str:
         with self._lock:
