@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -86,3 +87,9 @@ def test_maintenance_runs_the_sweep_and_offer_expiry_when_those_commands_exist(m
     monkeypatch.setattr(task_worker, "call_command", lambda name, *args, **kwargs: called.append([name, *args]))
     task_worker.run_maintenance(sweep_older_than=30)
     assert called == [["outbox_sweep", "--older-than", "30"], ["expire_offers"]]
+
+
+def test_staff_see_the_live_workers_in_the_admin(admin_client):
+    record_heartbeat(worker_id="worker-a")
+    response = admin_client.get(reverse("admin:core_taskworkerheartbeat_changelist"))
+    assert response.status_code == 200 and b"worker-a" in response.content
