@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from django.utils import timezone
+from django_tasks_db.models import get_date_max
 
 from sprintlab.accounts.models import User
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
@@ -107,3 +108,18 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     experience_level = ExperienceLevel.SOME
     accepted_code_of_conduct = True
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class RunningTaskFactory(factory.django.DjangoModelFactory):
+    """A django-tasks-db task row claimed a minute ago by the worker named in ``worker_ids``."""
+
+    class Meta:
+        model = "django_tasks_database.DBTaskResult"
+
+    status = "RUNNING"
+    task_path = "sprintlab.notifications.tasks.requeue_stale_outbox_messages"
+    args_kwargs = factory.LazyFunction(lambda: {"args": [], "kwargs": {}})
+    backend_name = "default"
+    run_after = factory.LazyFunction(get_date_max)  # the package's "no run_after"
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+    worker_ids = factory.LazyFunction(lambda: ["dead-worker"])

@@ -153,6 +153,9 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task still marked running after its worker's last heartbeat is this old is run again
+# (`sprintlab task-worker`, docs/outbox.md).
+TASK_ABANDONED_AFTER_SECONDS = int(os.environ.get("TASK_ABANDONED_AFTER_SECONDS", "90"))
 
 # --- Files ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -236,6 +239,10 @@ if os.environ.get("EMAIL_HOST"):
 else:
     # Default mode: messages go to the log (and stay readable by staff on the outbox page).
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds each SMTP step may take before the attempt fails (Django's default is to wait forever).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+# How long a worker may hold an outgoing email while sending it; the send itself is cut off after half.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SprintLab <noreply@sprintlab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -6,7 +6,7 @@ from django.contrib.admin import widgets
 from django.db import models
 
 from sprintlab.core.dates import format_local, localtime_or_none
-from sprintlab.core.models import AuditEntry
+from sprintlab.core.models import AuditEntry, TaskWorkerHeartbeat
 
 
 class TimeSafeSplitDateTime(widgets.AdminSplitDateTime):
@@ -42,6 +42,20 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ("action", "target_id", "actor__email")
     date_hierarchy = "created_at"
     readonly_fields = ("actor", "action", "target_type", "target_id", "data", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TaskWorkerHeartbeat)
+class TaskWorkerHeartbeatAdmin(admin.ModelAdmin):
+    """Which task workers are alive (a recent heartbeat); written only by the workers themselves."""
+
+    list_display = ("worker_id", "hostname", "pid", "started_at", "last_seen_at")
+    readonly_fields = list_display
 
     def has_add_permission(self, request):
         return False

@@ -33,3 +33,24 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id}"
+
+
+class TaskWorkerHeartbeat(models.Model):
+    """A running ``sprintlab task-worker`` process, refreshed every few seconds while it lives.
+
+    A task left running by a worker that stopped beating was abandoned (the process was killed)
+    and is run again; see ``sprintlab.core.task_workers``.
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last heartbeat"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker heartbeat")
+        verbose_name_plural = _("task worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid} ({self.worker_id})"

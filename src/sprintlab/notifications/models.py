@@ -1,6 +1,7 @@
 """The transactional outbox: every email is a row written in the same transaction as the change
 that caused it, then delivered by a task. A rolled-back change sends nothing; a crash after commit
-loses nothing (the sweeper re-enqueues what is still queued); the unique key stops duplicates."""
+loses nothing (the sweeper re-enqueues what is still queued or whose sending lease ran out); the
+unique key stops the same event from being written twice. The exact guarantee: docs/outbox.md."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker that is handing it to the mail server; ``lease_expires_at`` says until when.
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -39,6 +42,12 @@ class OutboxMessage(models.Model):
     render_context = models.JSONField(_("render context"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_expires_at = models.DateTimeField(
+        _("sending lease expires"),
+        null=True,
+        blank=True,
+        help_text=_("While sending: after this time the worker is presumed dead and the message is sent again."),
+    )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
 from django.db import IntegrityError, router, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -174,68 +177,160 @@ def outbox_render(message: OutboxMessage) -> OutboxMessage:
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
-    """Send one queued message, at most once.
+    """Send one queued message: claim it, send it, record the outcome — three separate steps.
 
-    The row is locked while sending so two workers cannot both send it; a message already sent
-    is skipped. A failure is recorded and retried by the sweeper up to ``MAX_ATTEMPTS`` times.
+    No transaction or row lock is held while the mail server is talking, so a stalled server only
+    delays this message. The claim commits ``status=sending`` with a lease before anything leaves;
+    any other worker (or a second task for the same message) then skips it until the lease runs
+    out. The lease only runs out if this worker dies inside the send: the send itself is cut off
+    after half the lease (``_send_within``). Then the sweeper sends the message again, with the same
+    Message-ID; that is the only way a message goes out twice (see docs/outbox.md).
     """
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None or message.status != OutboxStatus.QUEUED:
-            return message
-        message.attempts += 1
-        rendered_now = not message_is_rendered(message)
-        try:
-            outbox_render(message)
-        except Exception as exc:
-            logger.warning("Rendering outbox message %s failed: %s", message.pk, exc)
-            message.last_error = f"Rendering failed: {exc}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
-            return message
-        # Once rendered, the stored text is what was sent (and what the staff pages show).
-        rendered_fields = ["body_text", "body_html", "attachments"] if rendered_now else []
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to_email],
-            # A stable Message-ID lets receiving servers drop a copy re-sent after a crash.
-            headers={"Message-ID": f"<outbox-{message.pk}@sprintlab>"},
-        )
-        if message.body_html:
-            email.attach_alternative(message.body_html, "text/html")
-        for attachment in message.attachments:
-            email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
-        try:
-            with translation.override(settings.LANGUAGE_CODE):
-                email.send(fail_silently=False)
-        except Exception as exc:
-            logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
-            message.last_error = str(exc)[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-            message.save(update_fields=["attempts", "last_error", "status", *rendered_fields])
-            return message
-        message.status = OutboxStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at", *rendered_fields])
+    message, claimed = _claim_for_sending(message_id=message_id)
+    if not claimed:
         return message
+    try:
+        _send_within(_as_email(message), seconds=settings.OUTBOX_LEASE_SECONDS / 2)
+    except Exception as exc:
+        logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
+        return _record_failure(message=message, error=str(exc))
+    return _record_sent(message=message)
+
+
+def _lease_expired(message: OutboxMessage, now) -> bool:
+    return message.lease_expires_at is None or message.lease_expires_at <= now
+
+
+@transaction.atomic
+def _claim_for_sending(*, message_id: int) -> tuple[OutboxMessage | None, bool]:
+    """Mark the message as being sent, with a lease, and commit that before anything is sent.
+
+    Returns the message and whether this call claimed it (and so must send it).
+
+    A queued message, or one whose sending lease ran out (its worker died), can be claimed. Once
+    rendered, the stored text is what was sent (and what the staff pages show), so a message
+    rendered at delivery is rendered here, once.
+    """
+    now = timezone.now()
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        return None, False
+    claimable = message.status == OutboxStatus.QUEUED or (
+        message.status == OutboxStatus.SENDING and _lease_expired(message, now)
+    )
+    if not claimable:
+        return message, False
+    if message.attempts >= MAX_ATTEMPTS:
+        # Only reachable when the worker died during the last attempt.
+        message.status = OutboxStatus.FAILED
+        message.lease_expires_at = None
+        message.save(update_fields=["status", "lease_expires_at"])
+        return message, False
+    message.attempts += 1
+    rendered_fields = [] if message_is_rendered(message) else ["body_text", "body_html", "attachments"]
+    try:
+        outbox_render(message)
+    except Exception as exc:
+        logger.warning("Rendering outbox message %s failed: %s", message.pk, exc)
+        message.status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.QUEUED
+        message.last_error = f"Rendering failed: {exc}"[:2000]
+        message.lease_expires_at = None
+        message.save(update_fields=["attempts", "last_error", "status", "lease_expires_at"])
+        return message, False
+    message.status = OutboxStatus.SENDING
+    message.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    message.save(update_fields=["attempts", "status", "lease_expires_at", *rendered_fields])
+    return message, True
+
+
+def _as_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        # The same Message-ID on every attempt lets receiving servers drop a copy re-sent after a crash.
+        headers={"Message-ID": f"<outbox-{message.pk}@sprintlab>"},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return email
+
+
+def _send_within(email: EmailMultiAlternatives, *, seconds: float) -> None:
+    """Send, giving up after ``seconds`` in all.
+
+    ``EMAIL_TIMEOUT`` bounds each network operation, but a server that answers every step just
+    before that timeout could keep a send going for minutes, past the lease, and another worker
+    would then send the message a second time. A timer closes the SMTP socket at the deadline.
+    """
+    connection = get_connection(fail_silently=False)
+    email.connection = connection
+    watchdog = threading.Timer(seconds, _abort_smtp_connection, args=(connection,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            email.send(fail_silently=False)
+    finally:
+        watchdog.cancel()
+
+
+def _abort_smtp_connection(connection) -> None:
+    # Django's SMTP backend keeps its smtplib.SMTP client in ``connection``; other backends have none.
+    sock = getattr(getattr(connection, "connection", None), "sock", None)
+    if sock is not None:
+        logger.warning("Sending took longer than half the outbox lease; closing the SMTP connection.")
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+@transaction.atomic
+def _record_sent(*, message: OutboxMessage) -> OutboxMessage:
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    message.status = OutboxStatus.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    message.lease_expires_at = None
+    message.save(update_fields=["status", "sent_at", "last_error", "lease_expires_at"])
+    return message
+
+
+@transaction.atomic
+def _record_failure(*, message: OutboxMessage, error: str) -> OutboxMessage:
+    """Put the message back in the queue (the sweeper retries it) or, after the last attempt, fail it.
+
+    Only while this attempt still holds the message: if the lease ran out and another worker
+    claimed it meanwhile, that worker records the outcome.
+    """
+    attempt = message.attempts
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != OutboxStatus.SENDING or message.attempts != attempt:
+        return message
+    message.status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.QUEUED
+    message.last_error = error[:2000]
+    message.lease_expires_at = None
+    message.save(update_fields=["status", "last_error", "lease_expires_at"])
+    return message
 
 
 def outbox_requeue_stale(*, older_than_seconds: int = 300) -> int:
-    """Schedule delivery again for messages still queued after ``older_than_seconds``.
+    """Schedule delivery again for what should have been sent by now; returns how many.
 
-    This covers a task lost in a crash between commit and enqueue; returns how many were scheduled.
+    That is a message still queued after ``older_than_seconds`` (its task was lost, or its last
+    attempt failed) and a message whose sending lease ran out (its worker died while sending).
     """
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutboxMessage.objects.filter(
-            status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS
-        ).values_list("pk", flat=True)[:1000]
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    stale = OutboxMessage.objects.filter(
+        Q(status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+        | Q(status=OutboxStatus.SENDING, lease_expires_at__lte=now)
     )
+    ids = list(stale.order_by("created_at").values_list("pk", flat=True)[:1000])
     for message_id in ids:
         _schedule_delivery(message_id)
     return len(ids)

@@ -5,8 +5,9 @@ from sprintlab.notifications.services import outbox_requeue_stale
 
 class Command(BaseCommand):
     help = (
-        "Schedule delivery again for emails still queued after a while (a task lost in a crash). "
-        "Run it every minute or so from cron or a scheduler in production."
+        "Schedule delivery again for emails still queued after a while (a lost task, a failed attempt) "
+        "and for emails whose sending lease ran out (their worker died). Every task-worker runs it each "
+        "minute; with TASKS_BACKEND=rq run it every minute from cron."
     )
 
     def add_arguments(self, parser):
