@@ -101,12 +101,19 @@ def admission_wave_create(
     }
     skipped = []
     for pk in ids:
+        if pk not in registrations:  # deleted meanwhile (with its account): nobody to tell
+            continue
         reason = _skip_reason(registrations[pk], site_id_then=chosen[pk])
         if reason:
             registration = registrations.pop(pk)
             skipped.append({"registration": pk, "person": registration.user.name, "reason": reason})
     if not registrations:
-        raise Conflict({"admit": [f"{entry['person']}: {entry['reason']}" for entry in skipped]})
+        raise Conflict(
+            {
+                "admit": [f"{entry['person']}: {entry['reason']}" for entry in skipped]
+                or [_("Nobody left to decide about; reload the page.")]
+            }
+        )
     admit, waitlist, decline = ([pk for pk in group if pk in registrations] for group in (admit, waitlist, decline))
     for registration in registrations.values():
         registration.sprint = sprint

@@ -1,15 +1,19 @@
-"""Seats: locking, counting and filling them. Used by the services in this app only.
+"""Seats: locking, counting and filling them. Used by the services (and receivers) of this app only.
 
 Correctness under concurrency rests on one rule: every change that takes or frees a seat first
 locks the rows whose capacity it touches, always in the same order — the sprint (when it has a
-capacity), then sites by ascending id — and only then counts seat-holding registrations. Two
-requests for the last seat therefore queue on the same row lock and the second one counts the
-first one's seat. On SQLite, whose IMMEDIATE transactions already serialise writers,
-``select_for_update`` is a no-op and the same code stays exact.
+capacity, and always for anything but registering), then sites by ascending id, then
+registrations — and only then counts seat-holding registrations. Two requests for the last seat
+therefore queue on the same row lock and the second one counts the first one's seat; and as
+nobody waits for a lock earlier in the order while holding a later one, no two of them deadlock.
+What was read before the locks is read again under them. On SQLite, whose IMMEDIATE
+transactions already serialise writers, ``select_for_update`` is a no-op and the same code stays
+exact. The guarantee in full: docs/registration.md, "Capacity guarantee".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
@@ -58,7 +62,7 @@ def lock_sprint(sprint: Sprint) -> Sprint:
     return locked
 
 
-def lock_sites(*, sprint: Sprint, site_ids, every_site: bool = False) -> dict[int, LocalSite]:
+def lock_sites(*, sprint: Sprint, site_ids: Iterable[int], every_site: bool = False) -> dict[int, LocalSite]:
     """Lock the sites ``site_ids`` (or all of ``sprint``'s with ``every_site``) by ascending id.
 
     Returns ``{site_id: site}`` read under the locks; the caller already holds the sprint's lock
@@ -96,17 +100,17 @@ def lock_registration(registration: Registration, *, extra_sites: tuple[LocalSit
 
     Returns (registration, sprint, sites) as read under the locks. The caller's copy of the
     registration may be stale (it was loaded before any lock): its place is read again once the
-    sprint is locked — every change of place holds that lock — and checked again under the
+    sprint is locked — a switch holds that lock — and checked again under the
     registration's own lock. Should it still have moved (a path that does not lock the sprint,
     such as registering again after a cancellation), the site it moved to was not locked in
     order, so the transaction starts again instead of locking it late.
     """
     sprint = lock_sprint(registration.sprint)
-    # Every site of a sprint with a capacity: a seat freed here may go to someone waiting at any.
     site_id = Registration.objects.filter(pk=registration.pk).values_list("site_id", flat=True).first()
     site_ids = [site.pk for site in extra_sites if site is not None]
     if site_id is not None:
         site_ids.append(site_id)
+    # Every site of a sprint with a capacity: a seat freed here may go to someone waiting at any.
     sites = lock_sites(sprint=sprint, site_ids=site_ids, every_site=sprint.capacity is not None)
     locked = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
     if locked.site_id is not None and locked.site_id not in sites:
