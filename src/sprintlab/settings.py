@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sprintlab.core.middleware.TimezoneMiddleware",
+    "sprintlab.core.middleware.TransientConflictMiddleware",
 ]
 
 ROOT_URLCONF = "sprintlab.urls"

@@ -1,12 +1,14 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.transactions import RETRY_AFTER_SECONDS, RetryTransaction, is_transient_conflict
 
 api = NinjaAPI(
     title="SprintLab API",
@@ -70,6 +72,21 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(RetryTransaction)
+def on_transient_conflict(request, exc):
+    """A write still collided after its retries (see core.transactions): nothing was saved, send it again."""
+    if not is_transient_conflict(exc):
+        raise exc
+    response = api.create_response(
+        request,
+        error_body("A conflicting change happened at the same moment; nothing was saved. Try again."),
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def register_routers() -> None:

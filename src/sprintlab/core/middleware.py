@@ -1,10 +1,13 @@
-"""Request-wide behaviour: the Content-Security-Policy header and the viewer's time zone."""
+"""Request-wide behaviour: the Content-Security-Policy header, the viewer's time zone, busy answers."""
 
 import zoneinfo
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone
+
+from sprintlab.core.transactions import RETRY_AFTER_SECONDS, is_transient_conflict
 
 TIMEZONE_COOKIE = "sprintlab_tz"
 
@@ -51,3 +54,25 @@ class TimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class TransientConflictMiddleware:
+    """Answer 503 "try again" when a write still hit a deadlock or serialization failure after its retries.
+
+    Services retry such conflicts themselves (``core.transactions.retry_on_conflict``); this is
+    for the rare request whose retries all collided, or for writes nested in a transaction
+    that cannot restart (the admin's). Nothing was written, so sending it again is safe.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_transient_conflict(exception):
+            return None
+        response = render(request, "busy.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

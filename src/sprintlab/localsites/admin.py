@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from sprintlab.core.admin import TimeSafeModelAdmin
 from sprintlab.localsites.models import LocalSite, SiteMessage, SiteOrganiser
+from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.signals import capacity_changed
 
 
 class SiteOrganiserInline(admin.TabularInline):
@@ -21,6 +23,16 @@ class LocalSiteAdmin(TimeSafeModelAdmin):
     readonly_fields = ("created_at", "updated_at", "decided_at")
     inlines = (SiteOrganiserInline,)
     date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        if not (change and "capacity" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        # A new capacity gives seats to waiting people: keep the global lock order (the sprint,
+        # then its sites by id) before this site's row is written. The admin runs in a transaction.
+        Sprint.objects.select_for_update().get(pk=obj.sprint_id)
+        list(LocalSite.objects.select_for_update().filter(sprint_id=obj.sprint_id).order_by("pk"))
+        super().save_model(request, obj, form, change)
+        capacity_changed.send(sender=LocalSite, sprint=obj.sprint, site=obj)
 
 
 @admin.register(SiteOrganiser)

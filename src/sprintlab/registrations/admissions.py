@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
@@ -43,6 +44,7 @@ def _check_wave_input(*, admit, waitlist, decline, message: str, confirm_by, now
         raise ServiceError(errors)
 
 
+@retry_on_conflict
 @transaction.atomic
 def admission_wave_create(
     *,
@@ -57,13 +59,16 @@ def admission_wave_create(
 ) -> AdmissionWave:
     """Decide about applicants of ``sprint`` (only those at ``site`` when given) in one wave.
 
-    Admitted people are offered a seat to confirm by ``confirm_by``; waitlisted ones get the next
-    free seats; declined ones are told. Admitting more people than a place has free seats is
-    refused and nothing changes.
+    Admitted people are offered a seat at their place to confirm by ``confirm_by``; waitlisted
+    ones get the next free seats; declined ones are told. Admitting more people than a place has
+    free seats is refused and nothing changes. A person whose place or status changed while the
+    wave was being sent (they switched sites or cancelled at the same moment) is skipped: the
+    wave records them in ``skipped`` with the reason, for the organiser to decide again.
 
-    Side effects: an AdmissionWave; the registrations' statuses; one email per person (admitted
-    ones include ``message``); an audit entry.
-    Raises: ServiceError (bad input, unknown or already decided applicants), Conflict (over capacity).
+    Side effects: an AdmissionWave; the registrations' statuses; one email per decided person
+    (admitted ones include ``message``); an audit entry.
+    Raises: ServiceError (bad input, unknown or already decided applicants), Conflict (over
+    capacity, or everybody was skipped).
     """
     now = timezone.now()
     admit, waitlist, decline = list(admit), list(waitlist), list(decline)
@@ -71,19 +76,12 @@ def admission_wave_create(
     if site is not None and site.sprint_id != sprint.pk:
         raise ServiceError({"site": [_("This site belongs to another sprint.")]})
     ids = [*admit, *waitlist, *decline]
-    candidates = Registration.objects.filter(sprint=sprint, pk__in=ids)
+    # Where the chosen people are as the wave comes in: the places the organiser decided about.
+    candidates = Registration.objects.filter(sprint=sprint, pk__in=ids, status__in=UNDECIDED_STATUSES)
     if site is not None:
         candidates = candidates.filter(site=site)
-    site_ids = set(candidates.values_list("site_id", flat=True))
-    # The sprint is always locked here: wave numbers are per sprint.
-    sprint, locked_sites = seats.lock_places(
-        sprint=sprint, sites=[LocalSite(pk=pk) for pk in site_ids if pk is not None], always_lock_sprint=True
-    )
-    registrations = {
-        r.pk: r
-        for r in candidates.select_for_update(of=("self",)).select_related("user").filter(status__in=UNDECIDED_STATUSES)
-    }
-    missing = [pk for pk in ids if pk not in registrations]
+    chosen = dict(candidates.values_list("pk", "site_id"))
+    missing = [pk for pk in ids if pk not in chosen]
     if missing:
         raise ServiceError(
             {
@@ -96,6 +94,30 @@ def admission_wave_create(
                 ]
             }
         )
+    # Global lock order: the sprint (always: wave numbers are per sprint), the sites by id, then
+    # the registrations, read again under their locks.
+    sprint = seats.lock_sprint(sprint)
+    locked_sites = seats.lock_sites(sprint=sprint, site_ids={pk for pk in chosen.values() if pk is not None})
+    registrations = {
+        r.pk: r
+        for r in Registration.objects.select_for_update(of=("self",)).select_related("user", "site").filter(pk__in=ids)
+    }
+    skipped = []
+    for pk in ids:
+        if pk not in registrations:  # deleted meanwhile (with its account): nobody to tell
+            continue
+        reason = _skip_reason(registrations[pk], site_id_then=chosen[pk])
+        if reason:
+            registration = registrations.pop(pk)
+            skipped.append({"registration": pk, "person": registration.user.name, "reason": reason})
+    if not registrations:
+        raise Conflict(
+            {
+                "admit": [f"{entry['person']}: {entry['reason']}" for entry in skipped]
+                or [_("Nobody left to decide about; reload the page.")]
+            }
+        )
+    admit, waitlist, decline = ([pk for pk in group if pk in registrations] for group in (admit, waitlist, decline))
     for registration in registrations.values():
         registration.sprint = sprint
         registration.site = locked_sites.get(registration.site_id)
@@ -112,6 +134,7 @@ def admission_wave_create(
         admitted_count=len(admit),
         waitlisted_count=len(waitlist),
         declined_count=len(decline),
+        skipped=skipped,
     )
     for pk in admit:
         registration = registrations[pk]
@@ -139,8 +162,21 @@ def admission_wave_create(
         admitted=admit,
         waitlisted=waitlist,
         declined=decline,
+        skipped=[entry["registration"] for entry in skipped],
     )
     return wave
+
+
+def _skip_reason(registration: Registration, *, site_id_then: int | None) -> str:
+    """Why ``registration`` changed since the wave read it (so the wave leaves it out), or ""."""
+    if registration.status not in UNDECIDED_STATUSES:
+        return _("Skipped: they are now “%(status)s”.") % {"status": registration.get_status_display()}
+    if registration.site_id != site_id_then:
+        place = registration.site.name if registration.site is not None else _("remote")
+        return _("Skipped: they moved to %(place)s while the wave was being sent; decide about them again.") % {
+            "place": place
+        }
+    return ""
 
 
 def _save_decision(registration: Registration, wave: AdmissionWave) -> None:
@@ -180,27 +216,23 @@ def _check_capacity(*, sprint: Sprint, admitted: list[Registration]) -> None:
         raise Conflict({"admit": problems})
 
 
+@retry_on_conflict
+@transaction.atomic
 def _expire_one(*, registration_id: int, now: datetime) -> bool:
-    with transaction.atomic():
-        registration = Registration.objects.select_related("sprint", "site").get(pk=registration_id)
-        sprint, locked_sites = seats.lock_places(sprint=registration.sprint, sites=[registration.site])
-        registration = (
-            Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration_id)
-        )
-        if (
-            registration.status != RegistrationStatus.OFFERED
-            or registration.confirm_by is None
-            or registration.confirm_by >= now
-        ):
-            return False  # confirmed or changed meanwhile
-        registration.sprint = sprint
-        registration.site = locked_sites.get(registration.site_id)
-        registration.status = RegistrationStatus.EXPIRED
-        registration.revision += 1
-        registration.save(update_fields=["status", "revision", "updated_at"])
-        emails.notify(registration, emails.EXPIRED)
-        seats.fill_free_seats(sprint=sprint, site=registration.site, now=now)
-        return True
+    registration = Registration.objects.select_related("sprint").get(pk=registration_id)
+    registration, sprint, sites = seats.lock_registration(registration)
+    if (
+        registration.status != RegistrationStatus.OFFERED
+        or registration.confirm_by is None
+        or registration.confirm_by >= now
+    ):
+        return False  # confirmed or changed meanwhile
+    registration.status = RegistrationStatus.EXPIRED
+    registration.revision += 1
+    registration.save(update_fields=["status", "revision", "updated_at"])
+    emails.notify(registration, emails.EXPIRED)
+    seats.fill_free_seats(sprint=sprint, site=registration.site, sites=sites, now=now)
+    return True
 
 
 def registrations_expire_offers(*, now: datetime | None = None) -> int:

@@ -96,6 +96,12 @@ class WaveIn(Schema):
     confirm_by: WindowedDateTime | None = None
 
 
+class WaveSkipOut(Schema):
+    registration: int
+    person: str
+    reason: str
+
+
 class WaveOut(Schema):
     id: int
     number: int
@@ -105,6 +111,9 @@ class WaveOut(Schema):
     admitted_count: int
     waitlisted_count: int
     declined_count: int
+    skipped: list[WaveSkipOut] = Field(
+        description="People left out because they changed place or status while the wave was sent, and why."
+    )
 
     @staticmethod
     def resolve_sprint(obj) -> str:

@@ -8,4 +8,4 @@ class RegistrationsConfig(AppConfig):
 
     def ready(self):
         # Registers the named permissions with django-rules.
-        from sprintlab.registrations import permissions  # noqa: F401
+        from sprintlab.registrations import permissions, receivers  # noqa: F401

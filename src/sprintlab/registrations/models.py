@@ -67,6 +67,9 @@ class AdmissionWave(TimeStampedModel):
     admitted_count = models.PositiveIntegerField(default=0)
     waitlisted_count = models.PositiveIntegerField(default=0)
     declined_count = models.PositiveIntegerField(default=0)
+    # People the wave left out because they changed place or status while it was being sent:
+    # [{"registration": id, "person": name, "reason": text}], shown to the organisers.
+    skipped = models.JSONField(_("skipped"), default=list, blank=True)
 
     class Meta:
         ordering = ["sprint", "number"]

@@ -1,20 +1,26 @@
-"""Seats: locking, counting and filling them. Used by the services in this app only.
+"""Seats: locking, counting and filling them. Used by the services (and receivers) of this app only.
 
 Correctness under concurrency rests on one rule: every change that takes or frees a seat first
 locks the rows whose capacity it touches, always in the same order — the sprint (when it has a
-capacity), then sites by ascending id — and only then counts seat-holding registrations. Two
-requests for the last seat therefore queue on the same row lock and the second one counts the
-first one's seat. On SQLite, whose IMMEDIATE transactions already serialise writers,
-``select_for_update`` is a no-op and the same code stays exact.
+capacity, and always for anything but registering), then sites by ascending id, then
+registrations — and only then counts seat-holding registrations. Two requests for the last seat
+therefore queue on the same row lock and the second one counts the first one's seat; and as
+nobody waits for a lock earlier in the order while holding a later one, no two of them deadlock.
+What was read before the locks is read again under them. On SQLite, whose IMMEDIATE
+transactions already serialise writers, ``select_for_update`` is a no-op and the same code stays
+exact. The guarantee in full: docs/registration.md, "Capacity guarantee".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from sprintlab.core.precompiled import PrecompiledQuery
+from sprintlab.core.transactions import RetryTransaction
 from sprintlab.core.validators import MAX_CONFIRM_WINDOW_HOURS
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails
@@ -49,21 +55,26 @@ SITE_COUNTS = PrecompiledQuery(
 )
 
 
-def lock_places(*, sprint: Sprint, sites: list[LocalSite | None], always_lock_sprint: bool = False):
-    """Lock the sprint (if it has a capacity, or when asked) and then ``sites`` by ascending id.
+def lock_sprint(sprint: Sprint) -> Sprint:
+    """Lock ``sprint``'s row and return it as read under the lock."""
+    locked = LOCKED_SPRINT.first(pk=sprint.pk)
+    if locked is None:
+        raise Sprint.DoesNotExist
+    return locked
 
-    Returns the sprint and a dict ``{site_id: site}`` freshly read under the locks, so that
-    capacities changed by an organiser a moment ago are the ones counted.
+
+def lock_sites(*, sprint: Sprint, site_ids: Iterable[int], every_site: bool = False) -> dict[int, LocalSite]:
+    """Lock the sites ``site_ids`` (or all of ``sprint``'s with ``every_site``) by ascending id.
+
+    Returns ``{site_id: site}`` read under the locks; the caller already holds the sprint's lock
+    when it has one to take.
     """
-    if always_lock_sprint or sprint.capacity is not None:
-        locked_sprint = LOCKED_SPRINT.first(pk=sprint.pk)
-        if locked_sprint is None:
-            raise Sprint.DoesNotExist
-        sprint = locked_sprint
-    site_ids = sorted({site.pk for site in sites if site is not None})
-    if not site_ids:
-        return sprint, {}
-    if len(site_ids) == 1:  # the common case (a registration): one site, a query compiled once
+    site_ids = sorted(set(site_ids))
+    if every_site:
+        site_rows = LocalSite.objects.select_for_update().filter(Q(sprint=sprint) | Q(pk__in=site_ids)).order_by("pk")
+    elif not site_ids:
+        return {}
+    elif len(site_ids) == 1:  # the common case (a registration): one site, a query compiled once
         site_rows = LOCKED_SITE.all(pk=site_ids[0])
     else:
         site_rows = LocalSite.objects.select_for_update().filter(pk__in=site_ids).order_by("pk")
@@ -71,7 +82,43 @@ def lock_places(*, sprint: Sprint, sites: list[LocalSite | None], always_lock_sp
     for site in locked.values():
         if site.sprint_id == sprint.pk:
             site.sprint = sprint  # share the locked sprint instance instead of loading it again
-    return sprint, locked
+    return locked
+
+
+def lock_places(*, sprint: Sprint, sites: list[LocalSite | None], always_lock_sprint: bool = False):
+    """Lock the sprint (if it has a capacity, or when asked) and then ``sites`` by ascending id.
+
+    Returns the sprint and a dict ``{site_id: site}`` freshly read under the locks, so that
+    capacities changed by an organiser a moment ago are the ones counted.
+    """
+    if always_lock_sprint or sprint.capacity is not None:
+        sprint = lock_sprint(sprint)
+    return sprint, lock_sites(sprint=sprint, site_ids=[site.pk for site in sites if site is not None])
+
+
+def lock_registration(registration: Registration, *, extra_sites: tuple[LocalSite | None, ...] = ()):
+    """Lock, in the global order, the registration's sprint, its place and ``extra_sites``, then the registration.
+
+    Returns (registration, sprint, sites) as read under the locks. The caller's copy of the
+    registration may be stale (it was loaded before any lock): its place is read again once the
+    sprint is locked — a switch holds that lock — and checked again under the
+    registration's own lock. Should it still have moved (a path that does not lock the sprint,
+    such as registering again after a cancellation), the site it moved to was not locked in
+    order, so the transaction starts again instead of locking it late.
+    """
+    sprint = lock_sprint(registration.sprint)
+    site_id = Registration.objects.filter(pk=registration.pk).values_list("site_id", flat=True).first()
+    site_ids = [site.pk for site in extra_sites if site is not None]
+    if site_id is not None:
+        site_ids.append(site_id)
+    # Every site of a sprint with a capacity: a seat freed here may go to someone waiting at any.
+    sites = lock_sites(sprint=sprint, site_ids=site_ids, every_site=sprint.capacity is not None)
+    locked = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
+    if locked.site_id is not None and locked.site_id not in sites:
+        raise RetryTransaction
+    locked.sprint = sprint
+    locked.site = sites.get(locked.site_id)
+    return locked, sprint, sites
 
 
 def admission_mode_for(sprint: Sprint, site: LocalSite | None) -> str:
@@ -141,53 +188,77 @@ def give_seat(*, registration: Registration, now: datetime, event: str) -> None:
         emails.notify(registration, emails.OFFERED)
 
 
-def _fill_location(*, sprint: Sprint, site: LocalSite | None, now: datetime) -> list[Registration]:
+def _promote_in_order(
+    *, sprint: Sprint, sites: dict[int, LocalSite], now: datetime, at_sites: list[LocalSite], remote: bool
+) -> list[Registration]:
+    """Give free seats to people waiting at ``at_sites`` (and remote ones if ``remote``) in queue order.
+
+    A person is promoted when both their place and the sprint have a free seat; the order is
+    when they joined their queue, across all those places. The waiting rows are locked one at a
+    time, after the sprint and the sites, as the global lock order requires.
+    """
+    taken = dict(
+        Registration.objects.filter(sprint=sprint, status__in=SEAT_HOLDING_STATUSES)
+        .order_by()
+        .values_list("site_id")
+        .annotate(n=Count("pk"))
+    )
+    sprint_free = None if sprint.capacity is None else sprint.capacity - sum(taken.values())
     promoted = []
-    while has_free_seat(sprint=sprint, site=site):
+    while sprint_free is None or sprint_free > 0:
+        open_site_ids = [site.pk for site in at_sites if site.capacity > taken.get(site.pk, 0)]
+        places = Q(site_id__in=open_site_ids)
+        if remote:
+            places |= Q(site__isnull=True)
         waiting = (
             Registration.objects.select_for_update(of=("self",))
             .select_related("user")
-            .filter(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
+            .filter(places, sprint=sprint, status=RegistrationStatus.WAITLISTED)
             .order_by(queue_position_expression(), "id")
             .first()
         )
         if waiting is None:
             break
-        waiting.sprint, waiting.site = sprint, site
+        waiting.sprint, waiting.site = sprint, sites.get(waiting.site_id)
         give_seat(registration=waiting, now=now, event=emails.SEAT_GRANTED)
+        taken[waiting.site_id] = taken.get(waiting.site_id, 0) + 1
+        if sprint_free is not None:
+            sprint_free -= 1
         promoted.append(waiting)
     return promoted
 
 
-def fill_free_seats(*, sprint: Sprint, site: LocalSite | None, now: datetime) -> list[Registration]:
+def fill_free_seats(*, sprint: Sprint, site: LocalSite | None, sites: dict[int, LocalSite], now: datetime):
     """Promote the first waiting people at ``site`` (None: remote) while seats remain there.
 
     When the sprint has an overall capacity, a freed sprint seat may also serve people waiting
     elsewhere (their site had room but the sprint did not): they are promoted in the order they
-    joined their waitlists. The caller holds the locks from ``lock_places``; holding the sprint's
-    lock makes it safe to lock further sites here.
+    joined their waitlists. The caller holds the locks from ``lock_registration``, so ``sites``
+    holds every site of a sprint with a capacity.
+    Returns the people promoted (confirmed, or offered the seat in reviewed mode).
     """
     if now >= sprint.submission_deadline_at:
         return []  # the sprint is over: a seat now would help nobody and the email would confuse
-    promoted = _fill_location(sprint=sprint, site=site, now=now)
-    if sprint.capacity is None:
-        return promoted
-    heads = (
-        Registration.objects.filter(sprint=sprint, status=RegistrationStatus.WAITLISTED)
-        .values("site_id")
-        .annotate(first_waiting=Min(queue_position_expression()))
-        .order_by("first_waiting")
-    )
-    for head in heads:
-        if seats_taken(sprint=sprint, whole_sprint=True) >= sprint.capacity:
-            break
-        other_site = None
-        if head["site_id"] is not None:
-            if site is not None and head["site_id"] == site.pk:
-                continue
-            other_site = LocalSite.objects.select_for_update().get(pk=head["site_id"])
-            other_site.sprint = sprint
-        elif site is None:
-            continue
-        promoted += _fill_location(sprint=sprint, site=other_site, now=now)
+    here = [site] if site is not None else []
+    promoted = _promote_in_order(sprint=sprint, sites=sites, now=now, at_sites=here, remote=site is None)
+    if sprint.capacity is not None:
+        promoted += _promote_in_order(sprint=sprint, sites=sites, now=now, at_sites=list(sites.values()), remote=True)
     return promoted
+
+
+def fill_after_capacity_change(*, sprint: Sprint, site: LocalSite | None) -> list[Registration]:
+    """Give the seats a raised capacity (of ``site``, or of the sprint when None) to waiting people in order.
+
+    Exactly what a cancellation does with the seat it frees: people waiting at the site first
+    (for a site), then — when the sprint's capacity was the limit — people waiting anywhere in
+    the order they joined their queues. Runs inside the caller's transaction.
+    """
+    now = timezone.now()
+    sprint = lock_sprint(sprint)
+    if now >= sprint.submission_deadline_at:
+        return []
+    # A sprint whose capacity was just removed frees seats at every site: lock them all too.
+    sites = lock_sites(sprint=sprint, site_ids=[site.pk] if site else [], every_site=True)
+    if site is not None:
+        return fill_free_seats(sprint=sprint, site=sites[site.pk], sites=sites, now=now)
+    return _promote_in_order(sprint=sprint, sites=sites, now=now, at_sites=list(sites.values()), remote=True)

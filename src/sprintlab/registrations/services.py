@@ -18,6 +18,7 @@ from sprintlab.core.audit import record_audit
 from sprintlab.core.dates import format_local
 from sprintlab.core.errors import Conflict, ServiceError
 from sprintlab.core.precompiled import PrecompiledQuery
+from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -115,6 +116,7 @@ EVENT_FOR_STATUS = {
 }
 
 
+@retry_on_conflict
 def registration_create_or_get(
     *,
     user,
@@ -284,17 +286,7 @@ def registration_create(
     return registration
 
 
-def _lock_registration(registration: Registration, *, extra_sites: tuple[LocalSite | None, ...] = ()):
-    """Lock the registration's sprint and sites (in the global order), then the registration itself."""
-    sprint, locked_sites = seats.lock_places(sprint=registration.sprint, sites=[registration.site, *extra_sites])
-    locked = Registration.objects.select_for_update(of=("self",)).select_related("user").get(pk=registration.pk)
-    locked.sprint = sprint
-    if locked.site_id is not None:
-        # The site may have changed since the caller loaded it; lock it too if so (rare).
-        locked.site = locked_sites.get(locked.site_id) or LocalSite.objects.select_for_update().get(pk=locked.site_id)
-    return locked, sprint, locked_sites
-
-
+@retry_on_conflict
 @transaction.atomic
 def registration_cancel(*, registration: Registration, acting_user) -> Registration:
     """Cancel ``registration``, free its seat and give it to the first person waiting.
@@ -305,7 +297,7 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
     audit entry when someone other than the participant cancels.
     Raises: Conflict when the registration is no longer active or the sprint is over.
     """
-    registration, sprint, _sites = _lock_registration(registration)
+    registration, sprint, sites = seats.lock_registration(registration)
     if registration.status not in ACTIVE_STATUSES:
         raise Conflict(
             _("This registration is already %(status)s.") % {"status": registration.get_status_display().lower()}
@@ -324,10 +316,11 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
             actor=acting_user, action="registration.cancel", target=registration, participant=registration.user.email
         )
     if held_seat:
-        seats.fill_free_seats(sprint=sprint, site=registration.site, now=now)
+        seats.fill_free_seats(sprint=sprint, site=registration.site, sites=sites, now=now)
     return registration
 
 
+@retry_on_conflict
 @transaction.atomic
 def registration_switch(
     *, registration: Registration, site: LocalSite | None, acting_user, join_waitlist: bool = True
@@ -344,7 +337,7 @@ def registration_switch(
     Raises: ServiceError (site: invalid target or the same place), Conflict (inactive registration,
     registration closed, target full without waitlist).
     """
-    registration, sprint, locked_sites = _lock_registration(registration, extra_sites=(site,))
+    registration, sprint, locked_sites = seats.lock_registration(registration, extra_sites=(site,))
     target = locked_sites.get(site.pk) if site is not None else None
     if registration.status not in ACTIVE_STATUSES:
         raise Conflict(
@@ -389,7 +382,7 @@ def registration_switch(
             to_site=target.pk if target else None,
         )
     if held_seat:
-        seats.fill_free_seats(sprint=sprint, site=old_site, now=now)
+        seats.fill_free_seats(sprint=sprint, site=old_site, sites=locked_sites, now=now)
     return registration
 
 

@@ -257,6 +257,8 @@ def admissions_page(request, slug):
                     "declined": wave.declined_count,
                 },
             )
+            for entry in wave.skipped:
+                messages.warning(request, f"{entry['person']}: {entry['reason']}")
             return redirect(request.get_full_path())
     for registration in page:
         registration.badge = STATUS_BADGES[registration.status]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.admin import TimeSafeModelAdmin, local_time_column
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, Track
+from sprintlab.sprints.signals import capacity_changed
 
 
 class TrackInline(admin.TabularInline):
@@ -40,6 +41,12 @@ class SprintAdmin(TimeSafeModelAdmin):
     filter_horizontal = ["partners"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [TrackInline, PrizeInline, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves inside a transaction; the UPDATE has locked the sprint's row first.
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            capacity_changed.send(sender=Sprint, sprint=obj, site=None)
 
 
 @admin.register(Partner)

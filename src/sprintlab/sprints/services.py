@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window, shifted_in_window
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
+from sprintlab.sprints.signals import capacity_changed
 
 # Fields a caller may set through sprint_create/sprint_update (the rest belongs to the system).
 EDITABLE_FIELDS = (
@@ -150,6 +152,7 @@ def sprint_create(
     return sprint
 
 
+@retry_on_conflict
 @transaction.atomic
 def sprint_update(
     *,
@@ -163,13 +166,16 @@ def sprint_update(
     """Change the fields in ``values``; replace partners, tracks or prizes when given (None keeps them).
 
     Side effects: an audit entry "sprint.update" listing the changed fields (and "sprint.publish" or
-    "sprint.unpublish" when the switch flips). Invalid input raises ServiceError and changes nothing.
+    "sprint.unpublish" when the switch flips); a changed capacity gives new seats to waiting people
+    (``capacity_changed``). Invalid input raises ServiceError and changes nothing.
     """
     sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
     was_published = sprint.is_published
     changed = _apply_values(sprint, values)
     _validate(sprint)
     _save_sprint(sprint)
+    if "capacity" in changed:
+        capacity_changed.send(sender=Sprint, sprint=sprint, site=None)
     if partners is not None:
         sprint.partners.set(partners)
         changed.append("partners")
