@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "sprintlab.registrations",
     "sprintlab.notifications",
     "sprintlab.api",
+    # Only for its bundled Swagger UI files: the API docs page then loads nothing from a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,8 +75,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
     "sprintlab.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +221,13 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "sprintlab.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sprintlab.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {}
+# Where each provider's sign-in form sends the browser (allauth POSTs, then redirects there), for
+# the form-action directive of the Content-Security-Policy.
+SOCIAL_AUTHORIZE_URLS = {
+    "github": "https://github.com/login/oauth/authorize",
+    "google": "https://accounts.google.com/o/oauth2/v2/auth",
+    "orcid": "https://orcid.org/oauth/authorize",
+}
 for provider, prefix in (("github", "GITHUB"), ("google", "GOOGLE"), ("orcid", "ORCID")):
     client_id = os.environ.get(f"{prefix}_CLIENT_ID")
     if client_id:
@@ -258,9 +268,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:"
+
+
+def media_origins() -> list[str]:
+    """Origins that uploaded images (covers, logos) are served from when they are not this site."""
+    from urllib.parse import urlsplit
+
+    if "CSP_MEDIA_ORIGINS" in os.environ:
+        return env_list("CSP_MEDIA_ORIGINS")
+    origins = []
+    if urlsplit(MEDIA_URL).scheme:
+        parts = urlsplit(MEDIA_URL)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+        endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
+        if endpoint:
+            parts = urlsplit(endpoint)
+            origins += [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{bucket}.{parts.netloc}"]
+        else:
+            origins.append(f"https://{bucket}.s3.amazonaws.com")
+            if os.environ.get("AWS_S3_REGION_NAME"):
+                origins.append(f"https://{bucket}.s3.{os.environ['AWS_S3_REGION_NAME']}.amazonaws.com")
+    return origins
+
+
+# Every response carries it (core.middleware), the admin and the API docs included: nothing inline,
+# nothing from another origin except uploaded images on object storage and the configured OAuth
+# providers' sign-in pages, which allauth's sign-in form redirects to.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        " ".join(["img-src 'self' data:", *media_origins()]),
+        "font-src 'self'",
+        "connect-src 'self'",
+        " ".join(["form-action 'self'", *(SOCIAL_AUTHORIZE_URLS[name] for name in SOCIALACCOUNT_PROVIDERS)]),
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
 )
 
 # --- API -----------------------------------------------------------------------------------
