@@ -8,7 +8,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
+from sprintlab.accounts import ratelimits
 from sprintlab.core.middleware import TIMEZONE_COOKIE, resolve_timezone
 from sprintlab.notifications.services import outbox_enqueue
 
@@ -22,6 +24,35 @@ def zone_from_browser(request) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many unsuccessful sign-in attempts for this account from your network: wait a few minutes "
+            "before trying your password again, or sign in now with a code sent to your email."
+        ),
+    }
+
+    def _signin_pair(self, request, credentials) -> dict:
+        return {
+            "email": credentials.get("email") or credentials.get("username") or "",
+            "address": ratelimits.network_of(self.get_client_ip(request)),
+        }
+
+    def pre_authenticate(self, request, **credentials):
+        # Replaces allauth's per-address and per-account counts, which let a stranger lock anyone out:
+        # only this (account, address) pair is slowed (accounts/ratelimits.py).
+        if not ratelimits.password_attempt_begin(**self._signin_pair(request, credentials)):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            ratelimits.password_attempt_succeeded(**self._signin_pair(request, credentials))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        ratelimits.password_attempt_failed(address=self._signin_pair(request, credentials)["address"])
+
     def save_user(self, request, user, form, commit=True):
         # Newcomers see times in their own zone from the first page, without visiting their profile.
         if not user.timezone:
