@@ -4,7 +4,7 @@ import pytest
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
-from tests.browser_support import assert_accessible
+from tests.browser_support import assert_accessible, confirm_email_from_outbox
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +25,7 @@ def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_load_state()
     assert OutboxMessage.objects.filter(to_email="browser.person@example.org").exists()
+    confirm_email_from_outbox(page, base, "browser.person@example.org")
 
     page.goto(base + "/accounts/profile/")
     assert_accessible(page, "profile")

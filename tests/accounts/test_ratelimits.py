@@ -111,6 +111,25 @@ def test_the_delay_doubles_up_to_an_hour():
     assert delays[-1] == 3600 and max(delays) == 3600
 
 
+def test_behind_a_proxy_the_client_address_counts(client, owner, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _attempt in range(ratelimits.FREE_ATTEMPTS + 2):
+        client.post(
+            reverse("account_login"),
+            {"login": owner.email, "password": "a guess"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=STRANGER,
+        )
+    response = client.post(
+        reverse("account_login"),
+        {"login": owner.email, "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=f"192.0.2.200, {HOME}",
+    )
+    assert signed_in(response)
+
+
 def test_ipv6_addresses_are_throttled_by_their_64():
     assert ratelimits.network_of("2001:db8:1:2:aaaa::1") == ratelimits.network_of("2001:db8:1:2:bbbb::9")
     assert ratelimits.network_of("2001:db8:1:2::1") != ratelimits.network_of("2001:db8:1:3::1")

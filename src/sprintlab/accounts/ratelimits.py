@@ -11,6 +11,7 @@ import ipaddress
 import time
 
 from django.core.cache import cache
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.errors import TooManyRequests
@@ -33,6 +34,7 @@ LOGIN_CODES_PER_MINUTE = 3
 # Different email addresses a signed-in person may look up (to add organisers) per hour.
 EMAIL_LOOKUPS_PER_HOUR = 30
 EMAIL_LOOKUP_WINDOW_SECONDS = 60 * 60
+LOOKUP_BUDGET_HELP = format_lazy(_("You can look up {} different addresses an hour."), EMAIL_LOOKUPS_PER_HOUR)
 
 
 def _cache_key(kind: str, *parts: str) -> str:
