@@ -7,7 +7,9 @@ from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.template.loader import render_to_string
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.accounts import ratelimits
@@ -58,6 +60,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if not user.timezone:
             user.timezone = zone_from_browser(request)
         return super().save_user(request, user, form, commit=commit)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # Sign-up answers a taken address like a new one; hash a password as a new sign-up does, so
+        # that the response time does not tell the two apart either.
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def format_email_subject(self, subject: str) -> str:
         # Without django.contrib.sites allauth would prefix the host name ("[127.0.0.1:8000] …").
