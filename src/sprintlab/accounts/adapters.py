@@ -1,4 +1,5 @@
-"""allauth hooks: its emails (verification, password reset) leave through the outbox too."""
+"""allauth hooks: its emails leave through the outbox too, and password sign-ins are throttled per
+(account, address) (accounts/ratelimits.py)."""
 
 import uuid
 from urllib.parse import unquote
