@@ -6,6 +6,7 @@ Content-Security-Policy). ``make run`` sets ``SPRINTLAB_DEV=1`` to opt into loca
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -286,14 +287,12 @@ X_FRAME_OPTIONS = "DENY"
 
 def media_origins() -> list[str]:
     """Origins that uploaded images (covers, logos) are served from when they are not this site."""
-    from urllib.parse import urlsplit
-
     if "CSP_MEDIA_ORIGINS" in os.environ:
         return env_list("CSP_MEDIA_ORIGINS")
     origins = []
-    if urlsplit(MEDIA_URL).scheme:
-        parts = urlsplit(MEDIA_URL)
-        origins.append(f"{parts.scheme}://{parts.netloc}")
+    media = urlsplit(MEDIA_URL)
+    if media.scheme:
+        origins.append(f"{media.scheme}://{media.netloc}")
     if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
         endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")

@@ -13,7 +13,7 @@ PASSWORD = "correct horse battery staple"
 
 def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     base = live_server.url
-    for path in ("/accounts/login/", "/accounts/password/reset/"):
+    for path in ("/accounts/login/", "/accounts/password/reset/", "/accounts/login/code/"):
         page.goto(base + path)
         assert_accessible(page, path)
 

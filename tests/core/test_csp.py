@@ -2,6 +2,8 @@
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
+from django.urls import path
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +15,21 @@ COVERED_PATHS = [
     "/api/v1/openapi.json",
     "/static/sprintlab/app.css",  # static files, served before any view
 ]
+
+
+def fail(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("fail/", fail)]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_server_errors_carry_the_policy(client):
+    client.raise_request_exception = False
+    response = client.get("/fail/")
+    assert response.status_code == 500
+    assert response["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
 
 
 def directives(policy: str) -> dict[str, list[str]]:
