@@ -35,3 +35,15 @@ def save_screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def confirm_email_from_outbox(page, base_url: str, email: str) -> None:
+    """Open the verification link that sign-up emailed to ``email`` and confirm: the person is then signed in."""
+    import re
+
+    from sprintlab.notifications.models import OutboxMessage
+
+    body = OutboxMessage.objects.filter(to_email=email, body_text__contains="/accounts/confirm-email/").get().body_text
+    page.goto(base_url + re.search(r"/accounts/confirm-email/\S+", body).group(0))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_load_state()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django_tasks_db.models import get_date_max
 
@@ -21,6 +22,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Person {n}")
     timezone = "Europe/London"
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """An established account has verified its address, so it can sign in (verification is mandatory).
+
+        ``UserFactory(verified_email=False)`` builds one that has not."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
 class StaffFactory(UserFactory):

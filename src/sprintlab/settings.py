@@ -6,6 +6,7 @@ Content-Security-Policy). ``make run`` sets ``SPRINTLAB_DEV=1`` to opt into loca
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "sprintlab.registrations",
     "sprintlab.notifications",
     "sprintlab.api",
+    # Only for its bundled Swagger UI files: the API docs page then loads nothing from a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,8 +76,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
     "sprintlab.core.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,21 +211,39 @@ LOGIN_REDIRECT_URL = "sprints:list"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory by default: only then can sign-up answer the same for a new and a taken address (the
+# owner of a taken one gets an email instead), so that it never tells strangers who has an account.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Rate limits on login, signup and password reset; they need a cache shared by all processes
-# (set REDIS_URL) to hold across several app servers.
+# (set REDIS_URL) to hold across several app servers. Password guessing is throttled per (account,
+# address) pair by the adapter (accounts/ratelimits.py), not here: allauth's per-account and
+# per-address failure counts let a stranger lock anyone out. "login" only guards against floods.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "300/m/ip",
+    "login_failed": None,
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    # Per address only: the per-email limit is kept per (email, address) by accounts.ratelimits, so
+    # that no stranger can use up the owner's sign-in codes.
+    "request_login_code": "20/m/ip",
 }
+# A sign-in code by email always works, even while password attempts are being slowed.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"request_login_code": "sprintlab.accounts.forms.RequestLoginCodeForm"}
 ACCOUNT_ADAPTER = "sprintlab.accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "sprintlab.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {}
+# Where each provider's sign-in form sends the browser (allauth POSTs, then redirects there), for
+# the form-action directive of the Content-Security-Policy.
+SOCIAL_AUTHORIZE_URLS = {
+    "github": "https://github.com/login/oauth/authorize",
+    "google": "https://accounts.google.com/o/oauth2/v2/auth",
+    "orcid": "https://orcid.org/oauth/authorize",
+}
 for provider, prefix in (("github", "GITHUB"), ("google", "GOOGLE"), ("orcid", "ORCID")):
     client_id = os.environ.get(f"{prefix}_CLIENT_ID")
     if client_id:
@@ -261,14 +283,53 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind a proxy every request comes from the proxy's address: rate limits must use the client's,
+# the entry the nearest trusted proxy appended to X-Forwarded-For (counted from the right).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY") else "0"))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:"
+
+
+def media_origins() -> list[str]:
+    """Origins that uploaded images (covers, logos) are served from when they are not this site."""
+    if "CSP_MEDIA_ORIGINS" in os.environ:
+        return env_list("CSP_MEDIA_ORIGINS")
+    origins = []
+    media = urlsplit(MEDIA_URL)
+    if media.scheme:
+        origins.append(f"{media.scheme}://{media.netloc}")
+    if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+        endpoint = os.environ.get("AWS_S3_ENDPOINT_URL")
+        if endpoint:
+            parts = urlsplit(endpoint)
+            origins += [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{bucket}.{parts.netloc}"]
+        else:
+            origins.append(f"https://{bucket}.s3.amazonaws.com")
+            if os.environ.get("AWS_S3_REGION_NAME"):
+                origins.append(f"https://{bucket}.s3.{os.environ['AWS_S3_REGION_NAME']}.amazonaws.com")
+    return origins
+
+
+# Every response carries it (core.middleware), the admin and the API docs included: nothing inline,
+# nothing from another origin except uploaded images on object storage and the configured OAuth
+# providers' sign-in pages, which allauth's sign-in form redirects to.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        " ".join(["img-src 'self' data:", *media_origins()]),
+        "font-src 'self'",
+        "connect-src 'self'",
+        " ".join(["form-action 'self'", *(SOCIAL_AUTHORIZE_URLS[name] for name in SOCIALACCOUNT_PROVIDERS)]),
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
 )
 
 # --- API -----------------------------------------------------------------------------------
@@ -288,7 +349,8 @@ if os.environ.get("PYTEST_VERSION"):
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
-    ACCOUNT_RATE_LIMITS = False
+    # Off for speed; the tests of the limits turn the production ones back on.
+    PRODUCTION_ACCOUNT_RATE_LIMITS, ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS, False
     # Tests serve static files through the finders; nothing is collected, so WhiteNoise has no root.
     STATIC_ROOT = None
     SPRINT_STATS_CACHE_SECONDS = 0

@@ -4,7 +4,7 @@ import pytest
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
-from tests.browser_support import assert_accessible
+from tests.browser_support import assert_accessible, confirm_email_from_outbox
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ PASSWORD = "correct horse battery staple"
 
 def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     base = live_server.url
-    for path in ("/accounts/login/", "/accounts/password/reset/"):
+    for path in ("/accounts/login/", "/accounts/password/reset/", "/accounts/login/code/"):
         page.goto(base + path)
         assert_accessible(page, path)
 
@@ -25,6 +25,7 @@ def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_load_state()
     assert OutboxMessage.objects.filter(to_email="browser.person@example.org").exists()
+    confirm_email_from_outbox(page, base, "browser.person@example.org")
 
     page.goto(base + "/accounts/profile/")
     assert_accessible(page, "profile")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sprintlab.registrations.models import Registration, RegistrationStatus
-from tests.browser_support import PHONE, assert_accessible, save_screenshot, sign_in
+from tests.browser_support import PHONE, assert_accessible, confirm_email_from_outbox, save_screenshot, sign_in
 from tests.factories import LocalSiteFactory, SiteOrganiserFactory, SprintFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,6 +44,7 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
     page.locator("#id_password2").fill(NEWCOMER_PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_load_state()
+    confirm_email_from_outbox(page, base, "amara.newcomer@example.org")
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     # 2. They find the sprint and look at its sites.

@@ -1,4 +1,4 @@
-"""Production-safe defaults: headers, cookies, login rate limits and a required secret key."""
+"""Production-safe defaults: headers, cookies and a required secret key (sign-in limits: tests/accounts/test_ratelimits.py)."""
 
 import os
 import subprocess
@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -41,28 +40,6 @@ def test_cookies_are_secure_when_https_is_on(client):
     )
     assert response.cookies["sessionid"]["secure"]
     assert response.cookies["sessionid"]["httponly"]
-
-
-@override_settings(
-    ACCOUNT_RATE_LIMITS={"login_failed": "3/m/ip,3/5m/key"},
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit-test"}},
-)
-def test_failed_logins_are_rate_limited(client):
-    cache.clear()
-    UserFactory(email="target@example.org")
-    for _attempt in range(3):
-        html = client.post(
-            reverse("account_login"), {"login": "target@example.org", "password": "guess"}
-        ).content.decode()
-        assert "not correct" in html
-    html = client.post(reverse("account_login"), {"login": "target@example.org", "password": "guess"}).content.decode()
-    assert "Too many failed login attempts" in html
-    # Even the right password is refused until the window passes.
-    response = client.post(
-        reverse("account_login"), {"login": "target@example.org", "password": "correct horse battery staple"}
-    )
-    assert response.status_code == 200
-    cache.clear()
 
 
 def _load_settings(extra_env: dict) -> subprocess.CompletedProcess:

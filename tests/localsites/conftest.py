@@ -16,6 +16,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.helpers import fresh_rate_limits  # noqa: F401  (autouse: lookup budgets start empty in every test)
 from tests.localsites.helpers import World
 
 

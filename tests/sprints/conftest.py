@@ -4,6 +4,7 @@ import pytest
 
 from sprintlab.sprints.models import SprintRole
 from tests.factories import SprintMembershipFactory
+from tests.helpers import fresh_rate_limits  # noqa: F401  (autouse: lookup budgets start empty in every test)
 
 
 @pytest.fixture

@@ -330,3 +330,29 @@ def test_a_drafts_team_is_404_for_outsiders(client, action, api):
     client.force_login(user)
     response = attempt(client, action, sprint, api=api, headers=bearer_for(user) if api else {})
     assert response.status_code == 404
+
+
+# Looking people up by email is limited per person (the answer tells whether an address has an account).
+
+
+def test_team_lookups_by_email_are_limited_per_person(client, organiser_of):
+    from sprintlab.accounts.ratelimits import EMAIL_LOOKUPS_PER_HOUR
+
+    sprint = SprintFactory()
+    organiser = organiser_of(sprint)
+    client.force_login(organiser)
+    for number in range(EMAIL_LOOKUPS_PER_HOUR):
+        html = client.post(team_url(sprint), {"email": f"probe{number}@example.org", "role": "organiser"}).content
+        assert "No account uses this address" in html.decode()
+    colleague = UserFactory()
+    html = client.post(team_url(sprint), {"email": colleague.email, "role": "organiser"}).content.decode()
+    assert f"looked up {EMAIL_LOOKUPS_PER_HOUR} different email addresses" in html
+    assert not sprint.memberships.filter(user=colleague).exists()
+    response = client.post(
+        f"{API}/{sprint.slug}/team",
+        {"email": colleague.email, "role": "organiser"},
+        content_type="application/json",
+        headers=bearer_for(organiser),
+    )
+    assert response.status_code == 429
+    assert "You can look up" in client.get(team_url(sprint)).content.decode()

@@ -1,4 +1,5 @@
-"""allauth hooks: its emails (verification, password reset) leave through the outbox too."""
+"""allauth hooks: its emails leave through the outbox too, and password sign-ins are throttled per
+(account, address) (accounts/ratelimits.py)."""
 
 import uuid
 from urllib.parse import unquote
@@ -7,10 +8,13 @@ from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext_lazy as _
 
+from sprintlab.accounts import ratelimits
 from sprintlab.core.middleware import TIMEZONE_COOKIE, resolve_timezone
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.notifications.services import outbox_enqueue
@@ -34,11 +38,46 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return super().clean_email(email)
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": _(
+            "Too many unsuccessful sign-in attempts for this account from your network: wait a few minutes "
+            "before trying your password again, or sign in now with a code sent to your email."
+        ),
+    }
+
+    def _signin_pair(self, request, credentials) -> dict:
+        return {
+            "email": credentials.get("email") or credentials.get("username") or "",
+            "address": ratelimits.network_of(self.get_client_ip(request)),
+        }
+
+    def pre_authenticate(self, request, **credentials):
+        # Replaces allauth's per-address and per-account counts, which let a stranger lock anyone out:
+        # only this (account, address) pair is slowed (accounts/ratelimits.py).
+        if not ratelimits.password_attempt_begin(**self._signin_pair(request, credentials)):
+            raise self.validation_error("too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            ratelimits.password_attempt_succeeded(**self._signin_pair(request, credentials))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        ratelimits.password_attempt_failed(address=self._signin_pair(request, credentials)["address"])
+
     def save_user(self, request, user, form, commit=True):
         # Newcomers see times in their own zone from the first page, without visiting their profile.
         if not user.timezone:
             user.timezone = zone_from_browser(request)
         return super().save_user(request, user, form, commit=commit)
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        # Sign-up answers a taken address like a new one; hash a password as a new sign-up does, so
+        # that the response time does not tell the two apart either.
+        make_password(get_random_string(32))
+        super().send_account_already_exists_mail(email)
 
     def format_email_subject(self, subject: str) -> str:
         # Without django.contrib.sites allauth would prefix the host name ("[127.0.0.1:8000] …").

@@ -1,10 +1,14 @@
 """Forms of the accounts app: they validate; services write."""
 
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import RequestLoginCodeForm as AllauthRequestLoginCodeForm
+from allauth.core import context
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sprintlab.accounts import ratelimits
 from sprintlab.accounts.models import ApiToken, User, validate_timezone
 from sprintlab.accounts.validators import (
     MAX_TAG_LENGTH,
@@ -142,3 +146,20 @@ class ApiTokenCreateForm(forms.Form):
         max_length=ApiToken._meta.get_field("name").max_length,
         help_text=_("Say where it will be used, e.g. “laptop script” or “CI”."),
     )
+
+
+class RequestLoginCodeForm(AllauthRequestLoginCodeForm):
+    """allauth's "email me a sign-in code", limited per (email, network) rather than per email.
+
+    allauth counts requests per email address alone, so a stranger asking for codes three times a
+    minute would stop the owner from getting one; the code must always work for its owner. allauth's
+    own check (settings: per address only) and its answer, the same for unknown emails, stay.
+    """
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        # allauth's view passes no request to its forms; it keeps the current one in its context.
+        address = ratelimits.network_of(get_adapter().get_client_ip(context.request))
+        if email and not ratelimits.login_code_request_allowed(email=email, address=address):
+            raise ValidationError(_("Too many codes were asked for from here. Wait a minute and try again."))
+        return super().clean_email()

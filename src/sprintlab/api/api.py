@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -16,6 +16,8 @@ api = NinjaAPI(
     description="Sprints, local sites and registrations. Reads are public where the page is; "
     "writes need `Authorization: Bearer <personal token>` (create one under Account → API tokens).",
     urls_namespace="api",
+    # No validator badge: it is an image from another origin, which the Content-Security-Policy refuses.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -21,3 +21,9 @@ class Conflict(ServiceError):
 
 class PermissionDeniedError(ServiceError):
     status_code = 403
+
+
+class TooManyRequests(ServiceError):
+    """A rate limit refused the request; trying again later works."""
+
+    status_code = 429

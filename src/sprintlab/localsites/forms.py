@@ -9,9 +9,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.forms.fields import BaseTemporalField
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from sprintlab.accounts.ratelimits import LOOKUP_BUDGET_HELP
 from sprintlab.core.validators import MAX_EMAIL_LENGTH, MAX_SEATS, validate_datetime_in_window
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.localsites.services import SiteApplicationData
@@ -100,7 +102,9 @@ class SiteApplicationForm(forms.Form):
         label=_("Co-organisers"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Email addresses of people with a SprintLab account, one per line."),
+        help_text=format_lazy(
+            _("Email addresses of people with a SprintLab account, one per line. {}"), LOOKUP_BUDGET_HELP
+        ),
     )
     admission_mode = forms.ChoiceField(label=_("Admission"), required=False)
 

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from sprintlab.accounts.ratelimits import email_lookups_charge
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, MAX_SEATS, datetime_in_window
@@ -88,8 +89,14 @@ class SiteApplicationData:
 # --- Applications ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationData) -> LocalSite:
+    # Before the transaction: the lookup budget lives in the cache, which may be Redis over the network.
+    email_lookups_charge(user=applicant, emails=data.co_organiser_emails)
+    return _site_application_submit(sprint=sprint, applicant=applicant, data=data)
+
+
+@transaction.atomic
+def _site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationData) -> LocalSite:
     """Apply to host a site for ``sprint``; the applicant becomes its lead organiser.
 
     Side effects: a pending ``LocalSite``, ``SiteOrganiser`` rows (lead + co-organisers), an audit
@@ -123,8 +130,14 @@ def site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationD
     return site
 
 
-@transaction.atomic
 def site_application_update(*, site: LocalSite, acting_user, data: SiteApplicationData) -> LocalSite:
+    # Before the transaction: the lookup budget lives in the cache, which may be Redis over the network.
+    email_lookups_charge(user=acting_user, emails=data.co_organiser_emails)
+    return _site_application_update(site=site, acting_user=acting_user, data=data)
+
+
+@transaction.atomic
+def _site_application_update(*, site: LocalSite, acting_user, data: SiteApplicationData) -> LocalSite:
     """Change an application that is pending or awaiting changes; it goes back to review.
 
     Side effects: the site's answers and co-organisers change, its status becomes pending (organisers

@@ -212,7 +212,7 @@ def list_team(request, slug: str):
 def add_team_member(request, slug: str, payload: TeamMemberIn):
     """201 with the new role; 200 with the existing one when the person already has it (nothing changes)."""
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    member = account_by_email(payload.email)
+    member = account_by_email(payload.email, looked_up_by=request.user)
     if member is None:
         raise ServiceError({"email": ["No account uses this address. Ask them to sign up first."]})
     partner = None

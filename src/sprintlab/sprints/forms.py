@@ -4,9 +4,11 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from sprintlab.accounts.ratelimits import LOOKUP_BUDGET_HELP
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
@@ -210,7 +212,7 @@ class TeamMemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=MAX_EMAIL_LENGTH,
-        help_text=_("The address they sign in with; they need an account already."),
+        help_text=format_lazy(_("The address they sign in with; they need an account already. {}"), LOOKUP_BUDGET_HELP),
     )
     role = forms.ChoiceField(label=_("Role"), choices=SprintRole.choices, initial=SprintRole.ORGANISER)
     partner = forms.ModelChoiceField(
@@ -220,13 +222,14 @@ class TeamMemberForm(forms.Form):
         help_text=_("Co-hosts only: the organisation they represent."),
     )
 
-    def __init__(self, *args, sprint: Sprint, **kwargs):
+    def __init__(self, *args, sprint: Sprint, acting_user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = sprint.partners.order_by("name")
+        self.acting_user = acting_user
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        self.member = account_by_email(email)
+        self.member = account_by_email(email, looked_up_by=self.acting_user)
         if self.member is None:
             raise forms.ValidationError(
                 _("No account uses this address. Ask them to sign up first, then add them here.")

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
+from sprintlab.accounts.ratelimits import email_lookups_charge
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.registrations.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership
@@ -102,8 +103,13 @@ def team_memberships(sprint: Sprint) -> QuerySet[SprintMembership]:
     )
 
 
-def account_by_email(email: str):
-    """The account that signs in with ``email`` (addresses are stored lower-case), or None."""
+def account_by_email(email: str, *, looked_up_by):
+    """The account that signs in with ``email`` (addresses are stored lower-case), or None.
+
+    Each different address counts against ``looked_up_by``'s hourly budget (``TooManyRequests`` past
+    it): the answer tells whether an address has an account, so nobody may ask it in bulk.
+    """
+    email_lookups_charge(user=looked_up_by, emails=[email])
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
 
 

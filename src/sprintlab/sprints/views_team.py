@@ -17,7 +17,7 @@ from sprintlab.sprints.views_manage import attach_errors
 @login_required
 def sprint_team_view(request, slug):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    form = TeamMemberForm(request.POST or None, sprint=sprint)
+    form = TeamMemberForm(request.POST or None, sprint=sprint, acting_user=request.user)
     if request.method == "POST" and form.is_valid():
         member, role = form.member, form.cleaned_data["role"]
         # Adding a role twice is harmless; say so instead of pretending something changed.
