@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import User
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.notifications.models import OutboxMessage
 from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, SprintRole
 
@@ -107,3 +108,15 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     experience_level = ExperienceLevel.SOME
     accepted_code_of_conduct = True
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A queued plain-text email (pass ``status=`` for a sent or failed one)."""
+
+    class Meta:
+        model = OutboxMessage
+
+    key = factory.Sequence(lambda n: f"tests:{n}")
+    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "Your registration"
+    body_text = "Hello."

@@ -218,3 +218,8 @@ def test_errors_name_nested_paths_and_hostile_keys():
 
 def test_form_pairs_keep_invalid_utf8_visible():
     assert list(decoded_form_pairs(b"q=a+b%C3%A9&x=%FF&&flag")) == [("q", "a bé"), ("x", "\udcff"), ("flag", "")]
+
+
+def test_api_refuses_invalid_utf8_in_a_path_with_json(client):
+    response = client.post("/api/v1/registrations/%ED%BF%BF/cancel", headers=bearer_for(UserFactory()))
+    assert_api_refusal(response, "path", SURROGATE_MESSAGE)

@@ -1,7 +1,7 @@
 """Request-wide behaviour: the Content-Security-Policy header, the viewer's time zone, unstorable text."""
 
 import zoneinfo
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_to_bytes
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -79,7 +79,10 @@ class UnstorableTextMiddleware:
 
     @staticmethod
     def path_errors(request) -> dict[str, list[str]]:
-        message = unstorable_text_message(request.path_info)
+        # Django percent-encodes again the bytes of a path that are not UTF-8 (%ED%BF%BF is U+DFFF,
+        # a lone surrogate): decode them once more so that they are refused too.
+        path = unquote_to_bytes(request.path_info).decode("utf-8", "surrogateescape")
+        message = unstorable_text_message(path)
         if message is None:
             return {}
         # Name the path parameter when the address matches a page, e.g. "slug" in /api/v1/sprints/%00.
