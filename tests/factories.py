@@ -35,6 +35,18 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     url = "https://partner.example.org"
 
 
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A queued plain-text email (pass ``status=`` for a sent or failed one)."""
+
+    class Meta:
+        model = OutboxMessage
+
+    key = factory.Sequence(lambda n: f"tests:{n}")
+    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "Your registration"
+    body_text = "Hello."
+
+
 class SprintFactory(factory.django.DjangoModelFactory):
     """A published sprint whose registration is open now; kickoff in two weeks."""
 
@@ -108,15 +120,3 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     experience_level = ExperienceLevel.SOME
     accepted_code_of_conduct = True
     confirmed_at = factory.LazyFunction(timezone.now)
-
-
-class OutboxMessageFactory(factory.django.DjangoModelFactory):
-    """A queued plain-text email (pass ``status=`` for a sent or failed one)."""
-
-    class Meta:
-        model = OutboxMessage
-
-    key = factory.Sequence(lambda n: f"tests:{n}")
-    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
-    subject = "Your registration"
-    body_text = "Hello."

@@ -1,16 +1,12 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
-import json
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import Http404, RawPostDataException
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sprintlab.core.errors import ServiceError
-from sprintlab.core.unstorable_text import unstorable_text_errors
 
 api = NinjaAPI(
     title="SprintLab API",
@@ -74,32 +70,6 @@ def on_unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
-
-
-def refuse_unstorable_text(run):
-    """Answer 422, per field, for a JSON body holding NUL or a lone surrogate anywhere (keys too).
-
-    Applied to every operation before its schema is checked (paths and query strings are checked by
-    ``core.middleware.UnstorableTextMiddleware``). Bodies that do not parse are left to the operation.
-    """
-
-    @wraps(run)
-    def checked(request, *args, **kwargs):
-        try:
-            body = json.loads(request.body) if request.body else None
-        except (ValueError, RecursionError, RequestDataTooBig, RawPostDataException):
-            return run(request, *args, **kwargs)
-        fields = body.items() if isinstance(body, dict) else [("__all__", body)]
-        errors = unstorable_text_errors(fields)
-        if errors:
-            field, messages = next(iter(errors.items()))
-            return api.create_response(request, error_body(f"{field}: {messages[0]}", errors), status=422)
-        return run(request, *args, **kwargs)
-
-    return checked
-
-
-api.add_decorator(refuse_unstorable_text, mode="view")
 
 
 def register_routers() -> None:
