@@ -9,6 +9,7 @@ from django_tasks_db.models import get_date_max
 
 from sprintlab.accounts.models import User
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.notifications.models import OutboxMessage
 from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, SprintRole
 
@@ -42,6 +43,18 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Partner Org {n}")
     url = "https://partner.example.org"
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A queued plain-text email (pass ``status=`` for a sent or failed one)."""
+
+    class Meta:
+        model = OutboxMessage
+
+    key = factory.Sequence(lambda n: f"tests:{n}")
+    to_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "Your registration"
+    body_text = "Hello."
 
 
 class SprintFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,410 @@
+"""Hostile input against every operation of the API: a 4xx with a JSON message, and nothing changes.
+
+The operations come from the OpenAPI schema, so a new operation fails ``test_every_operation_is_walked``
+until it gets an entry in OPERATIONS (who calls it, with which path and a valid body). Each string in
+a path, a query string or a body gets NUL and a lone surrogate; each date out-of-range years; each
+number and limit out-of-range values; each body 6 MB.
+"""
+
+import copy
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sprintlab.api.api import api
+from sprintlab.registrations.models import Registration
+from tests.core.hostile import (
+    ERROR_FORMAT_XFAIL,
+    HUGE_BODY_BYTES,
+    HUGE_LIMIT,
+    LONE_SURROGATE,
+    NUL,
+    OUT_OF_RANGE_DATES,
+    OUT_OF_RANGE_NUMBERS,
+    RANGES_XFAIL,
+    World,
+    assert_database_unchanged,
+    build_world,
+    database_snapshot,
+)
+from tests.helpers import bearer_for
+from tests.sprints.test_api import new_sprint_body
+
+pytestmark = pytest.mark.django_db
+
+
+def _in_days(days: int) -> str:
+    return (timezone.now() + timedelta(days=days)).isoformat()
+
+
+def _site_application(world: World) -> dict:
+    return {
+        "name": "Cambridge Hub",
+        "address": "17 Mill Lane",
+        "city": "Cambridge",
+        "country": "GB",
+        "capacity": 20,
+        "timezone": "Europe/London",
+        "starts_at": world.sprint.kickoff_at.isoformat(),
+        "ends_at": world.sprint.submission_deadline_at.isoformat(),
+        "contact_name": "Ada",
+        "contact_email": "ada@example.org",
+        "latitude": "52.2",
+        "longitude": "0.12",
+        "co_organisers": [world.site_lead.email],
+    }
+
+
+def _check_in(world: World) -> None:
+    Registration.objects.filter(pk=world.registration.pk).update(checked_in_at=timezone.now())
+
+
+@dataclass
+class Operation:
+    actor: str | None  # a World attribute, None for anonymous
+    path: Callable[[World], dict] = lambda world: {}
+    body: Callable[[World], dict] | None = None
+    prepare: Callable[[World], None] = lambda world: None
+    success: set[int] = field(default_factory=lambda: {200, 201, 204})
+
+
+OPERATIONS = {
+    "GET /api/v1/me": Operation("participant"),
+    "PATCH /api/v1/me": Operation("participant", body=lambda w: {"bio": "Hello", "interests": ["evals"]}),
+    "GET /api/v1/me/tokens": Operation("participant"),
+    "DELETE /api/v1/me/tokens/{token_id}": Operation("participant", lambda w: {"token_id": w.token.pk}),
+    "GET /api/v1/sprints": Operation(None),
+    "POST /api/v1/sprints": Operation(
+        "staff",
+        body=lambda w: new_sprint_body(
+            tracks=[{"name": "Circuits", "description": "Find them"}],
+            prizes=[{"name": "First", "amount": "$1,000", "description": "Best"}],
+            partners=[w.partner.pk],
+            capacity=50,
+        ),
+    ),
+    "GET /api/v1/sprints/{slug}": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "PATCH /api/v1/sprints/{slug}": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"title": "Renamed", "tracks": [{"name": "Evals"}], "prizes": [{"name": "Top"}]},
+    ),
+    "POST /api/v1/sprints/{slug}/clone": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"kickoff_at": _in_days(60), "slug": "copy", "title": "Copy"},
+    ),
+    "GET /api/v1/sprints/{slug}/registrations": Operation("staff", lambda w: {"slug": w.sprint.slug}),
+    "GET /api/v1/sprints/{slug}/team": Operation("staff", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/team": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"email": w.applicant.email, "role": "cohost", "partner": w.partner.pk},
+    ),
+    "DELETE /api/v1/sprints/{slug}/team/{membership_id}": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "membership_id": w.cohost.pk}
+    ),
+    "GET /api/v1/sprints/{slug}/sites": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "GET /api/v1/sites/{site_id}": Operation(None, lambda w: {"site_id": w.site.pk}),
+    "POST /api/v1/sprints/{slug}/site-applications": Operation(
+        "participant", lambda w: {"slug": w.sprint.slug}, _site_application
+    ),
+    "GET /api/v1/site-applications": Operation("staff"),
+    "GET /api/v1/site-applications/{site_id}": Operation("applicant", lambda w: {"site_id": w.application.pk}),
+    "PATCH /api/v1/site-applications/{site_id}": Operation(
+        "applicant", lambda w: {"site_id": w.application.pk}, lambda w: {"name": "Renamed Hub", "co_organisers": []}
+    ),
+    "POST /api/v1/site-applications/{site_id}/approve": Operation("staff", lambda w: {"site_id": w.application.pk}),
+    "POST /api/v1/site-applications/{site_id}/reject": Operation(
+        "staff", lambda w: {"site_id": w.application.pk}, lambda w: {"reason": "Too far"}
+    ),
+    "POST /api/v1/site-applications/{site_id}/request-changes": Operation(
+        "staff", lambda w: {"site_id": w.application.pk}, lambda w: {"reason": "Add an address"}
+    ),
+    "POST /api/v1/site-applications/{site_id}/withdraw": Operation(
+        "applicant", lambda w: {"site_id": w.application.pk}
+    ),
+    "GET /api/v1/sites/{site_id}/attendees": Operation("site_lead", lambda w: {"site_id": w.site.pk}),
+    "POST /api/v1/sites/{site_id}/check-ins": Operation(
+        "site_lead", lambda w: {"site_id": w.site.pk}, lambda w: {"registration": w.registration.pk}
+    ),
+    "DELETE /api/v1/sites/{site_id}/check-ins/{registration_id}": Operation(
+        "site_lead", lambda w: {"site_id": w.site.pk, "registration_id": w.registration.pk}, prepare=_check_in
+    ),
+    "POST /api/v1/registrations": Operation(
+        "participant",
+        body=lambda w: {
+            "sprint": w.open_sprint.slug,
+            "experience_level": "some",
+            "background": "CS student",
+            "motivation": "Learn",
+            "heard_from": "friend",
+            "accepted_code_of_conduct": True,
+        },
+    ),
+    "GET /api/v1/registrations/mine": Operation("participant"),
+    "GET /api/v1/registrations/{registration_id}": Operation(
+        "participant", lambda w: {"registration_id": w.registration.pk}
+    ),
+    "POST /api/v1/registrations/{registration_id}/cancel": Operation(
+        "participant", lambda w: {"registration_id": w.registration.pk}
+    ),
+    "POST /api/v1/registrations/{registration_id}/switch": Operation(
+        "participant", lambda w: {"registration_id": w.registration.pk}, lambda w: {"site": None}
+    ),
+    "POST /api/v1/registrations/{registration_id}/confirm": Operation(
+        "participant", lambda w: {"registration_id": w.offer.pk}
+    ),
+    "POST /api/v1/registrations/admission-waves": Operation(
+        "staff",
+        body=lambda w: {
+            "sprint": w.reviewed_sprint.slug,
+            "admit": [w.applied.pk],
+            "message": "Welcome",
+            "confirm_by": _in_days(3),
+        },
+        success={201},
+    ),
+}
+
+
+# --- reading the schema ----------------------------------------------------------------------
+
+
+def schema_operations() -> dict[str, dict]:
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}": op for path, ops in schema["paths"].items() for method, op in ops.items()}
+
+
+def _resolve(schema: dict, components: dict) -> dict:
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    options = [option for option in schema.get("anyOf", []) if option.get("type") != "null"]
+    return _resolve(options[0], components) if options else schema
+
+
+def body_leaves(schema: dict, components: dict, path: tuple[str, ...] = ()):
+    """(path, kind) of every string, date-time and number a body may hold; lists by their first item."""
+    schema = _resolve(schema, components)
+    kind = schema.get("type")
+    if "properties" in schema:
+        for name, child in schema["properties"].items():
+            yield from body_leaves(child, components, (*path, name))
+    elif kind == "array":
+        yield from body_leaves(schema["items"], components, (*path, "0"))
+    elif kind == "string" or "enum" in schema or "const" in schema:
+        yield path, "date" if schema.get("format") == "date-time" else "text"
+    elif kind in ("integer", "number"):
+        yield path, "number"
+
+
+def with_value(body: dict, path: tuple[str, ...], value) -> dict:
+    """A copy of ``body`` with ``value`` at ``path``; missing lists and objects are created on the way."""
+    body = copy.deepcopy(body)
+    container = body
+    for key, next_key in itertools.pairwise(path):
+        index = int(key) if isinstance(container, list) else key
+        if isinstance(container, list) and not container:
+            container.append({} if not next_key.isdigit() else [])
+        elif isinstance(container, dict) and not isinstance(container.get(key), (dict, list)):
+            container[key] = [] if next_key.isdigit() else {}
+        container = container[index]
+    last = path[-1]
+    if isinstance(container, list):
+        container[: int(last) + 1] = [value]
+    else:
+        container[last] = value
+    return body
+
+
+# A negative coordinate is an ordinary place (west of Greenwich, south of the equator).
+ORDINARY_NUMBERS = {("latitude", -1), ("longitude", -1)}
+
+
+# --- the cases -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    operation: str
+    where: str  # path, query or body
+    name: str  # the parameter or the body path ("tracks.0.name")
+    value: object
+    kind: str  # text (NUL, surrogate: the message must name the field) or other
+
+    @property
+    def id(self) -> str:
+        if self.kind == "huge":
+            return f"{self.operation} body=6MB"
+        shown = {NUL: "NUL", LONE_SURROGATE: "surrogate"}.get(self.value, self.value)
+        return f"{self.operation} {self.where}:{self.name}={shown}"
+
+
+def hostile_cases() -> list[Case]:
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    cases = []
+    for key, op in schema_operations().items():
+        for parameter in op.get("parameters", []):
+            where, name = parameter["in"], parameter["name"]
+            cases += [Case(key, where, name, value, "text") for value in (NUL, LONE_SURROGATE)]
+            if where == "query" and _resolve(parameter["schema"], components).get("type") != "string":
+                cases += [Case(key, where, name, value, "range") for value in (HUGE_LIMIT, "100000000", "-1")]
+        if not key.startswith("GET "):
+            # Also where no body is expected: nobody should have to read 6 MB to find that out.
+            cases.append(Case(key, "body", "", "x" * HUGE_BODY_BYTES, "huge"))
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        for path, kind in body_leaves(body, components) if body else ():
+            name = ".".join(path)
+            if kind == "text":
+                cases += [Case(key, "body", name, value, "text") for value in (NUL, LONE_SURROGATE)]
+            elif kind == "date":
+                cases += [Case(key, "body", name, value, "range") for value in OUT_OF_RANGE_DATES]
+            else:
+                values = [v for v in OUT_OF_RANGE_NUMBERS if (path[-1], v) not in ORDINARY_NUMBERS]
+                cases += [Case(key, "body", name, value, "range") for value in values]
+    return cases
+
+
+# Cases that other branches fix (see tests/core/hostile.py); everything about text must pass here.
+XFAIL_RANGES: set[str] = {
+    "GET /api/v1/site-applications query:limit=100000000",
+    "GET /api/v1/site-applications query:limit=100000000000000000000",
+    "GET /api/v1/site-applications query:offset=100000000",
+    "GET /api/v1/site-applications query:offset=100000000000000000000",
+    "GET /api/v1/sprints query:page=100000000",
+    "GET /api/v1/sprints query:page=100000000000000000000",
+    "GET /api/v1/sprints query:page_size=100000000",
+    "GET /api/v1/sprints query:page_size=100000000000000000000",
+    "GET /api/v1/sprints/{slug}/registrations query:page=100000000",
+    "GET /api/v1/sprints/{slug}/registrations query:page=100000000000000000000",
+    "GET /api/v1/sprints/{slug}/registrations query:page_size=100000000",
+    "GET /api/v1/sprints/{slug}/registrations query:page_size=100000000000000000000",
+    "PATCH /api/v1/site-applications/{site_id} body:ends_at=9999-12-31T23:30:00-01:00",
+    "PATCH /api/v1/site-applications/{site_id} body:starts_at=0001-01-01",
+    "PATCH /api/v1/site-applications/{site_id} body:starts_at=9999-12-31T23:30:00-01:00",
+    "PATCH /api/v1/sprints/{slug} body:announced_at=0001-01-01",
+    "PATCH /api/v1/sprints/{slug} body:capacity=100000000",
+    "PATCH /api/v1/sprints/{slug} body:confirm_window_hours=100000000",
+    "PATCH /api/v1/sprints/{slug} body:partners.0=100000000000000000000",
+    "PATCH /api/v1/sprints/{slug} body:results_published_at=9999-12-31T23:30:00-01:00",
+    "POST /api/v1/registrations body:site=100000000000000000000",
+    "POST /api/v1/registrations/admission-waves body:admit.0=100000000000000000000",
+    "POST /api/v1/registrations/admission-waves body:confirm_by=0001-01-01",
+    "POST /api/v1/registrations/admission-waves body:confirm_by=9999-12-31T23:30:00-01:00",
+    "POST /api/v1/registrations/admission-waves body:decline.0=100000000000000000000",
+    "POST /api/v1/registrations/admission-waves body:waitlist.0=100000000000000000000",
+    "POST /api/v1/sprints body:announced_at=0001-01-01",
+    "POST /api/v1/sprints body:capacity=100000000",
+    "POST /api/v1/sprints body:confirm_window_hours=100000000",
+    "POST /api/v1/sprints body:partners.0=100000000000000000000",
+    "POST /api/v1/sprints body:results_published_at=9999-12-31T23:30:00-01:00",
+    "POST /api/v1/sprints/{slug}/clone body:kickoff_at=0001-01-01",
+    "POST /api/v1/sprints/{slug}/clone body:kickoff_at=9999-12-31T23:30:00-01:00",
+    "POST /api/v1/sprints/{slug}/site-applications body:ends_at=9999-12-31T23:30:00-01:00",
+    "POST /api/v1/sprints/{slug}/site-applications body:starts_at=0001-01-01",
+    "POST /api/v1/sprints/{slug}/site-applications body:starts_at=9999-12-31T23:30:00-01:00",
+}
+XFAIL_ERROR_FORMAT: set[str] = {
+    "DELETE /api/v1/me/tokens/{token_id} body=6MB",
+    "DELETE /api/v1/sites/{site_id}/check-ins/{registration_id} body=6MB",
+    "DELETE /api/v1/sprints/{slug}/team/{membership_id} body=6MB",
+    "PATCH /api/v1/me body=6MB",
+    "PATCH /api/v1/site-applications/{site_id} body=6MB",
+    "PATCH /api/v1/sprints/{slug} body=6MB",
+    "POST /api/v1/registrations body=6MB",
+    "POST /api/v1/registrations/admission-waves body=6MB",
+    "POST /api/v1/registrations/{registration_id}/cancel body=6MB",
+    "POST /api/v1/registrations/{registration_id}/confirm body=6MB",
+    "POST /api/v1/registrations/{registration_id}/switch body=6MB",
+    "POST /api/v1/site-applications/{site_id}/approve body=6MB",
+    "POST /api/v1/site-applications/{site_id}/reject body=6MB",
+    "POST /api/v1/site-applications/{site_id}/request-changes body=6MB",
+    "POST /api/v1/site-applications/{site_id}/withdraw body=6MB",
+    "POST /api/v1/sites/{site_id}/check-ins body=6MB",
+    "POST /api/v1/sprints body=6MB",
+    "POST /api/v1/sprints/{slug}/clone body=6MB",
+    "POST /api/v1/sprints/{slug}/site-applications body=6MB",
+    "POST /api/v1/sprints/{slug}/team body=6MB",
+}
+
+
+def _marked(case: Case):
+    marks = []
+    if case.id in XFAIL_RANGES:
+        marks.append(RANGES_XFAIL)
+    if case.id in XFAIL_ERROR_FORMAT:
+        marks.append(ERROR_FORMAT_XFAIL)
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+CASES = hostile_cases()
+
+
+def _url(operation: str, path_values: dict) -> str:
+    url = operation.split(" ", 1)[1]
+    for name, value in path_values.items():
+        url = url.replace("{" + name + "}", str(value))
+    return url
+
+
+def _as_sent(value) -> str:
+    # What a client can send: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
+    return {NUL: "a%00b", LONE_SURROGATE: "%ED%BF%BF"}.get(value, str(value))
+
+
+def request_for(world: World, operation: str, hostile: Case | None = None) -> Callable:
+    """The request, ready to send: its state and the caller's token exist before the snapshot is taken."""
+    spec = OPERATIONS[operation]
+    spec.prepare(world)
+    path_values = spec.path(world)
+    body = spec.body(world) if spec.body else None
+    query = ""
+    if hostile and hostile.where == "path":
+        path_values = {**path_values, hostile.name: _as_sent(hostile.value)}
+    elif hostile and hostile.where == "query":
+        query = f"?{hostile.name}={_as_sent(hostile.value)}"
+    elif hostile and hostile.kind == "huge":
+        body = {"padding": hostile.value}
+    elif hostile:
+        body = with_value(body or {}, tuple(hostile.name.split(".")), hostile.value)
+    method = operation.split(" ", 1)[0]
+    url = _url(operation, path_values) + query
+    data = json.dumps(body) if body is not None else ""
+    headers = bearer_for(world.user(spec.actor)) if spec.actor else {}
+    return lambda client: client.generic(method, url, data, content_type="application/json", headers=headers)
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def test_every_operation_is_walked():
+    assert set(OPERATIONS) == set(schema_operations())
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_the_walk_reaches_each_operation(client, operation):
+    """A valid request succeeds, so each refusal below comes from the input, not from the set-up."""
+    response = request_for(build_world(), operation)(client)
+    assert response.status_code in OPERATIONS[operation].success, response.content[:500]
+
+
+@pytest.mark.parametrize("case", [_marked(case) for case in CASES])
+def test_hostile_input_is_refused_with_a_message_and_changes_nothing(client, case):
+    send = request_for(build_world(), case.operation, case)
+    before = database_snapshot()
+    response = send(client)
+    assert 400 <= response.status_code < 500, response.content[:500]
+    assert response["Content-Type"].startswith("application/json"), response.content[:300]
+    body = response.json()
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    assert isinstance(body.get("errors"), dict), body
+    if case.kind == "text":
+        named = set(body["errors"])
+        assert case.name in named or (case.where == "path" and "path" in named), body
+    assert_database_unchanged(before)
