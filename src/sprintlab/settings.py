@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every error under /api/ and answers it as JSON (see sprintlab.api.errors).
+    "sprintlab.api.errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sprintlab.core.middleware.ContentSecurityPolicyMiddleware",

@@ -1,12 +1,17 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import logging
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
 from sprintlab.core.errors import ServiceError
+
+logger = logging.getLogger("sprintlab.api")
 
 api = NinjaAPI(
     title="SprintLab API",
@@ -15,10 +20,6 @@ api = NinjaAPI(
     "writes need `Authorization: Bearer <personal token>` (create one under Account → API tokens).",
     urls_namespace="api",
 )
-
-
-def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict:
-    return {"detail": message, "errors": errors or {}}
 
 
 def validation_error_body(exc: ValidationError) -> dict:
@@ -62,14 +63,28 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(
-        request, error_body("Authentication required: send 'Authorization: Bearer <token>'."), status=401
-    )
+    response = api.create_response(request, error_body(STATUS_MEANINGS[401]), status=401)
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request, exc: SuspiciousOperation):
+    # Django raises these while reading a request it refuses (too many fields, a body over the limit).
+    status = 413 if isinstance(exc, RequestDataTooBig) else 400
+    return api.create_response(request, error_body(STATUS_MEANINGS[status]), status=status)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    # JSON even with DEBUG on; the traceback goes to the log, never to the client.
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(request, error_body(STATUS_MEANINGS[500]), status=500)
 
 
 def register_routers() -> None:
