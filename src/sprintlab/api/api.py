@@ -1,11 +1,12 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
@@ -70,7 +71,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    response = api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    if isinstance(exc, Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(math.ceil(exc.wait))  # whole seconds (RFC 9110 §10.2.3)
+    return response
 
 
 @api.exception_handler(SuspiciousOperation)
