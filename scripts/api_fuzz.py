@@ -1,12 +1,13 @@
 """Fuzz the JSON API with schemathesis against a live server (``make api-fuzz``; CI runs it too).
 
-A production-mode server (DEBUG off) on a scratch SQLite database loaded with the small demo is
+A production-mode server (DEBUG off) on a scratch database (SQLite, or the PostgreSQL database given
+with ``--database-url``, which is dropped and recreated) loaded with the small demo is
 fuzzed twice: with a staff member's token and with a participant's. Every schemathesis check is on,
 generated strings may hold NUL bytes and any Unicode. The run fails on any 5xx, any status the
 OpenAPI schema does not document, and any response whose body or type differs from the schema.
 The operation that revokes a token is left out: it would revoke the token the run uses.
 
-    .venv/bin/python scripts/api_fuzz.py [--max-examples N] [--seed N]
+    .venv/bin/python scripts/api_fuzz.py [--max-examples N] [--seed N] [--database-url postgres://…]
 """
 
 import argparse
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.servers import gunicorn, server_env, sprintlab  # noqa: E402
+from benchmarks.servers import gunicorn, recreate_database, server_env, sprintlab  # noqa: E402
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 REPORTS = ROOT / "test-artifacts" / "api-fuzz"
@@ -37,11 +38,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def scratch_env(scratch: Path) -> dict[str, str]:
-    env = server_env("", scratch / "static")
-    del env["DATABASE_URL"]
-    # SQLite through SQLITE_PATH gets the settings' busy timeout, which concurrent workers need.
-    env.update({"SQLITE_PATH": str(scratch / "fuzz.sqlite3"), "SPRINTLAB_VAR_DIR": str(scratch)})
+def scratch_env(scratch: Path, database_url: str | None) -> dict[str, str]:
+    env = server_env(database_url or "", scratch / "static")
+    if database_url:
+        recreate_database(database_url)
+    else:
+        # SQLite through SQLITE_PATH gets the settings' busy timeout, which concurrent workers need.
+        del env["DATABASE_URL"]
+        env["SQLITE_PATH"] = str(scratch / "fuzz.sqlite3")
+    env["SPRINTLAB_VAR_DIR"] = str(scratch)
     # 4xx answers are the point of the run; only errors (with their tracebacks) are worth printing.
     env["LOG_LEVEL"] = "ERROR"
     return env
@@ -155,10 +160,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=30, help="Test cases per operation and phase.")
     parser.add_argument("--seed", type=int, help="Repeat a run: schemathesis prints the seed it used.")
+    parser.add_argument(
+        "--database-url", help="A PostgreSQL database to drop and recreate for the run (default: scratch SQLite)."
+    )
     args = parser.parse_args()
     REPORTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sprintlab-api-fuzz-") as scratch:
-        env = scratch_env(Path(scratch))
+        env = scratch_env(Path(scratch), args.database_url)
         sprintlab(["migrate", "--no-input", "-v", "0"], env)
         sprintlab(["seed_demo", "--scale", "small"], env)
         tokens = {role: api_token(email, env) for role, email in ROLES.items()}

@@ -58,10 +58,31 @@ def test_a_body_django_refuses_while_the_api_reads_it_answers_413(client, monkey
     assert_error(client.get(SPRINTS), 413)
 
 
-def test_malformed_json_answers_400(client):
-    response = client.post(
-        REGISTRATIONS, "{not json", content_type="application/json", headers=bearer_for(UserFactory())
-    )
+def test_malformed_json_answers_400_saying_so(client):
+    headers = bearer_for(UserFactory())
+    response = client.post(REGISTRATIONS, "{not json", content_type="application/json", headers=headers)
+    assert assert_error(response, 400)["detail"].startswith("The request body is not valid JSON")
+
+
+@pytest.mark.parametrize("body", ["false", "null", "0", "[]", '"text"', "[{}]"])
+def test_a_body_that_is_not_a_json_object_is_refused_not_read_as_empty(client, body):
+    headers = bearer_for(UserFactory())
+    response = client.patch("/api/v1/me", body, content_type="application/json", headers=headers)
+    assert assert_error(response, 422)["detail"] == "The request body must be a JSON object."
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_numbers_json_does_not_have_are_refused(client, constant):
+    headers = bearer_for(UserFactory())
+    body = '{"latitude": ' + constant + "}"
+    response = client.patch("/api/v1/site-applications/1", body, content_type="application/json", headers=headers)
+    assert constant.lstrip("-") in assert_error(response, 400)["detail"]
+
+
+def test_json_nested_too_deeply_answers_400(client):
+    headers = bearer_for(UserFactory())
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.patch("/api/v1/me", body, content_type="application/json", headers=headers)
     assert_error(response, 400)
 
 

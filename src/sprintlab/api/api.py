@@ -1,5 +1,6 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
+import json
 import logging
 import math
 
@@ -8,11 +9,44 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
 from sprintlab.core.errors import ServiceError
 
 logger = logging.getLogger("sprintlab.api")
+
+
+class RequestBodyError(ValueError):
+    """A body that is not valid JSON (400); ninja wraps it, on_http_error answers with its message."""
+
+    status_code = 400
+
+
+class BodyNotAnObject(RequestBodyError):
+    """Valid JSON, but not the object every operation's schema asks for."""
+
+    status_code = 422
+
+
+def _refuse_constant(name: str):
+    raise RequestBodyError(f"The request body is not valid JSON: {name} is not a JSON number.")
+
+
+class JsonObjectParser(Parser):
+    """Every body the API takes is a JSON object: anything else is refused, never read as ``{}``."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+        except RequestBodyError:
+            raise
+        except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python recurses
+            raise RequestBodyError(f"The request body is not valid JSON: {error}.") from error
+        if not isinstance(data, dict):
+            raise BodyNotAnObject("The request body must be a JSON object.")
+        return data
+
 
 api = NinjaAPI(
     title="SprintLab API",
@@ -20,6 +54,7 @@ api = NinjaAPI(
     description="Sprints, local sites and registrations. Reads are public where the page is; "
     "writes need `Authorization: Bearer <personal token>` (create one under Account → API tokens).",
     urls_namespace="api",
+    parser=JsonObjectParser(),
 )
 
 
@@ -71,6 +106,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, RequestBodyError):
+        # ninja wraps a parser's error in a 400 "Cannot parse request body"; ours says what was wrong.
+        body_error = exc.__cause__
+        return api.create_response(request, error_body(str(body_error)), status=body_error.status_code)
     response = api.create_response(request, error_body(str(exc)), status=exc.status_code)
     if isinstance(exc, Throttled) and exc.wait is not None:
         response["Retry-After"] = str(math.ceil(exc.wait))  # whole seconds (RFC 9110 §10.2.3)

@@ -48,7 +48,7 @@ class SessionAuth(APIKeyCookie):
             raise PermissionDenied("CSRF check failed: send the page's CSRF token in the X-CSRFToken header.")
         return request.user
 
-    def authenticate(self, request, key):
+    def authenticate(self, request, key):  # the base class's hook; __call__ above decides everything
         return request.user if request.user.is_authenticated else None
 
 
