@@ -73,7 +73,14 @@ def postgres_version(database_url: str) -> str:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], *, port: int, workers: int, worker_class: str = "sync", threads: int = 1, log_file=None
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    log_file=None,
+    extra_args: tuple[str, ...] = (),
 ):
     """Run gunicorn on 127.0.0.1:port until the block ends, then stop it (SIGTERM, then SIGKILL).
 
@@ -97,6 +104,7 @@ def gunicorn(
         "warning",
         "--graceful-timeout",
         "5",
+        *extra_args,
     ]
     process = subprocess.Popen(
         command,
