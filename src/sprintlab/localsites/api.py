@@ -58,7 +58,7 @@ class SiteFilters(Schema):
 
 @router.get(
     "sprints/{slug}/sites",
-    response={200: list[SiteListItemOut], **errors(404, 422)},
+    response={200: list[SiteListItemOut], **errors(400, 404, 422)},
     summary="Approved sites of a sprint",
 )
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
@@ -96,7 +96,7 @@ class ApplicationFilters(Schema):
 
 @router.get(
     "site-applications",
-    response={200: list[ApplicationOut], **errors(401, 403, 422)},
+    response={200: list[ApplicationOut], **errors(400, 401, 403, 422)},
     auth=write_auth,
     summary="Mine and those I review",
 )
