@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import include, path
 from ninja.errors import Throttled
 
+from sprintlab.core.errors import ServiceError
 from sprintlab.sprints import api as sprints_api
 from tests.factories import UserFactory
 from tests.helpers import bearer_for
@@ -154,6 +155,19 @@ def test_a_throttled_request_answers_json_429_with_retry_after(client, monkeypat
     response = client.get(SPRINTS)
     assert_error(response, 429)
     assert response["Retry-After"] == "13"
+
+
+def test_a_rate_limited_service_answers_json_429_with_retry_after(client, monkeypatch):
+    class LookupBudgetSpent(ServiceError):
+        status_code = 429
+
+    def refused(**kwargs):
+        raise LookupBudgetSpent("You have looked up too many addresses; try again later.")
+
+    monkeypatch.setattr(sprints_api, "published_sprints", refused)
+    response = client.get(SPRINTS)
+    assert "try again later" in assert_error(response, 429)["detail"]
+    assert int(response["Retry-After"]) > 0
 
 
 def test_a_session_write_without_its_csrf_token_answers_json_403():

@@ -15,6 +15,7 @@ from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
 from sprintlab.core.errors import ServiceError
 
 logger = logging.getLogger("sprintlab.api")
+DEFAULT_RETRY_AFTER_SECONDS = 60
 
 
 class RequestBodyError(ValueError):
@@ -69,7 +70,11 @@ def validation_error_body(exc: ValidationError) -> dict:
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    return api.create_response(request, validation_error_body(exc), status=exc.status_code)
+    response = api.create_response(request, validation_error_body(exc), status=exc.status_code)
+    if exc.status_code == 429:
+        # A rate limit that knows its window says so (``retry_after``); the others ask for a minute.
+        response["Retry-After"] = str(math.ceil(getattr(exc, "retry_after", None) or DEFAULT_RETRY_AFTER_SECONDS))
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -27,6 +27,7 @@ STATUS_MEANINGS = {
     422: "The request does not match the schema.",
     429: "Too many requests: wait before you try again.",
     500: "Server error: the request failed and changed nothing; it has been logged.",
+    503: "A conflicting change happened at the same moment; nothing was saved. Try again.",
 }
 
 # Sent with every 401, so clients know which credentials the API wants (RFC 9110 §11.6.1).

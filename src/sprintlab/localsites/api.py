@@ -73,7 +73,7 @@ def get_site(request, site_id: int):
 
 @router.post(
     "sprints/{slug}/site-applications",
-    response={201: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={201: ApplicationOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     auth=write_auth,
     summary="Apply to host a site",
 )
@@ -117,7 +117,7 @@ def get_application(request, site_id: int):
 
 @router.patch(
     "site-applications/{site_id}",
-    response={200: ApplicationOut, **DECISION_ERRORS},
+    response={200: ApplicationOut, **DECISION_ERRORS, **errors(429)},
     auth=write_auth,
     summary="Edit my application",
 )

@@ -20,7 +20,7 @@ from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["registrations"])
 # What a change to one registration can answer besides success.
-CHANGE_ERRORS = errors(401, 403, 404, 409)
+CHANGE_ERRORS = errors(401, 403, 404, 409, 503)
 
 
 class RegistrationIn(Schema):
@@ -137,7 +137,9 @@ def _registration_for(request, registration_id: int, perm: str) -> Registration:
 
 
 @router.post(
-    "", auth=write_auth, response={200: RegistrationOut, 201: RegistrationOut, **errors(400, 401, 403, 404, 409, 422)}
+    "",
+    auth=write_auth,
+    response={200: RegistrationOut, 201: RegistrationOut, **errors(400, 401, 403, 404, 409, 422, 503)},
 )
 def create_registration(request, payload: RegistrationIn):
     """Register the caller. 201 with the new registration; 200 with the existing one on a repeat."""
@@ -175,7 +177,7 @@ def cancel_registration(request, registration_id: int):
 @router.post(
     "/{int:registration_id}/switch",
     auth=write_auth,
-    response={200: RegistrationOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 409, 422, 503)},
 )
 def switch_registration(request, registration_id: int, payload: SwitchIn):
     registration = _registration_for(request, registration_id, "registrations.switch_registration")
@@ -191,7 +193,7 @@ def confirm_offer(request, registration_id: int):
     return services.registration_confirm_offer(registration=registration)
 
 
-@router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422)})
+@router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422, 503)})
 def create_admission_wave(request, payload: WaveIn):
     """Admit, waitlist or decline applicants of a reviewed sprint (sprint organisers and staff)."""
     sprint = Sprint.objects.filter(slug=payload.sprint).first()

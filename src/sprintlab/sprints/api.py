@@ -169,7 +169,7 @@ def create_sprint(request, payload: SprintIn):
 
 @router.patch(
     "/{slug}",
-    response={200: SprintOut, **errors(400, 401, 403, 404, 422)},
+    response={200: SprintOut, **errors(400, 401, 403, 404, 422, 503)},
     auth=write_auth,
     summary="Change a sprint (organisers)",
 )
@@ -223,7 +223,7 @@ def list_team(request, slug: str):
 
 @router.post(
     "/{slug}/team",
-    response={200: TeamMemberOut, 201: TeamMemberOut, **errors(400, 401, 403, 404, 409, 422)},
+    response={200: TeamMemberOut, 201: TeamMemberOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     auth=write_auth,
     summary="Add an organiser or partner co-host by email",
 )
