@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-test migrate demo serve bench clean lint
+.PHONY: run test install install-test migrate demo serve bench clean lint api-fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: install-test
 ## make bench: the benchmarks (needs PostgreSQL; see docs/performance.md).
 bench: install-test
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+## make api-fuzz: schemathesis against a live server with a staff and a participant token (docs/api.md).
+api-fuzz: install-test
+	$(BIN)/python scripts/api_fuzz.py $(FUZZ_ARGS)
 
 ## make lint: ruff (style and common bugs) over the whole tree.
 lint: install-test

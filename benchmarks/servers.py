@@ -72,8 +72,19 @@ def postgres_version(database_url: str) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int, workers: int, worker_class: str = "sync", threads: int = 1):
-    """Run gunicorn on 127.0.0.1:port until the block ends, then stop it (SIGTERM, then SIGKILL)."""
+def gunicorn(
+    env: dict[str, str],
+    *,
+    port: int,
+    workers: int,
+    worker_class: str = "sync",
+    threads: int = 1,
+    log_file=None,
+    extra_args: tuple[str, ...] = (),
+):
+    """Run gunicorn on 127.0.0.1:port until the block ends, then stop it (SIGTERM, then SIGKILL).
+
+    Its output goes to ``log_file`` (an open file) when given, else to this process's."""
     command = [
         sys.executable,
         "-m",
@@ -93,8 +104,16 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int, worker_class: str 
         "warning",
         "--graceful-timeout",
         "5",
+        *extra_args,
     ]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=log_file,
+        stderr=subprocess.STDOUT if log_file else None,
+    )
     try:
         _wait_until_ready(port, process)
         yield process

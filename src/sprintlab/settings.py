@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it sees every error under /api/ and answers it as JSON (see sprintlab.api.errors).
+    "sprintlab.api.errors.ApiErrorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the policy too.
     "sprintlab.core.middleware.ContentSecurityPolicyMiddleware",

@@ -88,6 +88,77 @@ def test_token_writes_need_no_csrf_token():
     assert response.status_code == 200
 
 
+WRITES = [
+    ("patch", ME, {"city": "Hanoi"}),
+    ("post", "/api/v1/registrations", {"sprint": "any", "experience_level": "none"}),
+    ("post", "/api/v1/sprints", {"title": "x"}),
+    ("delete", "/api/v1/me/tokens/1", None),
+]
+
+
+def assert_401_asking_for_a_token(response):
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer ")
+    assert response.json() == {
+        "detail": "Authentication required: send 'Authorization: Bearer <token>'.",
+        "errors": {},
+    }
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES)
+def test_an_anonymous_write_answers_401_not_a_csrf_403(method, url, body):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(url, json.dumps(body) if body else "", content_type="application/json")
+    assert_401_asking_for_a_token(response)
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES)
+def test_a_revoked_token_write_answers_401_not_a_csrf_403(method, url, body):
+    user = UserFactory()
+    token, secret = api_token_create(user=user, name="ci")
+    api_token_revoke(token=token, acting_user=user)
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(
+        url, json.dumps(body) if body else "", content_type="application/json", **bearer(secret)
+    )
+    assert_401_asking_for_a_token(response)
+
+
+def test_an_anonymous_read_of_a_private_endpoint_asks_for_a_token(client):
+    assert_401_asking_for_a_token(client.get(ME))
+
+
+def test_a_refused_token_never_falls_back_to_the_session():
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.get(ME).status_code == 200
+    assert_401_asking_for_a_token(client.get(ME, **bearer("slt_wrong")))
+
+
+def test_a_session_write_with_a_wrong_csrf_token_is_refused():
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.cookies["csrftoken"] = _get_new_csrf_string()
+    response = client.patch(
+        ME, json.dumps({"city": "Hanoi"}), content_type="application/json", HTTP_X_CSRFTOKEN=_get_new_csrf_string()
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    user.refresh_from_db()
+    assert user.city != "Hanoi"
+
+
+def test_token_writes_need_no_csrf_token_even_with_a_session_cookie():
+    user = UserFactory()
+    _token, secret = api_token_create(user=user, name="ci")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.patch(ME, json.dumps({"city": "Hanoi"}), content_type="application/json", **bearer(secret))
+    assert response.status_code == 200
+
+
 def test_openapi_schema_documents_the_me_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"get", "patch"} <= set(paths["/api/v1/me"])

@@ -7,7 +7,6 @@ every form, and expect a 4xx with a message and an unchanged database.
 from dataclasses import dataclass
 from datetime import timedelta
 
-import pytest
 from django.apps import apps
 from django.utils import timezone
 
@@ -36,12 +35,6 @@ OUT_OF_RANGE_DATES = ["0001-01-01", "9999-12-31T23:30:00-01:00"]
 OUT_OF_RANGE_NUMBERS = [100_000_000, 10**20, -1]
 HUGE_LIMIT = "100000000000000000000"
 HUGE_BODY_BYTES = 6 * 1024 * 1024
-
-# Cases that other branches fix; the marks go once those branches are merged.
-RANGES_XFAIL = pytest.mark.xfail(strict=False, reason="out-of-range values: fixed on the ranges branch")
-ERROR_FORMAT_XFAIL = pytest.mark.xfail(
-    strict=False, reason="error format of huge bodies: fixed on the error format branch"
-)
 
 # Rows that a refused request may still touch: the session and "last seen" stamps.
 VOLATILE_FIELDS = {"last_login", "last_used_at"}

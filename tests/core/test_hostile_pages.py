@@ -18,11 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests.core.forms_on_page import Form, PageForms
 from tests.core.hostile import (
-    ERROR_FORMAT_XFAIL,
     HUGE_BODY_BYTES,
     NUL,
     OUT_OF_RANGE_NUMBERS,
-    RANGES_XFAIL,
     World,
     assert_database_unchanged,
     build_world,
@@ -86,14 +84,6 @@ PAGES = {
     "admin:sprints_sprint_changelist": Page("staff"),
     "admin:sprints_sprint_change": Page("staff", lambda w: {"object_id": w.sprint.pk}),
 }
-
-# Pages whose out-of-range or huge input other branches fix; the marks go once they are merged.
-XFAIL_RANGES = {"admin:sprints_sprint_change", "localsites:edit"}
-XFAIL_ERROR_FORMAT: set[str] = set()
-
-
-def _pages(xfail: set[str], mark):
-    return [pytest.param(name, marks=[mark] if name in xfail else [], id=name) for name in PAGES]
 
 
 def project_url_names() -> set[str]:
@@ -204,7 +194,7 @@ def test_unstorable_text_is_refused_naming_the_field(client, name):
     assert_database_unchanged(before)
 
 
-@pytest.mark.parametrize("name", _pages(XFAIL_RANGES, RANGES_XFAIL))
+@pytest.mark.parametrize("name", PAGES)
 def test_out_of_range_dates_and_numbers_are_refused(client, name):
     world = build_world()
     _url, page = open_page(client, world, name)
@@ -232,7 +222,7 @@ def test_out_of_range_dates_and_numbers_are_refused(client, name):
                 assert_database_unchanged(before)
 
 
-@pytest.mark.parametrize("name", _pages(XFAIL_ERROR_FORMAT, ERROR_FORMAT_XFAIL))
+@pytest.mark.parametrize("name", PAGES)
 def test_a_huge_body_is_refused(client, name):
     world = build_world()
     _url, page = open_page(client, world, name)

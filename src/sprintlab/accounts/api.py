@@ -9,6 +9,7 @@ from sprintlab.accounts import selectors, services
 from sprintlab.accounts.forms import ProfileForm
 from sprintlab.accounts.models import User
 from sprintlab.api.auth import write_auth
+from sprintlab.api.errors import errors
 from sprintlab.core.errors import ServiceError
 
 router = Router(tags=["account"], auth=write_auth)
@@ -102,12 +103,12 @@ def _form_data(user: User, changes: dict) -> dict:
     return data
 
 
-@router.get("", response=ProfileOut, summary="Your profile")
+@router.get("", response={200: ProfileOut, **errors(401, 403)}, summary="Your profile")
 def me(request):
     return profile_out(request.auth)
 
 
-@router.patch("", response=ProfileOut, summary="Change your profile")
+@router.patch("", response={200: ProfileOut, **errors(400, 401, 403, 422)}, summary="Change your profile")
 def me_update(request, payload: ProfilePatch):
     changes = payload.dict(exclude_unset=True)
     if not changes:
@@ -121,12 +122,20 @@ def me_update(request, payload: ProfilePatch):
     return profile_out(user)
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your active API tokens (never their secrets)")
+@router.get(
+    "/tokens",
+    response={200: list[TokenOut], **errors(401, 403)},
+    summary="Your active API tokens (never their secrets)",
+)
 def my_tokens(request):
     return list(selectors.api_tokens_for_user(user=request.auth))
 
 
-@router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke one of your API tokens")
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, **errors(401, 403, 404, 422)},
+    summary="Revoke one of your API tokens",
+)
 def revoke_my_token(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.auth, token_id=token_id)
     services.api_token_revoke(token=token, acting_user=request.auth)

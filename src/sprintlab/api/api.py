@@ -1,14 +1,55 @@
 """The JSON API under /api/v1/: one NinjaAPI, a router per app, errors always as JSON."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+import json
+import logging
+import math
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.db import OperationalError
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
+from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.transactions import RETRY_AFTER_SECONDS, RetryTransaction, is_transient_conflict
+
+logger = logging.getLogger("sprintlab.api")
+DEFAULT_RETRY_AFTER_SECONDS = 60
+
+
+class RequestBodyError(ValueError):
+    """A body that is not valid JSON (400); ninja wraps it, on_http_error answers with its message."""
+
+    status_code = 400
+
+
+class BodyNotAnObject(RequestBodyError):
+    """Valid JSON, but not the object every operation's schema asks for."""
+
+    status_code = 422
+
+
+def _refuse_constant(name: str):
+    raise RequestBodyError(f"The request body is not valid JSON: {name} is not a JSON number.")
+
+
+class JsonObjectParser(Parser):
+    """Every body the API takes is a JSON object: anything else is refused, never read as ``{}``."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body, parse_constant=_refuse_constant)
+        except RequestBodyError:
+            raise
+        except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python recurses
+            raise RequestBodyError(f"The request body is not valid JSON: {error}.") from error
+        if not isinstance(data, dict):
+            raise BodyNotAnObject("The request body must be a JSON object.")
+        return data
+
 
 api = NinjaAPI(
     title="SprintLab API",
@@ -18,11 +59,8 @@ api = NinjaAPI(
     urls_namespace="api",
     # No validator badge: it is an image from another origin, which the Content-Security-Policy refuses.
     docs=Swagger(settings={"validatorUrl": None}),
+    parser=JsonObjectParser(),
 )
-
-
-def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict:
-    return {"detail": message, "errors": errors or {}}
 
 
 def validation_error_body(exc: ValidationError) -> dict:
@@ -36,7 +74,11 @@ def validation_error_body(exc: ValidationError) -> dict:
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    return api.create_response(request, validation_error_body(exc), status=exc.status_code)
+    response = api.create_response(request, validation_error_body(exc), status=exc.status_code)
+    if exc.status_code == 429:
+        # A rate limit that knows its window says so (``retry_after``); the others ask for a minute.
+        response["Retry-After"] = str(math.ceil(getattr(exc, "retry_after", None) or DEFAULT_RETRY_AFTER_SECONDS))
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -66,14 +108,35 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return api.create_response(
-        request, error_body("Authentication required: send 'Authorization: Bearer <token>'."), status=401
-    )
+    response = api.create_response(request, error_body(STATUS_MEANINGS[401]), status=401)
+    response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    if isinstance(exc.__cause__, RequestBodyError):
+        # ninja wraps a parser's error in a 400 "Cannot parse request body"; ours says what was wrong.
+        body_error = exc.__cause__
+        return api.create_response(request, error_body(str(body_error)), status=body_error.status_code)
+    response = api.create_response(request, error_body(str(exc)), status=exc.status_code)
+    if isinstance(exc, Throttled) and exc.wait is not None:
+        response["Retry-After"] = str(math.ceil(exc.wait))  # whole seconds (RFC 9110 §10.2.3)
+    return response
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_request(request, exc: SuspiciousOperation):
+    # Django raises these while reading a request it refuses (too many fields, a body over the limit).
+    status = 413 if isinstance(exc, RequestDataTooBig) else 400
+    return api.create_response(request, error_body(STATUS_MEANINGS[status]), status=status)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc: Exception):
+    # JSON even with DEBUG on; the traceback goes to the log, never to the client.
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(request, error_body(STATUS_MEANINGS[500]), status=500)
 
 
 @api.exception_handler(OperationalError)
@@ -81,7 +144,7 @@ def on_http_error(request, exc: HttpError):
 def on_transient_conflict(request, exc):
     """A write still collided after its retries (see core.transactions): nothing was saved, send it again."""
     if not is_transient_conflict(exc):
-        raise exc
+        return on_unexpected_error(request, exc)
     response = api.create_response(
         request,
         error_body("A conflicting change happened at the same moment; nothing was saved. Try again."),

@@ -1,7 +1,10 @@
 """API authentication: a personal token (``Authorization: Bearer slt_…``) or the browser session."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from ninja.security import HttpBearer, django_auth
+from django.core.exceptions import PermissionDenied
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from sprintlab.accounts.models import ApiToken
 from sprintlab.core.precompiled import PrecompiledQuery
@@ -28,9 +31,31 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser session of the site's own pages, which must also pass Django's CSRF check.
+
+    Only a signed-in session is checked for CSRF: a request without one (anonymous, or carrying a
+    token that was refused) answers 401, not a CSRF 403. A request that sends a bearer token is
+    judged by its token alone, so a refused token never falls back to a session cookie.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        if "Authorization" in request.headers or not request.user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise PermissionDenied("CSRF check failed: send the page's CSRF token in the X-CSRFToken header.")
+        return request.user
+
+    def authenticate(self, request, key):  # the base class's hook; __call__ above decides everything
+        return request.user if request.user.is_authenticated else None
+
+
 token_auth = TokenAuth()
+session_auth = SessionAuth()
 # Writes accept a token, or the browser session (with its CSRF check) for the site's own pages.
-write_auth = [token_auth, django_auth]
+write_auth = [token_auth, session_auth]
 
 
 def viewer(request):
@@ -46,4 +71,4 @@ def viewer(request):
     return user if user is not None and user.is_authenticated else AnonymousUser()
 
 
-__all__ = ["TokenAuth", "token_auth", "viewer", "write_auth"]
+__all__ = ["SessionAuth", "TokenAuth", "session_auth", "token_auth", "viewer", "write_auth"]

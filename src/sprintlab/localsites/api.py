@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
+from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedLimitOffsetPagination
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.models import LocalSite, SiteStatus
@@ -28,6 +29,8 @@ from sprintlab.localsites.schemas import (
 from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["sites"])
+# What a change to one application or site can answer besides success.
+DECISION_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
 def _sprint_for(user, slug: str) -> Sprint:
@@ -54,20 +57,24 @@ class SiteFilters(Schema):
     q: str = ""
 
 
-@router.get("sprints/{slug}/sites", response=list[SiteListItemOut], summary="Approved sites of a sprint")
+@router.get(
+    "sprints/{slug}/sites",
+    response={200: list[SiteListItemOut], **errors(400, 404, 422)},
+    summary="Approved sites of a sprint",
+)
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
     sprint = _sprint_for(viewer(request), slug)
     return list(selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100]))
 
 
-@router.get("sites/{site_id}", response=SiteOut, summary="One site")
+@router.get("sites/{site_id}", response={200: SiteOut, **errors(404, 422)}, summary="One site")
 def get_site(request, site_id: int):
     return selectors.get_site_by_id_for_user(viewer(request), site_id)
 
 
 @router.post(
     "sprints/{slug}/site-applications",
-    response={201: ApplicationOut},
+    response={201: ApplicationOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     auth=write_auth,
     summary="Apply to host a site",
 )
@@ -88,18 +95,33 @@ class ApplicationFilters(Schema):
     status: SiteStatus | None = None
 
 
-@router.get("site-applications", response=list[ApplicationOut], auth=write_auth, summary="Mine and those I review")
+@router.get(
+    "site-applications",
+    response={200: list[ApplicationOut], **errors(400, 401, 403, 422)},
+    auth=write_auth,
+    summary="Mine and those I review",
+)
 @paginate(BoundedLimitOffsetPagination)
 def list_applications(request, filters: Query[ApplicationFilters]):
     return selectors.applications_visible_to(request.auth, sprint_slug=filters.sprint, status=filters.status or "")
 
 
-@router.get("site-applications/{site_id}", response=ApplicationOut, auth=write_auth, summary="One application")
+@router.get(
+    "site-applications/{site_id}",
+    response={200: ApplicationOut, **errors(401, 403, 404, 422)},
+    auth=write_auth,
+    summary="One application",
+)
 def get_application(request, site_id: int):
     return _application_for(request.auth, site_id)
 
 
-@router.patch("site-applications/{site_id}", response=ApplicationOut, auth=write_auth, summary="Edit my application")
+@router.patch(
+    "site-applications/{site_id}",
+    response={200: ApplicationOut, **DECISION_ERRORS, **errors(429)},
+    auth=write_auth,
+    summary="Edit my application",
+)
 def update_application(request, site_id: int, payload: SiteApplicationPatch):
     site = _application_for(request.auth, site_id)
     changes = payload.dict(exclude_unset=True)
@@ -110,13 +132,23 @@ def update_application(request, site_id: int, payload: SiteApplicationPatch):
     return _reloaded(site)
 
 
-@router.post("site-applications/{site_id}/approve", response=ApplicationOut, auth=write_auth, summary="Approve")
+@router.post(
+    "site-applications/{site_id}/approve",
+    response={200: ApplicationOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Approve",
+)
 def approve_application(request, site_id: int):
     site = services.site_application_approve(site=_application_for(request.auth, site_id), acting_user=request.auth)
     return _reloaded(site)
 
 
-@router.post("site-applications/{site_id}/reject", response=ApplicationOut, auth=write_auth, summary="Reject")
+@router.post(
+    "site-applications/{site_id}/reject",
+    response={200: ApplicationOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Reject",
+)
 def reject_application(request, site_id: int, payload: DecisionIn):
     site = services.site_application_reject(
         site=_application_for(request.auth, site_id), acting_user=request.auth, reason=payload.reason
@@ -125,7 +157,10 @@ def reject_application(request, site_id: int, payload: DecisionIn):
 
 
 @router.post(
-    "site-applications/{site_id}/request-changes", response=ApplicationOut, auth=write_auth, summary="Ask for changes"
+    "site-applications/{site_id}/request-changes",
+    response={200: ApplicationOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Ask for changes",
 )
 def request_changes(request, site_id: int, payload: DecisionIn):
     site = services.site_application_request_changes(
@@ -134,19 +169,34 @@ def request_changes(request, site_id: int, payload: DecisionIn):
     return _reloaded(site)
 
 
-@router.post("site-applications/{site_id}/withdraw", response=ApplicationOut, auth=write_auth, summary="Withdraw")
+@router.post(
+    "site-applications/{site_id}/withdraw",
+    response={200: ApplicationOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Withdraw",
+)
 def withdraw_application(request, site_id: int):
     site = services.site_application_withdraw(site=_application_for(request.auth, site_id), acting_user=request.auth)
     return _reloaded(site)
 
 
-@router.get("sites/{site_id}/attendees", response=list[AttendeeOut], auth=write_auth, summary="A site's people")
+@router.get(
+    "sites/{site_id}/attendees",
+    response={200: list[AttendeeOut], **errors(401, 403, 404, 422)},
+    auth=write_auth,
+    summary="A site's people",
+)
 def list_attendees(request, site_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.view_attendees")
     return list(selectors.site_registrations(site).order_by("status", "created_at"))
 
 
-@router.post("sites/{site_id}/check-ins", response=AttendeeOut, auth=write_auth, summary="Check an attendee in")
+@router.post(
+    "sites/{site_id}/check-ins",
+    response={200: AttendeeOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Check an attendee in",
+)
 def create_check_in(request, site_id: int, payload: CheckInIn):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
     registration = selectors.get_site_registration(site, payload.registration)
@@ -154,7 +204,10 @@ def create_check_in(request, site_id: int, payload: CheckInIn):
 
 
 @router.delete(
-    "sites/{site_id}/check-ins/{registration_id}", response=AttendeeOut, auth=write_auth, summary="Undo a check-in"
+    "sites/{site_id}/check-ins/{registration_id}",
+    response={200: AttendeeOut, **DECISION_ERRORS},
+    auth=write_auth,
+    summary="Undo a check-in",
 )
 def delete_check_in(request, site_id: int, registration_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")

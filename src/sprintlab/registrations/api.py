@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from sprintlab.api.auth import write_auth
+from sprintlab.api.errors import errors
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.validators import ObjectId, WindowedDateTime
 from sprintlab.localsites.models import LocalSite
@@ -19,6 +20,8 @@ from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registrat
 from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["registrations"])
+# What a change to one registration can answer besides success.
+CHANGE_ERRORS = errors(401, 403, 404, 409, 503)
 
 
 class RegistrationIn(Schema):
@@ -143,7 +146,11 @@ def _registration_for(request, registration_id: int, perm: str) -> Registration:
     return registration
 
 
-@router.post("", auth=write_auth, response={200: RegistrationOut, 201: RegistrationOut})
+@router.post(
+    "",
+    auth=write_auth,
+    response={200: RegistrationOut, 201: RegistrationOut, **errors(400, 401, 403, 404, 409, 422, 503)},
+)
 def create_registration(request, payload: RegistrationIn):
     """Register the caller. 201 with the new registration; 200 with the existing one on a repeat."""
     answers = payload.dict(exclude={"sprint", "site", "join_waitlist"})
@@ -161,23 +168,27 @@ def create_registration(request, payload: RegistrationIn):
     return Status(201 if created else 200, registration)
 
 
-@router.get("/mine", auth=write_auth, response=list[RegistrationOut])
+@router.get("/mine", auth=write_auth, response={200: list[RegistrationOut], **errors(401, 403)})
 def my_registrations(request):
     return selectors.registrations_of_user(request.auth)
 
 
-@router.get("/{int:registration_id}", auth=write_auth, response=RegistrationOut)
+@router.get("/{int:registration_id}", auth=write_auth, response={200: RegistrationOut, **errors(401, 403, 404)})
 def get_registration(request, registration_id: int):
     return selectors.get_registration_for_user(registration_id=registration_id, user=request.auth)
 
 
-@router.post("/{int:registration_id}/cancel", auth=write_auth, response=RegistrationOut)
+@router.post("/{int:registration_id}/cancel", auth=write_auth, response={200: RegistrationOut, **CHANGE_ERRORS})
 def cancel_registration(request, registration_id: int):
     registration = _registration_for(request, registration_id, "registrations.cancel_registration")
     return services.registration_cancel(registration=registration, acting_user=request.auth)
 
 
-@router.post("/{int:registration_id}/switch", auth=write_auth, response=RegistrationOut)
+@router.post(
+    "/{int:registration_id}/switch",
+    auth=write_auth,
+    response={200: RegistrationOut, **errors(400, 401, 403, 404, 409, 422, 503)},
+)
 def switch_registration(request, registration_id: int, payload: SwitchIn):
     registration = _registration_for(request, registration_id, "registrations.switch_registration")
     site = _site_of(registration.sprint, payload.site)
@@ -186,13 +197,13 @@ def switch_registration(request, registration_id: int, payload: SwitchIn):
     )
 
 
-@router.post("/{int:registration_id}/confirm", auth=write_auth, response=RegistrationOut)
+@router.post("/{int:registration_id}/confirm", auth=write_auth, response={200: RegistrationOut, **CHANGE_ERRORS})
 def confirm_offer(request, registration_id: int):
     registration = _registration_for(request, registration_id, "registrations.confirm_offer")
     return services.registration_confirm_offer(registration=registration)
 
 
-@router.post("/admission-waves", auth=write_auth, response={201: WaveOut})
+@router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422, 503)})
 def create_admission_wave(request, payload: WaveIn):
     """Admit, waitlist or decline applicants of a reviewed sprint (sprint organisers and staff)."""
     sprint = Sprint.objects.filter(slug=payload.sprint).first()

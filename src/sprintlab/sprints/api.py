@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
+from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
@@ -136,7 +137,7 @@ def _service_arguments(payload: dict) -> dict:
     return arguments
 
 
-@router.get("", response=list[SprintListOut], summary="Published sprints")
+@router.get("", response={200: list[SprintListOut], **errors(400, 422)}, summary="Published sprints")
 @paginate(BoundedPageNumberPagination, page_size=24)
 def list_sprints(request, filters: Query[SprintListQuery]):
     """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
@@ -147,14 +148,19 @@ def list_sprints(request, filters: Query[SprintListQuery]):
     return published_sprints(when=filters.when, area=filters.area)
 
 
-@router.get("/{slug}", response=SprintOut, summary="One sprint")
+@router.get("/{slug}", response={200: SprintOut, **errors(404)}, summary="One sprint")
 def get_sprint(request, slug: str):
     """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
     the caller organises or co-hosts them."""
     return _sprint_out(request, sprint_for_viewer(slug, viewer(request)))
 
 
-@router.post("", response={201: SprintOut}, auth=write_auth, summary="Create a sprint (staff)")
+@router.post(
+    "",
+    response={201: SprintOut, **errors(400, 401, 403, 422)},
+    auth=write_auth,
+    summary="Create a sprint (staff)",
+)
 def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
         raise PermissionDenied("Only staff create sprints.")
@@ -162,7 +168,12 @@ def create_sprint(request, payload: SprintIn):
     return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
 
 
-@router.patch("/{slug}", response=SprintOut, auth=write_auth, summary="Change a sprint (organisers)")
+@router.patch(
+    "/{slug}",
+    response={200: SprintOut, **errors(400, 401, 403, 404, 422, 503)},
+    auth=write_auth,
+    summary="Change a sprint (organisers)",
+)
 def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     sprint = sprint_update(
@@ -171,7 +182,12 @@ def update_sprint(request, slug: str, payload: SprintPatch):
     return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
 
 
-@router.post("/{slug}/clone", response={201: SprintOut}, auth=write_auth, summary="Clone a sprint onto new dates")
+@router.post(
+    "/{slug}/clone",
+    response={201: SprintOut, **errors(400, 401, 403, 404, 422)},
+    auth=write_auth,
+    summary="Clone a sprint onto new dates",
+)
 def clone_sprint(request, slug: str, payload: CloneIn):
     source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
     clone = sprint_clone(
@@ -186,7 +202,7 @@ def clone_sprint(request, slug: str, payload: CloneIn):
 
 @router.get(
     "/{slug}/registrations",
-    response=list[OrganiserRegistrationOut],
+    response={200: list[OrganiserRegistrationOut], **errors(400, 401, 403, 404, 422)},
     auth=write_auth,
     summary="Registrations of a sprint (organisers and partner co-hosts)",
 )
@@ -197,7 +213,10 @@ def list_registrations(request, slug: str, filters: Query[RegistrationQuery]):
 
 
 @router.get(
-    "/{slug}/team", response=list[TeamMemberOut], auth=write_auth, summary="Organisers and co-hosts (organisers)"
+    "/{slug}/team",
+    response={200: list[TeamMemberOut], **errors(401, 403, 404)},
+    auth=write_auth,
+    summary="Organisers and co-hosts (organisers)",
 )
 def list_team(request, slug: str):
     return list(team_memberships(sprint_for_manager(slug, request.user, "sprints.change_sprint")))
@@ -205,7 +224,7 @@ def list_team(request, slug: str):
 
 @router.post(
     "/{slug}/team",
-    response={200: TeamMemberOut, 201: TeamMemberOut},
+    response={200: TeamMemberOut, 201: TeamMemberOut, **errors(400, 401, 403, 404, 409, 422, 429)},
     auth=write_auth,
     summary="Add an organiser or partner co-host by email",
 )
@@ -229,7 +248,7 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
 
 @router.delete(
     "/{slug}/team/{membership_id}",
-    response={204: None},
+    response={204: None, **errors(400, 401, 403, 404, 409, 422)},
     auth=write_auth,
     summary="Remove an organiser or co-host (never the last organiser)",
 )
