@@ -12,9 +12,10 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE, error_body
-from sprintlab.core.errors import ServiceError
+from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE
+from sprintlab.core.errors import ServiceError, error_body, field_errors_body
 from sprintlab.core.transactions import RETRY_AFTER_SECONDS, RetryTransaction, is_transient_conflict
+from sprintlab.core.unstorable_text import unstorable_text_errors
 
 logger = logging.getLogger("sprintlab.api")
 DEFAULT_RETRY_AFTER_SECONDS = 60
@@ -32,12 +33,22 @@ class BodyNotAnObject(RequestBodyError):
     status_code = 422
 
 
+class UnstorableBody(RequestBodyError):
+    """A JSON body holding NUL or a lone surrogate (a key or a value, at any depth): 422 naming each path."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(field_errors_body(errors)["detail"])
+        self.errors = errors
+
+
 def _refuse_constant(name: str):
     raise RequestBodyError(f"The request body is not valid JSON: {name} is not a JSON number.")
 
 
 class JsonObjectParser(Parser):
-    """Every body the API takes is a JSON object: anything else is refused, never read as ``{}``."""
+    """Every body the API takes is a JSON object of storable text: anything else is refused, never read as ``{}``."""
 
     def parse_body(self, request):
         try:
@@ -48,6 +59,9 @@ class JsonObjectParser(Parser):
             raise RequestBodyError(f"The request body is not valid JSON: {error}.") from error
         if not isinstance(data, dict):
             raise BodyNotAnObject("The request body must be a JSON object.")
+        errors = unstorable_text_errors(data.items())
+        if errors:
+            raise UnstorableBody(errors)
         return data
 
 
@@ -92,8 +106,7 @@ def on_schema_error(request, exc: NinjaValidationError):
     for error in exc.errors:
         location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
         errors.setdefault(".".join(location) or "__all__", []).append(error.get("msg", "Invalid value."))
-    field, messages = next(iter(errors.items()), ("__all__", ["Invalid input."]))
-    return api.create_response(request, error_body(f"{field}: {messages[0]}", errors), status=422)
+    return api.create_response(request, field_errors_body(errors or {"__all__": ["Invalid input."]}), status=422)
 
 
 @api.exception_handler(Http404)
@@ -118,7 +131,12 @@ def on_http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, RequestBodyError):
         # ninja wraps a parser's error in a 400 "Cannot parse request body"; ours says what was wrong.
         body_error = exc.__cause__
-        return api.create_response(request, error_body(str(body_error)), status=body_error.status_code)
+        body = (
+            field_errors_body(body_error.errors)
+            if isinstance(body_error, UnstorableBody)
+            else error_body(str(body_error))
+        )
+        return api.create_response(request, body, status=body_error.status_code)
     response = api.create_response(request, error_body(str(exc)), status=exc.status_code)
     if isinstance(exc, Throttled) and exc.wait is not None:
         response["Retry-After"] = str(math.ceil(exc.wait))  # whole seconds (RFC 9110 §10.2.3)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
 
-API_PATH_PREFIX = "/api/"
+from sprintlab.core.errors import error_body, is_api_request
 
 # What each status means, in the words of docs/api.md; the detail of an error nothing more specific explains.
 STATUS_MEANINGS = {
@@ -49,16 +49,8 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
-def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict:
-    return {"detail": message, "errors": errors or {}}
-
-
 def error_response(status: int, detail: str) -> JsonResponse:
     return JsonResponse(error_body(detail), status=status, content_type="application/json; charset=utf-8")
-
-
-def is_api_request(request: HttpRequest) -> bool:
-    return request.path_info.startswith(API_PATH_PREFIX)
 
 
 def _is_json_error(response: HttpResponse) -> bool:

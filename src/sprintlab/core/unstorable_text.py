@@ -3,7 +3,7 @@
 PostgreSQL refuses NUL (U+0000) in text, and no driver can encode a lone surrogate (U+D800–U+DFFF:
 half of a UTF-16 pair, never valid on its own), so either one used to end in a server error deep in
 a query. They are refused where input enters instead, with a message per field: paths, query strings
-and form bodies in ``UnstorableTextMiddleware`` below, JSON bodies in ``api.unstorable_text``.
+and form bodies in ``UnstorableTextMiddleware`` below, JSON bodies in the API's parser (``api.api``).
 Invalid UTF-8 in a path, query string or form body is decoded with ``surrogateescape`` first, so it
 is refused the same way instead of silently turning into replacement characters.
 """
@@ -17,6 +17,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+
+from sprintlab.core.errors import field_errors_body, is_api_request
 
 UNSTORABLE_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 
@@ -85,17 +87,11 @@ def decoded_form_pairs(raw: bytes, encoding: str = "utf-8") -> Iterator[tuple[st
         )
 
 
-def error_body(errors: dict[str, list[str]]) -> dict:
-    """The API's error shape (``api.api.error_body``; core cannot import the API app)."""
-    field, messages = next(iter(errors.items()))
-    return {"detail": f"{field}: {messages[0]}", "errors": errors}
-
-
 class UnstorableTextMiddleware:
     """Refuse NUL and lone surrogates in the path, the query string and form bodies with a 400.
 
     One check for every page, form (ours, allauth's, the admin's) and API operation, before any of
-    them reads the input. API bodies are JSON, checked by ``api.unstorable_text``.
+    them reads the input. API bodies are JSON, checked by the API's parser (``api.api``).
     """
 
     def __init__(self, get_response):
@@ -108,7 +104,7 @@ class UnstorableTextMiddleware:
         if not errors:
             return self.get_response(request)
         if is_api_request(request):
-            return JsonResponse(error_body(errors), status=400)
+            return JsonResponse(field_errors_body(errors), status=400)
         return render(request, "core/unstorable_input.html", {"errors": errors}, status=400)
 
     @staticmethod
@@ -142,7 +138,3 @@ class UnstorableTextMiddleware:
             # Django's parser drops NUL from uploaded file names itself.
             return unstorable_text_errors((name, value) for name, values in request.POST.lists() for value in values)
         return {}
-
-
-def is_api_request(request) -> bool:
-    return request.path_info.startswith("/api/")
