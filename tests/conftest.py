@@ -54,3 +54,20 @@ def on_postgres():
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_of_this_test_process():
+    """With REDIS_URL and parallel test processes (pytest -n), each process gets a Redis database of
+    its own: tests clear the cache, and a clear must not wipe another process's rate-limit counts."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not settings.REDIS_URL or not worker.startswith("gw"):
+        yield
+        return
+    database = 1 + int(worker.removeprefix("gw")) % 15
+    location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{database}"
+    with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
+        yield

@@ -4,10 +4,7 @@ Each request runs in its own server thread with its own database connection, exa
 production; the row locks in ``registrations.seats`` must keep the count exact.
 """
 
-import json
 import threading
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from sprintlab.accounts.models import ApiToken
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from tests.factories import LocalSiteFactory, SprintFactory, UserFactory
+from tests.registrations.helpers import post_json
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -35,20 +33,6 @@ def _tokens(count: int) -> list[str]:
     return keys
 
 
-def _post(url: str, token: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-
-
 def _send_all_at_once(url: str, requests: list[tuple[str, dict]]) -> list[tuple[int, dict]]:
     """Send every request from CLIENT_THREADS threads that start together at a barrier."""
     barrier = threading.Barrier(CLIENT_THREADS)
@@ -56,7 +40,7 @@ def _send_all_at_once(url: str, requests: list[tuple[str, dict]]) -> list[tuple[
 
     def client(chunk):
         barrier.wait()
-        return [_post(url, token, body) for token, body in chunk]
+        return [post_json(url, token, body) for token, body in chunk]
 
     with ThreadPoolExecutor(max_workers=CLIENT_THREADS) as pool:
         return [result for chunk_results in pool.map(client, chunks) for result in chunk_results]
