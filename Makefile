@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-test migrate demo serve bench clean lint api-fuzz
+.PHONY: run test install install-test bench clean lint api-fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,11 @@ bench: install-test
 api-fuzz: install-test
 	$(BIN)/python scripts/api_fuzz.py $(FUZZ_ARGS)
 
-## make lint: ruff (style and common bugs) over the whole tree.
+## make lint: ruff (style and common bugs) over the whole tree, and the import layers (docs/decisions/0007-layers.md).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var test-artifacts

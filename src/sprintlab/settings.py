@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sprintlab.registrations",
     "sprintlab.notifications",
     "sprintlab.api",
+    "sprintlab.demo",
     # Only for its bundled Swagger UI files: the API docs page then loads nothing from a CDN.
     "ninja",
     "django.contrib.admin",

@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from sprintlab.core.management.commands import serve_dev
+from sprintlab.demo.management.commands import serve_dev
 
 pytestmark = pytest.mark.django_db
 

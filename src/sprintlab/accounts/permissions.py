@@ -2,7 +2,7 @@
 
 import rules
 
-from sprintlab.sprints.permissions import is_staff
+from sprintlab.core.permissions import is_staff
 
 
 @rules.predicate

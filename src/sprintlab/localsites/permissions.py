@@ -6,7 +6,8 @@ Applying is checked against a sprint; everything else against a site. Reviewing 
 
 import rules
 
-from sprintlab.sprints.permissions import is_published, is_sprint_organiser, is_staff
+from sprintlab.core.permissions import is_staff
+from sprintlab.sprints.permissions import is_published, is_sprint_organiser
 
 
 @rules.predicate

@@ -2,7 +2,7 @@
 
 import rules
 
-from sprintlab.sprints.permissions import is_staff
+from sprintlab.core.permissions import is_staff
 
 # Emails carry personal data of everyone who registered: staff only.
 rules.add_perm("notifications.view_outbox", is_staff)

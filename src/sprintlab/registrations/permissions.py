@@ -5,8 +5,9 @@ Admissions are decided per sprint: ``user.has_perm("registrations.manage_admissi
 
 import rules
 
+from sprintlab.core.permissions import is_staff
 from sprintlab.localsites.models import SiteOrganiser
-from sprintlab.sprints.permissions import can_manage_sprint, is_sprint_cohost, is_sprint_organiser, is_staff
+from sprintlab.sprints.permissions import can_manage_sprint, is_sprint_cohost, is_sprint_organiser
 
 
 @rules.predicate

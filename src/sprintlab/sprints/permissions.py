@@ -2,12 +2,8 @@
 
 import rules
 
+from sprintlab.core.permissions import is_staff
 from sprintlab.sprints.models import SprintRole
-
-
-@rules.predicate
-def is_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_staff)
 
 
 def _has_sprint_role(user, sprint, roles: tuple[str, ...]) -> bool:
