@@ -16,12 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_SECRET_KEY = "benchmark-only-secret-key-not-for-production-0123456789abcdef"
 
 
-def server_env(database_url: str, static_root: Path) -> dict[str, str]:
-    """Production settings (no DEBUG, no dev mode) except HTTPS, which loopback does not have."""
+def server_env(database_url: str, static_root: Path, *, settings_module: str = "sprintlab.settings") -> dict[str, str]:
+    """Production settings (no DEBUG, no dev mode) except HTTPS, which loopback does not have.
+
+    Tests pass ``sprintlab.settings_test`` so that their servers share the test process's settings."""
     static_root.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key not in ("SPRINTLAB_DEV", "DEBUG", "SQLITE_PATH")}
     env.update(
         {
+            "DJANGO_SETTINGS_MODULE": settings_module,
             "SECRET_KEY": BENCH_SECRET_KEY,
             "DATABASE_URL": database_url,
             "ALLOWED_HOSTS": "127.0.0.1",

@@ -31,7 +31,7 @@ DEBUG = env_bool("DEBUG", default=DEV_MODE)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEV_MODE or os.environ.get("PYTEST_VERSION"):
+    if DEV_MODE:
         SECRET_KEY = "insecure-development-key-never-use-in-production"
     else:
         from django.core.exceptions import ImproperlyConfigured
@@ -190,7 +190,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and not os.environ.get("PYTEST_VERSION")
+            if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -348,15 +348,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# --- Tests: fast hashing, tasks run in-process so outbox deliveries are visible to assertions ----
-if os.environ.get("PYTEST_VERSION"):
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
-    # Off for speed; the tests of the limits turn the production ones back on.
-    PRODUCTION_ACCOUNT_RATE_LIMITS, ACCOUNT_RATE_LIMITS = ACCOUNT_RATE_LIMITS, False
-    # Tests serve static files through the finders; nothing is collected, so WhiteNoise has no root.
-    STATIC_ROOT = None
-    SPRINT_STATS_CACHE_SECONDS = 0
-    PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/core/test_cache.py turns it on

@@ -59,6 +59,36 @@ def test_settings_refuse_to_load_without_a_secret_key():
     assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
 
 
+def test_settings_refuse_to_load_without_a_secret_key_under_pytest_too():
+    """Production settings never relax themselves for tests: those have sprintlab.settings_test."""
+    result = _load_settings({"PYTEST_VERSION": "8.4.0"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_keep_production_hashing_tasks_and_static_files_under_pytest():
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(SRC),
+        "DJANGO_SETTINGS_MODULE": "sprintlab.settings",
+        "SECRET_KEY": "x" * 50,
+        "PYTEST_VERSION": "8.4.0",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.PASSWORD_HASHERS[0], settings.TASKS['default']['BACKEND'], "
+        "settings.STORAGES['staticfiles']['BACKEND'], settings.ACCOUNT_RATE_LIMITS is not False)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django_tasks_db.DatabaseBackend",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "True",
+    ]
+
+
 def test_production_settings_have_secure_cookies_and_no_debug():
     result = _load_settings({"SECRET_KEY": "x" * 50})
     assert result.returncode == 0, result.stderr

@@ -122,9 +122,15 @@ OUTBOX_SQL = "SELECT id, status, attempts FROM notifications_outboxmessage"
 
 
 def base_env(directory: Path) -> dict[str, str]:
-    # Not the test settings (PYTEST_*): the worker must use the database task backend.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "DATABASE_URL"}
-    return {**env, "SECRET_KEY": "test", "SPRINTLAB_VAR_DIR": str(directory), "TASKS_BACKEND": "database"}
+    # The production settings, not the test settings: the worker must use the database task backend.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "sprintlab.settings",
+        "SECRET_KEY": "test",
+        "SPRINTLAB_VAR_DIR": str(directory),
+        "TASKS_BACKEND": "database",
+    }
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,8 @@ def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
     if db.get("PASSWORD"):
         database_url = database_url.replace("@", f":{quote(db['PASSWORD'])}@", 1)
     port = _free_port()
-    with gunicorn(server_env(database_url, tmp_path_factory.mktemp("static")), port=port, workers=WORKERS):
+    env = server_env(database_url, tmp_path_factory.mktemp("static"), settings_module="sprintlab.settings_test")
+    with gunicorn(env, port=port, workers=WORKERS):
         yield f"http://127.0.0.1:{port}/api/v1/registrations"
 
 
