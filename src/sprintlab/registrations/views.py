@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import Conflict, ServiceError
@@ -30,17 +31,18 @@ STATUS_BADGES = {
     RegistrationStatus.CANCELLED: "badge-bad",
     RegistrationStatus.EXPIRED: "badge-bad",
 }
+# Lazy: built at import time, translated for each request's language when shown.
 STATUS_MESSAGES = {
-    RegistrationStatus.CONFIRMED: _(
+    RegistrationStatus.CONFIRMED: gettext_lazy(
         "You're registered for %(sprint)s: your seat is confirmed. We've emailed you the details."
     ),
-    RegistrationStatus.WAITLISTED: _(
+    RegistrationStatus.WAITLISTED: gettext_lazy(
         "%(sprint)s is full, so you're on the waitlist. We'll email you when you get a seat."
     ),
-    RegistrationStatus.APPLIED: _(
+    RegistrationStatus.APPLIED: gettext_lazy(
         "Your application for %(sprint)s is in. The organisers will email you their decision."
     ),
-    RegistrationStatus.OFFERED: _("You have a seat offer for %(sprint)s: please confirm it."),
+    RegistrationStatus.OFFERED: gettext_lazy("You have a seat offer for %(sprint)s: please confirm it."),
 }
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -121,7 +122,7 @@ def _partners(ids: list[int]) -> list[Partner]:
     partners = list(Partner.objects.filter(pk__in=ids))
     missing = sorted(set(ids) - {p.pk for p in partners})
     if missing:
-        raise ServiceError({"partners": [f"Unknown partner id(s): {', '.join(map(str, missing))}."]})
+        raise ServiceError({"partners": [_("Unknown partner id(s): %(ids)s.") % {"ids": ", ".join(map(str, missing))}]})
     return partners
 
 
@@ -142,9 +143,16 @@ def _service_arguments(payload: dict) -> dict:
 def list_sprints(request, filters: Query[SprintListQuery]):
     """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
     if filters.when not in WHEN_CHOICES:
-        raise ServiceError({"when": [f"Choose one of: {', '.join(WHEN_CHOICES)}."]})
+        raise ServiceError({"when": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(WHEN_CHOICES)}]})
     if filters.area and filters.area not in ResearchArea.values:
-        raise ServiceError({"area": [f"Unknown research area; choose one of: {', '.join(ResearchArea.values)}."]})
+        raise ServiceError(
+            {
+                "area": [
+                    _("Unknown research area; choose one of: %(choices)s.")
+                    % {"choices": ", ".join(ResearchArea.values)}
+                ]
+            }
+        )
     return published_sprints(when=filters.when, area=filters.area)
 
 
@@ -233,12 +241,12 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     member = account_by_email(payload.email, looked_up_by=request.user)
     if member is None:
-        raise ServiceError({"email": ["No account uses this address. Ask them to sign up first."]})
+        raise ServiceError({"email": [_("No account uses this address. Ask them to sign up first.")]})
     partner = None
     if payload.partner is not None:
         partner = Partner.objects.filter(pk=payload.partner).first()
         if partner is None:
-            raise ServiceError({"partner": [f"Unknown partner id: {payload.partner}."]})
+            raise ServiceError({"partner": [_("Unknown partner id: %(id)s.") % {"id": payload.partner}]})
     already = sprint.memberships.filter(user=member, role=payload.role).exists()
     membership = sprint_membership_add(
         acting_user=request.user, sprint=sprint, user=member, role=payload.role, partner=partner
