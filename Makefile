@@ -28,9 +28,11 @@ run: install
 	SPRINTLAB_DEV=1 $(BIN)/sprintlab seed-demo --scale small --if-empty
 	SPRINTLAB_DEV=1 $(BIN)/sprintlab serve-dev
 
-## make test: install what the tests need and run the whole suite.
+## make test: install what the tests need and run the whole suite, one process per core (pytest-xdist).
+## PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make bench: the benchmarks (needs PostgreSQL; see docs/performance.md).
 bench: install-test

@@ -10,7 +10,7 @@ from tests.factories import (
     UserFactory,
 )
 
-ROLES = ["anonymous", "participant", "other_user", "site_organiser", "sprint_organiser", "partner_cohost", "staff"]
+ROLES = ["anonymous", "participant", "other_user", "site_organiser", "sprint_organiser", "cohost", "staff"]
 
 
 def make_person(role: str, sprint=None):
@@ -26,7 +26,7 @@ def make_person(role: str, sprint=None):
         return SiteOrganiserFactory(**{f"site__{key}": value for key, value in in_sprint.items()}).user
     if role == "sprint_organiser":
         return SprintMembershipFactory(role=SprintRole.ORGANISER, **in_sprint).user
-    if role == "partner_cohost":
+    if role == "cohost":
         return SprintMembershipFactory(role=SprintRole.COHOST, partner=PartnerFactory(), **in_sprint).user
     if role == "staff":
         return StaffFactory()

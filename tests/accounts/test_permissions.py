@@ -75,7 +75,7 @@ def test_the_api_tokens_list_shows_only_the_callers_tokens(client, role):
         ("participant", False),
         ("site_organiser", False),
         ("sprint_organiser", False),
-        ("partner_cohost", False),
+        ("cohost", False),
         ("staff", True),
     ],
 )

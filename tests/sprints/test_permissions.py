@@ -10,11 +10,11 @@ from tests.roles import ROLES, make_person
 pytestmark = pytest.mark.django_db
 
 ALLOWED = {
-    "view_draft": {"sprint_organiser", "partner_cohost", "staff"},
+    "view_draft": {"sprint_organiser", "cohost", "staff"},
     "edit": {"sprint_organiser", "staff"},
     "clone": {"sprint_organiser", "staff"},
-    "view_registrations": {"sprint_organiser", "partner_cohost", "staff"},
-    "export_csv": {"sprint_organiser", "partner_cohost", "staff"},
+    "view_registrations": {"sprint_organiser", "cohost", "staff"},
+    "export_csv": {"sprint_organiser", "cohost", "staff"},
     "create": {"staff"},
 }
 PERMS = {
@@ -78,7 +78,7 @@ def test_management_pages_of_a_draft_are_404_for_outsiders(client, action):
 
 def test_cohost_reads_registrations_but_not_as_a_manager(client):
     sprint = SprintFactory()
-    client.force_login(make_person("partner_cohost", sprint))
+    client.force_login(make_person("cohost", sprint))
     response = client.get(url_for("view_registrations", sprint))
     assert response.status_code == 200
     assert response.context["can_manage"] is False
