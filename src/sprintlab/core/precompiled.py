@@ -9,6 +9,15 @@ source of truth for the columns, so a model change needs no edit here.
 
 Only for plain reads with exact-match parameters (``field=value``): the placeholder values must
 reach the SQL parameters unchanged.
+
+This uses Django's SQL compiler, which is not a public API (``get_compiler``, ``as_sql``,
+``execute_sql``, ``results_iter``, ``select``/``klass_info``/``annotation_col_map`` and
+``get_related_populators``), so pyproject.toml pins Django's minor version. Before raising the pin:
+compare ``ModelIterable.__iter__`` in ``django/db/models/query.py`` with ``_instances`` below, check
+that ``SQLCompiler.as_sql`` still returns ``(sql, params)`` with the placeholders unchanged, and run
+``tests/core/test_precompiled.py`` on SQLite and PostgreSQL: it compares every precompiled read with
+its plain queryset, and fails when a new one has no comparison. If it cannot be kept, each read
+goes back to its plain queryset (about 2–3 ms more per registration, docs/decisions/0002).
 """
 
 from __future__ import annotations
