@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sprintlab.core.middleware import resolve_timezone
+from sprintlab.core.timezones import resolve_timezone
 from sprintlab.localsites.models import LocalSite
 from sprintlab.notifications.services import Attachment, RenderedEmail, outbox_enqueue, render_body
 from sprintlab.registrations.ics import CalendarEvent, build_calendar
