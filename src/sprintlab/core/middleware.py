@@ -3,9 +3,11 @@
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from sprintlab.core.errors import is_api_request
 from sprintlab.core.timezones import resolve_timezone
 from sprintlab.core.transactions import RETRY_AFTER_SECONDS, is_transient_conflict
 
@@ -74,3 +76,24 @@ class TransientConflictMiddleware:
         response = render(request, "busy.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class BrandedNotFoundMiddleware:
+    """With DEBUG on, answer a page's 404 with the branded page too, not Django's debug page.
+
+    Without DEBUG, Django already renders ``404.html``. With it, Django shows its technical 404
+    page instead; people trying the app in development mode should see what production shows.
+    A path that matches no route still gets the debug page, which lists the routes. The API
+    keeps its JSON errors (``sprintlab.api.errors.ApiErrorMiddleware``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG or not isinstance(exception, Http404) or is_api_request(request):
+            return None
+        return render(request, "404.html", {"request_path": request.path}, status=404)
