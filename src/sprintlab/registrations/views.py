@@ -133,6 +133,8 @@ def my_sprints(request):
     for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
+        # Live and still ahead (or running): worth a countdown and a calendar entry.
+        registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = registration.status == RegistrationStatus.OFFERED
         registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
         registration.switch_form = None
