@@ -77,6 +77,14 @@ class SprintFactory(factory.django.DjangoModelFactory):
     results_published_at = factory.LazyAttribute(lambda o: o.judging_ends_at + timedelta(days=1))
 
 
+class PastSprintFactory(SprintFactory):
+    """A sprint that ran about a year ago (judging and results over too)."""
+
+    announced_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=450))
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=430))
+    kickoff_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=400))
+
+
 class SprintMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SprintMembership

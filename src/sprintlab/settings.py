@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "sprintlab.core.middleware.TimezoneMiddleware",
     "sprintlab.core.middleware.TransientConflictMiddleware",
+    "sprintlab.core.middleware.BrandedNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sprintlab.urls"

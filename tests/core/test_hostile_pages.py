@@ -74,6 +74,7 @@ PAGES = {
     "registrations:mine": Page("participant"),
     "registrations:register": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:admissions": Page("staff", lambda w: {"slug": w.reviewed_sprint.slug}),
+    "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "notifications:outbox": Page("staff"),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),

@@ -182,6 +182,40 @@ def test_page_refuses_to_remove_the_last_organiser_with_a_message(client):
     assert SprintMembership.objects.filter(pk=only.pk).exists()
 
 
+def test_removing_oneself_asks_first_and_says_access_is_lost(client):
+    sprint = SprintFactory()
+    SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    own = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    client.force_login(own.user)
+    response = client.post(remove_url(own))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You will lose access" in page and 'name="confirmed" value="yes"' in page
+    assert SprintMembership.objects.filter(pk=own.pk).exists()
+
+
+def test_removing_oneself_lands_on_the_sprint_page_not_a_403(client):
+    sprint = SprintFactory()
+    SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    own = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    client.force_login(own.user)
+    response = client.post(remove_url(own), {"confirmed": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == sprint.get_absolute_url()
+    assert "You no longer have the role" in response.content.decode()
+    assert not SprintMembership.objects.filter(pk=own.pk).exists()
+
+
+def test_removing_oneself_from_a_draft_lands_on_the_sprint_list(client):
+    sprint = SprintFactory(is_published=False)
+    SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    own = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
+    client.force_login(own.user)
+    response = client.post(remove_url(own), {"confirmed": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("sprints:list")
+
+
 def test_remove_is_post_only_and_scoped_to_the_sprint(client, organiser_of):
     sprint, elsewhere = SprintFactory(), SprintMembershipFactory()
     client.force_login(organiser_of(sprint))

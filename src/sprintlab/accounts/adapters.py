@@ -15,7 +15,8 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.accounts import ratelimits
-from sprintlab.core.middleware import TIMEZONE_COOKIE, resolve_timezone
+from sprintlab.core.middleware import TIMEZONE_COOKIE
+from sprintlab.core.timezones import canonical_zone_name, resolve_timezone
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.notifications.services import outbox_enqueue
 
@@ -25,7 +26,7 @@ SITE_NAME = "SprintLab"
 def zone_from_browser(request) -> str:
     """The IANA zone the visitor's browser reported in its cookie, or "" when absent or unknown."""
     name = unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")) if request is not None else ""
-    return name if resolve_timezone(name) else ""
+    return canonical_zone_name(name) if resolve_timezone(name) else ""
 
 
 class AccountAdapter(DefaultAccountAdapter):

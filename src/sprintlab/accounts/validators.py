@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sprintlab.core.timezones import canonical_zone_name
+
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 60
 ORCID_PATTERN = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -22,8 +24,14 @@ SCHOLAR_HOSTS = ("scholar.google.com",) + tuple(
 
 @cache
 def timezone_names() -> tuple[str, ...]:
-    """Every zone the interpreter knows, sorted, without the legacy aliases nobody picks."""
-    return tuple(sorted(name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"))
+    """Every zone the interpreter knows, sorted, by canonical name only (Asia/Kolkata, not Asia/Calcutta)."""
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if ("/" in name or name == "UTC") and canonical_zone_name(name) == name
+        )
+    )
 
 
 def orcid_checksum_ok(digits: str) -> bool:

@@ -1,25 +1,17 @@
 """Request-wide behaviour: the Content-Security-Policy header, the viewer's time zone, busy answers."""
 
-import zoneinfo
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from sprintlab.core.errors import is_api_request
+from sprintlab.core.timezones import resolve_timezone
 from sprintlab.core.transactions import RETRY_AFTER_SECONDS, is_transient_conflict
 
 TIMEZONE_COOKIE = "sprintlab_tz"
-
-
-def resolve_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    """Return the zone called ``name``, or None when it is empty or unknown."""
-    if not name:
-        return None
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
 
 
 class ContentSecurityPolicyMiddleware:
@@ -35,17 +27,25 @@ class ContentSecurityPolicyMiddleware:
 
 
 class TimezoneMiddleware:
-    """Show every time in the viewer's zone: their profile's, else the one their browser reported."""
+    """Show every time in the viewer's zone: their profile's, else the one their browser reported.
+
+    ``request.timezone_source`` says which: "profile", "browser", or "" when neither is known yet
+    (a first visit): then pages render in the default zone and ``sprintlab/app.js`` converts
+    every ``<time>`` to the browser's zone.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        zone = None
+        zone, request.timezone_source = None, ""
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             zone = resolve_timezone(user.timezone)
-        zone = zone or resolve_timezone(unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")))
+            request.timezone_source = "profile" if zone else ""
+        if zone is None:
+            zone = resolve_timezone(unquote(request.COOKIES.get(TIMEZONE_COOKIE, "")))
+            request.timezone_source = "browser" if zone else ""
         if zone:
             timezone.activate(zone)
         else:
@@ -76,3 +76,24 @@ class TransientConflictMiddleware:
         response = render(request, "busy.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class BrandedNotFoundMiddleware:
+    """With DEBUG on, answer a page's 404 with the branded page too, not Django's debug page.
+
+    Without DEBUG, Django already renders ``404.html``. With it, Django shows its technical 404
+    page instead; people trying the app in development mode should see what production shows.
+    A path that matches no route still gets the debug page, which lists the routes. The API
+    keeps its JSON errors (``sprintlab.api.errors.ApiErrorMiddleware``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG or not isinstance(exception, Http404) or is_api_request(request):
+            return None
+        return render(request, "404.html", {"request_path": request.path}, status=404)

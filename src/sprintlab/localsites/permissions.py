@@ -5,6 +5,7 @@ Applying is checked against a sprint; everything else against a site. Reviewing 
 """
 
 import rules
+from django.utils import timezone
 
 from sprintlab.core.permissions import is_staff
 from sprintlab.sprints.permissions import is_published, is_sprint_organiser
@@ -49,6 +50,12 @@ def application_is_withdrawable(user, site) -> bool:
     return site is not None and site.is_withdrawable
 
 
+@rules.predicate
+def site_has_not_started(user, site) -> bool:
+    """A site whose doors have opened (or whose sprint has run) stays on the record: no withdrawing it."""
+    return site is not None and timezone.now() < site.starts_at
+
+
 can_run_site = is_staff | organises_the_sites_sprint | is_site_organiser
 
 # Checked against a sprint: any signed-in person may offer a venue for a published sprint.
@@ -58,7 +65,10 @@ rules.add_perm("localsites.view_site", site_is_public | can_run_site)
 # The application behind a site (applicant's and co-organisers' emails, decision notes).
 rules.add_perm("localsites.view_application", can_run_site | is_site_applicant)
 rules.add_perm("localsites.edit_application", is_site_applicant & application_is_editable)
-rules.add_perm("localsites.withdraw_application", (is_site_applicant | is_staff) & application_is_withdrawable)
+rules.add_perm(
+    "localsites.withdraw_application",
+    (is_site_applicant | is_staff) & application_is_withdrawable & site_has_not_started,
+)
 rules.add_perm("localsites.manage_site", can_run_site)
 rules.add_perm("localsites.check_in", can_run_site)
 rules.add_perm("localsites.view_attendees", can_run_site)

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sprintlab.core.middleware import resolve_timezone
+from sprintlab.core.timezones import resolve_timezone
 from sprintlab.localsites.models import LocalSite
 from sprintlab.notifications.services import Attachment, RenderedEmail, outbox_enqueue, render_body
 from sprintlab.registrations.ics import CalendarEvent, build_calendar
 from sprintlab.registrations.models import AdmissionWave, Registration
+from sprintlab.sprints.models import Sprint
 
 CONFIRMED = "confirmed"
 SEAT_GRANTED = "seat_granted"
@@ -46,11 +47,20 @@ SUBJECTS = {
 
 def calendar_for(registration: Registration) -> str:
     """An .ics calendar with the sprint (and the site's opening hours when the person is at a site)."""
-    sprint, site = registration.sprint, registration.site
+    return sprint_calendar(registration.sprint, registration=registration)
+
+
+def sprint_calendar(sprint: Sprint, *, registration: Registration | None = None) -> str:
+    """The sprint from kickoff to submission deadline, plus the site's hours for a registration at a site.
+
+    The same UIDs as the confirmation email's attachment, so importing both updates one event.
+    """
+    site = registration.site if registration is not None else None
+    owner = f"registration-{registration.pk}" if registration is not None else "public"
     sprint_url = settings.SITE_URL + sprint.get_absolute_url()
     events = [
         CalendarEvent(
-            uid=f"sprint-{sprint.pk}-registration-{registration.pk}@sprintlab",
+            uid=f"sprint-{sprint.pk}-{owner}@sprintlab",
             start=sprint.kickoff_at,
             end=sprint.submission_deadline_at,
             summary=sprint.title,
@@ -62,7 +72,7 @@ def calendar_for(registration: Registration) -> str:
     if site is not None and (site.starts_at, site.ends_at) != (sprint.kickoff_at, sprint.submission_deadline_at):
         events.append(
             CalendarEvent(
-                uid=f"site-{site.pk}-registration-{registration.pk}@sprintlab",
+                uid=f"site-{site.pk}-{owner}@sprintlab",
                 start=site.starts_at,
                 end=site.ends_at,
                 summary=_("%(sprint)s at %(site)s") % {"sprint": sprint.title, "site": site.name},

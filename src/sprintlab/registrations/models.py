@@ -33,6 +33,10 @@ ACTIVE_STATUSES = (
 )
 
 
+# A person who cancelled, or whose offer expired, may register again; a declined one may not.
+REOPENABLE_STATUSES = (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)
+
+
 def queue_position_expression():
     """When a person joined the queue they wait in; rows written in bulk without it fall back to creation."""
     return Coalesce("waitlisted_at", "created_at")
@@ -151,3 +155,8 @@ class Registration(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def may_register_again(self) -> bool:
+        """Cancelled or expired: the person may register again while registration is open."""
+        return self.status in REOPENABLE_STATUSES

@@ -9,6 +9,7 @@ from django.utils import timezone
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.localsites.selectors import seats_taken_expression
 from sprintlab.registrations.models import (
+    ACTIVE_STATUSES,
     SEAT_HOLDING_STATUSES,
     AdmissionWave,
     Registration,
@@ -61,6 +62,15 @@ def registrations_of_user(user) -> list[Registration]:
     for registration in registrations:
         registration.waitlist_position = waitlist_position(registration)
     return registrations
+
+
+def active_registration_of(*, sprint: Sprint, user) -> Registration | None:
+    """The person's live registration for ``sprint`` (with its site), or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(sprint=sprint, user=user, status__in=ACTIVE_STATUSES).select_related("site").first()
+    )
 
 
 def sites_with_seats(sprint: Sprint) -> QuerySet[LocalSite]:

@@ -21,11 +21,9 @@ from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
-from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
+from sprintlab.registrations.models import ACTIVE_STATUSES, REOPENABLE_STATUSES, Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
-# A person who cancelled, or whose offer expired, may register again; a declined one may not.
-REOPENABLE_STATUSES = (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED)
 ANSWER_FIELDS = (
     "experience_level",
     "background",

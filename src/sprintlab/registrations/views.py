@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import Conflict, ServiceError
 from sprintlab.localsites.models import LocalSite
-from sprintlab.registrations import admissions, selectors, services
+from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from sprintlab.sprints.models import Sprint
@@ -126,6 +126,7 @@ def my_sprints(request):
     now = timezone.now()
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
+        registration.kickoff_ahead = now < registration.sprint.kickoff_at
     switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
     sites_by_sprint: dict[int, list[LocalSite]] = {}
     for site in selectors.sites_with_seats_for_sprints([r.sprint_id for r in switchable]):
@@ -134,7 +135,10 @@ def my_sprints(request):
     for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
+        # Live and still ahead (or running): worth a countdown and a calendar entry.
+        registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = registration.status == RegistrationStatus.OFFERED
+        registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
         registration.switch_form = None
         if registration in switchable:
             form = SwitchForm(
@@ -145,7 +149,25 @@ def my_sprints(request):
             )
             if form.fields["place"].choices:
                 registration.switch_form = form
-    return render(request, "registrations/my_sprints.html", {"registrations": registrations})
+    return render(
+        request,
+        "registrations/my_sprints.html",
+        {
+            "upcoming": [r for r in registrations if not r.sprint_is_over],
+            "past": [r for r in registrations if r.sprint_is_over],
+        },
+    )
+
+
+def sprint_calendar(request, slug):
+    """ "Add to calendar": the sprint as an .ics file, with the viewer's site hours when they hold a place."""
+    sprint = _visible_sprint(request, slug)
+    registration = selectors.active_registration_of(sprint=sprint, user=request.user)
+    response = HttpResponse(
+        emails.sprint_calendar(sprint, registration=registration), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{sprint.slug}.ics"'
+    return response
 
 
 def _registration_for_action(request, pk: int, perm: str) -> Registration:

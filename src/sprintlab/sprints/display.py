@@ -45,19 +45,33 @@ class RegisterAction:
 def register_action(
     sprint: Sprint, stats: SprintStats, registration: Registration | None, now: datetime
 ) -> RegisterAction:
-    if registration is not None:
+    if registration is not None and not registration.may_register_again:
         return RegisterAction(
             label=_("You are registered — %(status)s") % {"status": registration.get_status_display()},
             url=reverse("registrations:mine"),
             registration=registration,
         )
+    if registration is None:
+        return _open_register_action(sprint, stats, now, label=_("Register"))
+    # Cancelled or expired: say so, and offer registering again while registration is open.
+    action = _open_register_action(sprint, stats, now, label=_("Register again"))
+    earlier = _("Your earlier registration is %(status)s.") % {"status": registration.get_status_display().lower()}
+    return RegisterAction(
+        label=action.label,
+        url=action.url,
+        reason=f"{earlier} {action.reason}".strip(),
+        registration=registration,
+    )
+
+
+def _open_register_action(sprint: Sprint, stats: SprintStats, now: datetime, *, label: str) -> RegisterAction:
+    """The button for someone without a live registration: register, join the waitlist, or why not."""
+
     if not sprint.is_published:
-        return RegisterAction(
-            _("Register"), reason=_("This sprint is a draft; registration opens once it is published.")
-        )
+        return RegisterAction(label, reason=_("This sprint is a draft; registration opens once it is published."))
     if now < sprint.registration_opens_at:
         opens = format_local(sprint.registration_opens_at)
-        return RegisterAction(_("Register"), reason=_("Registration opens on %(when)s.") % {"when": opens})
+        return RegisterAction(label, reason=_("Registration opens on %(when)s.") % {"when": opens})
     if now >= sprint.registration_deadline:
         return RegisterAction(_("Registration closed"), reason=_("Registration for this sprint has closed."))
     url = reverse("registrations:register", kwargs={"slug": sprint.slug})
@@ -68,7 +82,7 @@ def register_action(
             reason=_("All %(capacity)s seats are taken: you will be placed on the waitlist.")
             % {"capacity": sprint.capacity},
         )
-    return RegisterAction(_("Register"), url=url)
+    return RegisterAction(label, url=url)
 
 
 @dataclass(frozen=True)

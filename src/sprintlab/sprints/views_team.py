@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,17 +54,27 @@ def sprint_team_view(request, slug):
 def sprint_team_remove_view(request, slug, membership_id):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     membership = get_object_or_404(SprintMembership.objects.select_related("user"), pk=membership_id, sprint=sprint)
+    removing_self = membership.user_id == request.user.pk
+    if removing_self and request.POST.get("confirmed") != "yes":
+        # Taking one's own role away may end one's access to this sprint: ask first, on a page of its own.
+        return render(request, "sprints/sprint_team_leave.html", {"sprint": sprint, "membership": membership})
     try:
         sprint_membership_remove(membership=membership, acting_user=request.user)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("sprints:team", slug=sprint.slug)
+    values = {"name": membership.user.name, "role": membership.get_role_display()}
+    if not removing_self:
+        messages.success(request, _("%(name)s no longer has the role “%(role)s” in this sprint.") % values)
     else:
-        messages.success(
-            request,
-            _("%(name)s no longer has the role “%(role)s” in this sprint.")
-            % {
-                "name": membership.user.name,
-                "role": membership.get_role_display(),
-            },
-        )
-    return redirect("sprints:team", slug=sprint.slug)
+        messages.success(request, _("You no longer have the role “%(role)s” in this sprint.") % values)
+    return redirect(_page_after_removal(request.user, sprint))
+
+
+def _page_after_removal(user, sprint) -> str:
+    """The team page while the person may still manage the sprint, else the sprint page, else the list."""
+    if user.has_perm("sprints.change_sprint", sprint):
+        return reverse("sprints:team", kwargs={"slug": sprint.slug})
+    if user.has_perm("sprints.view_sprint", sprint):
+        return sprint.get_absolute_url()
+    return reverse("sprints:list")

@@ -1,0 +1,79 @@
+"""Branded 403, 404 and 500 pages: they say what happened and where to go, with DEBUG off and on."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.urls import include, path
+from django.views.defaults import server_error
+
+from tests.factories import SprintFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def forbidden(request):
+    raise PermissionDenied
+
+
+def fail(request):
+    raise RuntimeError("a bug")
+
+
+urlpatterns = [path("forbidden/", forbidden), path("fail/", fail), path("", include("sprintlab.urls"))]
+
+
+def assert_branded(response, status: int, heading: str) -> str:
+    assert response.status_code == status
+    page = response.content.decode()
+    assert heading in page
+    assert '<main id="main"' in page and 'class="site-header"' in page and 'href="/sprints/"' in page
+    return page
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+def test_an_unknown_sprint_shows_the_branded_404(client, settings, debug):
+    settings.DEBUG = debug
+    response = client.get("/sprints/no-such-sprint/")
+    assert_branded(response, 404, "We could not find that page")
+
+
+def test_a_draft_sprint_is_a_branded_404_for_a_stranger(client):
+    draft = SprintFactory(is_published=False)
+    client.force_login(UserFactory())
+    page = assert_branded(client.get(draft.get_absolute_url()), 404, "We could not find that page")
+    assert 'href="/me/sprints/"' in page
+
+
+def test_an_unknown_path_shows_the_branded_404_in_production(client):
+    assert_branded(client.get("/no-such-page/"), 404, "We could not find that page")
+
+
+def test_the_api_keeps_json_404s_in_development(client, settings):
+    settings.DEBUG = True
+    response = client.get("/api/v1/sprints/no-such-sprint")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+@override_settings(ROOT_URLCONF="tests.core.test_error_pages")
+def test_403_is_branded_and_offers_signing_in(client, settings, debug):
+    settings.DEBUG = debug
+    page = assert_branded(client.get("/forbidden/"), 403, "You do not have access to this page")
+    assert "/accounts/login/?next=/forbidden/" in page
+
+
+@override_settings(ROOT_URLCONF="tests.core.test_error_pages")
+def test_500_is_branded(client):
+    client.raise_request_exception = False
+    page = assert_branded(client.get("/fail/"), 500, "Something went wrong on our side")
+    assert "Browse sprints" in page
+
+
+def test_500_renders_without_the_request_or_the_database(rf, django_assert_num_queries):
+    request = rf.get("/")
+    request.user = property(lambda self: 1 / 0)  # touching the user would fail
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
