@@ -12,6 +12,12 @@ from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
+from sprintlab.registrations.selectors import (
+    RegistrationFilters,
+    registrations_for_organisers,
+    sprint_public_stats,
+    with_registered_count,
+)
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
 from sprintlab.sprints.schemas import (
     CloneIn,
@@ -25,13 +31,10 @@ from sprintlab.sprints.schemas import (
 )
 from sprintlab.sprints.selectors import (
     WHEN_CHOICES,
-    RegistrationFilters,
     account_by_email,
     published_sprints,
-    registrations_for_organisers,
     sprint_for_manager,
     sprint_for_viewer,
-    sprint_public_stats,
     team_memberships,
 )
 from sprintlab.sprints.services import (
@@ -145,7 +148,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
         raise ServiceError({"when": [f"Choose one of: {', '.join(WHEN_CHOICES)}."]})
     if filters.area and filters.area not in ResearchArea.values:
         raise ServiceError({"area": [f"Unknown research area; choose one of: {', '.join(ResearchArea.values)}."]})
-    return published_sprints(when=filters.when, area=filters.area)
+    return with_registered_count(published_sprints(when=filters.when, area=filters.area))
 
 
 @router.get("/{slug}", response={200: SprintOut, **errors(404)}, summary="One sprint")
