@@ -28,7 +28,6 @@ from sprintlab.localsites.schemas import (
 )
 from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
-from sprintlab.registrations.selectors import with_seats
 from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["sites"])
@@ -48,11 +47,13 @@ def _application_for(user, site_id: int) -> LocalSite:
     site = selectors.with_application_details(LocalSite.objects.filter(pk=site_id)).first()
     if site is None or not user.has_perm("localsites.view_application", site):
         raise Http404
-    return with_seats([site])[0]
+    return registration_selectors.with_seats([site])[0]
 
 
 def _reloaded(site: LocalSite) -> LocalSite:
-    return with_seats([selectors.with_application_details(LocalSite.objects.filter(pk=site.pk)).get()])[0]
+    return registration_selectors.with_seats(
+        [selectors.with_application_details(LocalSite.objects.filter(pk=site.pk)).get()]
+    )[0]
 
 
 class SitesWithSeatsPagination(BoundedLimitOffsetPagination):
@@ -60,7 +61,7 @@ class SitesWithSeatsPagination(BoundedLimitOffsetPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        return {**page, "items": with_seats(page["items"])}
+        return {**page, "items": registration_selectors.with_seats(page["items"])}
 
 
 class SiteFilters(Schema):
@@ -75,12 +76,14 @@ class SiteFilters(Schema):
 )
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
     sprint = _sprint_for(viewer(request), slug)
-    return with_seats(selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100]))
+    return registration_selectors.with_seats(
+        selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100])
+    )
 
 
 @router.get("sites/{site_id}", response={200: SiteOut, **errors(404, 422)}, summary="One site")
 def get_site(request, site_id: int):
-    return with_seats([selectors.get_site_by_id_for_user(viewer(request), site_id)])[0]
+    return registration_selectors.with_seats([selectors.get_site_by_id_for_user(viewer(request), site_id)])[0]
 
 
 @router.post(

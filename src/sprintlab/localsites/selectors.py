@@ -173,3 +173,8 @@ def sites_of_user(user) -> QuerySet[LocalSite]:
         .select_related("sprint", "applicant")
         .order_by("-sprint__kickoff_at", "name")
     )
+
+
+def sprint_sites_for_filter(sprint: Sprint) -> QuerySet[LocalSite]:
+    """All sites of ``sprint`` that registrations may point at, for the table's site filter."""
+    return LocalSite.objects.filter(sprint=sprint).only("id", "name", "city", "sprint_id").order_by("city", "name")

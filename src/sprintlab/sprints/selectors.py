@@ -1,4 +1,4 @@
-"""Reads shared by the sprint pages and the API; each returns data with its counts already attached."""
+"""Reads shared by the sprint pages and the API (counts of registrations: ``registrations.selectors``)."""
 
 from datetime import datetime
 
@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
-from sprintlab.localsites.models import LocalSite
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership
 
 WHEN_CHOICES = ("upcoming", "running", "past")
@@ -94,8 +93,3 @@ def account_by_email(email: str, *, looked_up_by):
     """
     email_lookups_charge(user=looked_up_by, emails=[email])
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
-
-
-def sprint_sites_for_filter(sprint: Sprint) -> QuerySet[LocalSite]:
-    """All sites of ``sprint`` that registrations may point at, for the table's site filter."""
-    return LocalSite.objects.filter(sprint=sprint).only("id", "name", "city", "sprint_id").order_by("city", "name")
