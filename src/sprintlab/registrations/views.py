@@ -125,7 +125,7 @@ def my_sprints(request):
     sites_by_sprint: dict[int, list[LocalSite]] = {}
     for site in selectors.approved_sites_of_sprints([r.sprint_id for r in switchable]):
         sites_by_sprint.setdefault(site.sprint_id, []).append(site)
-    seats_by_sprint = selectors.seats_by_sprint([r.sprint for r in switchable], now=now)
+    seats_of_sprint = selectors.seats_by_sprint([r.sprint for r in switchable], now=now)
     for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
@@ -133,7 +133,7 @@ def my_sprints(request):
         registration.switch_form = None
         if registration in switchable:
             # The menu counts the person's own seat as free: switching keeps it where there is room.
-            seats = seats_by_sprint[registration.sprint_id]
+            seats = seats_of_sprint[registration.sprint_id]
             form = SwitchForm(
                 registration=registration,
                 sites=selectors.with_seats(
