@@ -55,6 +55,7 @@ def claims(client, sprint, site) -> dict:
         "form": None if option is None else _seats_in(option.group(1), full_words=("full: waitlist",)),
         "api list": next(item["seats_left"] for item in api_list if item["id"] == site.pk),
         "api site": api_site["seats_left"],
+        "api sprint": client.get(f"/api/v1/sprints/{sprint.slug}").json()["seats_left"],
         "register links": [
             page
             for page, html in (("sprint page", sprint_page), ("site page", site_page))
@@ -87,6 +88,7 @@ def test_a_sprint_full_overall_shows_its_free_site_as_full_everywhere(viewer):
         "api list": 0,
         "api site": 0,
     }
+    assert said["api sprint"] == 0
     assert "Join the waitlist at this site" in said["site page button"]
     assert "Register at this site" not in said["site page button"]
     # And what the pages promise is what registering there does.
@@ -105,6 +107,7 @@ def test_a_site_with_room_in_a_sprint_with_room_agrees_on_the_smaller_count(view
     said = claims(viewer, sprint, site)
 
     assert {said[page] for page in ("sprint page", "sites list", "site page", "form", "api list", "api site")} == {2}
+    assert said["api sprint"] == 2
     assert "Register at this site" in said["site page button"]
 
 
@@ -129,7 +132,7 @@ def test_a_closed_sprint_shows_no_seats_and_no_register_buttons(viewer, when):
         "site page": None,
         "form": None,
     }
-    assert (said["api list"], said["api site"]) == (0, 0)
+    assert (said["api list"], said["api site"], said["api sprint"]) == (0, 0, 0)
     assert said["register links"] == []
     assert "Register at this site" not in said["site page button"]
     assert "Join the waitlist" not in said["site page button"]

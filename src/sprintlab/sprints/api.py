@@ -16,6 +16,7 @@ from sprintlab.registrations.selectors import (
     RegistrationFilters,
     registrations_for_organisers,
     sprint_public_stats,
+    sprint_seats,
     with_registered_count,
 )
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
@@ -105,6 +106,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
         "registration_is_open": sprint.registration_open_at(now),
+        "seats_left": sprint_seats(sprint, now=now).left_at(None),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
         "stats": {
