@@ -3,26 +3,10 @@ from django.urls import reverse
 
 from sprintlab.localsites import selectors
 from sprintlab.localsites.models import SiteStatus
-from sprintlab.registrations.models import RegistrationStatus
-from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory, UserFactory
+from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory
 from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def test_seats_taken_counts_only_seat_holding_registrations(sprint):
-    site = LocalSiteFactory(sprint=sprint, capacity=5)
-    for status in (
-        RegistrationStatus.CONFIRMED,
-        RegistrationStatus.OFFERED,
-        RegistrationStatus.WAITLISTED,
-        RegistrationStatus.CANCELLED,
-        RegistrationStatus.APPLIED,
-    ):
-        RegistrationFactory(sprint=sprint, site=site, status=status)
-    [listed] = selectors.public_sites(sprint)
-    assert listed.seats_taken == 2
-    assert selectors.seats_left(listed) == 3
 
 
 def test_public_sites_are_approved_and_filtered(sprint):
@@ -69,32 +53,6 @@ def test_applications_visible_to(world):
     assert list(
         selectors.applications_visible_to(world.user("staff"), sprint_slug=world.sprint.slug, status="pending")
     ) == [world.pending]
-
-
-def test_site_counts_and_lists(sprint):
-    site = LocalSiteFactory(sprint=sprint)
-    confirmed = RegistrationFactory(sprint=sprint, site=site)
-    RegistrationFactory(
-        sprint=sprint, site=site, status=RegistrationStatus.CONFIRMED, checked_in_at="2030-01-01T10:00Z"
-    )
-    waiting = RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
-    assert selectors.site_counts(site) == {"confirmed": 2, "offered": 0, "waitlisted": 1, "checked_in": 1}
-    assert list(selectors.site_waitlist(site)) == [waiting]
-    assert confirmed in selectors.site_attendees(site)
-
-
-def test_check_in_search_by_name_or_email(sprint):
-    site = LocalSiteFactory(sprint=sprint)
-    ada = RegistrationFactory(
-        sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace", email="ada@x.org")
-    )
-    RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Alan Turing", email="alan@y.org"))
-    RegistrationFactory(
-        sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED, user=UserFactory(display_name="Ada Waiting")
-    )
-    assert list(selectors.check_in_candidates(site, query="ada")) == [ada]
-    assert list(selectors.check_in_candidates(site, query="X.ORG")) == [ada]
-    assert len(selectors.check_in_candidates(site)) == 2
 
 
 def build_sites(sprint, count: int, registrations_per_site: int) -> None:

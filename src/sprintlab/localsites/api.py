@@ -26,6 +26,8 @@ from sprintlab.localsites.schemas import (
     SiteListItemOut,
     SiteOut,
 )
+from sprintlab.registrations import attendance
+from sprintlab.registrations import selectors as registration_selectors
 from sprintlab.sprints.models import Sprint
 
 router = Router(tags=["sites"])
@@ -45,11 +47,21 @@ def _application_for(user, site_id: int) -> LocalSite:
     site = selectors.with_application_details(LocalSite.objects.filter(pk=site_id)).first()
     if site is None or not user.has_perm("localsites.view_application", site):
         raise Http404
-    return site
+    return registration_selectors.with_seats([site])[0]
 
 
 def _reloaded(site: LocalSite) -> LocalSite:
-    return selectors.with_application_details(LocalSite.objects.filter(pk=site.pk)).get()
+    return registration_selectors.with_seats(
+        [selectors.with_application_details(LocalSite.objects.filter(pk=site.pk)).get()]
+    )[0]
+
+
+class SitesWithSeatsPagination(BoundedLimitOffsetPagination):
+    """Pages of sites, each with its seats counted (one query per page, not per site)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        return {**page, "items": registration_selectors.with_seats(page["items"])}
 
 
 class SiteFilters(Schema):
@@ -64,12 +76,14 @@ class SiteFilters(Schema):
 )
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
     sprint = _sprint_for(viewer(request), slug)
-    return list(selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100]))
+    return registration_selectors.with_seats(
+        selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100])
+    )
 
 
 @router.get("sites/{site_id}", response={200: SiteOut, **errors(404, 422)}, summary="One site")
 def get_site(request, site_id: int):
-    return selectors.get_site_by_id_for_user(viewer(request), site_id)
+    return registration_selectors.with_seats([selectors.get_site_by_id_for_user(viewer(request), site_id)])[0]
 
 
 @router.post(
@@ -101,7 +115,7 @@ class ApplicationFilters(Schema):
     auth=write_auth,
     summary="Mine and those I review",
 )
-@paginate(BoundedLimitOffsetPagination)
+@paginate(SitesWithSeatsPagination)
 def list_applications(request, filters: Query[ApplicationFilters]):
     return selectors.applications_visible_to(request.auth, sprint_slug=filters.sprint, status=filters.status or "")
 
@@ -188,7 +202,7 @@ def withdraw_application(request, site_id: int):
 )
 def list_attendees(request, site_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.view_attendees")
-    return list(selectors.site_registrations(site).order_by("status", "created_at"))
+    return list(registration_selectors.site_registrations(site).order_by("status", "created_at"))
 
 
 @router.post(
@@ -199,8 +213,8 @@ def list_attendees(request, site_id: int):
 )
 def create_check_in(request, site_id: int, payload: CheckInIn):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = selectors.get_site_registration(site, payload.registration)
-    return services.site_check_in(registration=registration, acting_user=request.auth)
+    registration = registration_selectors.get_site_registration(site, payload.registration)
+    return attendance.site_check_in(registration=registration, acting_user=request.auth)
 
 
 @router.delete(
@@ -211,5 +225,5 @@ def create_check_in(request, site_id: int, payload: CheckInIn):
 )
 def delete_check_in(request, site_id: int, registration_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = selectors.get_site_registration(site, registration_id)
-    return services.site_check_in_undo(registration=registration, acting_user=request.auth)
+    registration = registration_selectors.get_site_registration(site, registration_id)
+    return attendance.site_check_in_undo(registration=registration, acting_user=request.auth)

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import ServiceError
-from sprintlab.localsites import selectors, services
+from sprintlab.localsites import selectors
 from sprintlab.localsites.forms import SiteMessageForm
 from sprintlab.localsites.views import add_service_error
+from sprintlab.registrations import attendance
+from sprintlab.registrations import selectors as registration_selectors
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -34,10 +36,11 @@ def site_dashboard(request, sprint_slug, slug, message_form=None):
         {
             "site": site,
             "sprint": site.sprint,
-            "counts": selectors.site_counts(site),
-            "seats_left": selectors.seats_left(site),
-            "attendees": selectors.site_attendees(site),
-            "waitlist": selectors.site_waitlist(site),
+            "counts": registration_selectors.site_people_counts(site),
+            # What is still free here whether or not registration is open (admissions may fill it).
+            "seats_left": registration_selectors.sprint_seats(site.sprint).free_at(site),
+            "attendees": registration_selectors.site_attendees(site),
+            "waitlist": registration_selectors.site_waitlist(site),
             "message_form": message_form or SiteMessageForm(),
             "past_messages": site.messages.select_related("author")[:20],
             "can_message": request.user.has_perm("localsites.message_attendees", site),
@@ -55,7 +58,7 @@ def site_message(request, sprint_slug, slug):
     form = SiteMessageForm(request.POST)
     if form.is_valid():
         try:
-            message = services.site_message_send(
+            message = attendance.site_message_send(
                 site=site,
                 acting_user=request.user,
                 subject=form.cleaned_data["subject"],
@@ -86,7 +89,7 @@ def site_attendees_csv(request, sprint_slug, slug):
             _("First sprint"),
         ]
     )
-    for registration in selectors.site_registrations(site).order_by("status", "created_at"):
+    for registration in registration_selectors.site_registrations(site).order_by("status", "created_at"):
         writer.writerow(
             [
                 csv_safe(value)
@@ -112,8 +115,8 @@ def check_in(request, sprint_slug, slug):
         "site": site,
         "sprint": site.sprint,
         "query": query,
-        "candidates": selectors.check_in_candidates(site, query=query),
-        "counts": selectors.site_counts(site),
+        "candidates": registration_selectors.check_in_candidates(site, query=query),
+        "counts": registration_selectors.site_people_counts(site),
     }
     if request.htmx and request.htmx.target == "check-in-results":
         return render(request, "localsites/check_in.html#check-in-results", context)
@@ -125,9 +128,9 @@ def check_in(request, sprint_slug, slug):
 def check_in_attendee(request, sprint_slug, slug, registration_id):
     """Check one attendee in (or undo it); answers the row for HTMX, else goes back to the list."""
     site = selectors.get_site_for_user(request.user, sprint_slug, slug, perm="localsites.check_in")
-    registration = selectors.get_site_registration(site, registration_id)
+    registration = registration_selectors.get_site_registration(site, registration_id)
     undo = request.POST.get("action") == "undo"
-    service = services.site_check_in_undo if undo else services.site_check_in
+    service = attendance.site_check_in_undo if undo else attendance.site_check_in
     error = ""
     try:
         registration = service(registration=registration, acting_user=request.user)
@@ -143,7 +146,7 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
                 "registration": registration,
                 "query": query,
                 "error": error,
-                "counts": selectors.site_counts(site),
+                "counts": registration_selectors.site_people_counts(site),
             },
         )
     if error:

@@ -1,4 +1,7 @@
-"""Shapes of the sites API; validation beyond types happens in the services (shared with the forms)."""
+"""Shapes of the sites API; validation beyond types happens in the services (shared with the forms).
+
+``seats_taken`` and ``seats_left`` are set on each site by ``registrations.selectors.with_seats``.
+"""
 
 from datetime import datetime
 from decimal import Decimal
@@ -31,7 +34,10 @@ class SiteOut(Schema):
     longitude: Decimal | None
     capacity: int
     seats_taken: int
-    seats_left: int
+    seats_left: int = Field(
+        description="Seats one more person can take here now: the smaller of the site's and the sprint's free "
+        "seats; 0 once registration has closed. The same count the pages show."
+    )
     accessibility_notes: str
     timezone: str
     starts_at: datetime = Field(description="UTC.")
@@ -60,10 +66,6 @@ class SiteOut(Schema):
     @staticmethod
     def resolve_region(site) -> str:
         return region_for(str(site.country))
-
-    @staticmethod
-    def resolve_seats_left(site) -> int:
-        return max(site.capacity - site.seats_taken, 0)
 
     @staticmethod
     def resolve_admission_mode(site) -> str:

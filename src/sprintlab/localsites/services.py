@@ -1,4 +1,4 @@
-"""Every write to local sites: applications, decisions, messages to attendees and check-in.
+"""Every write to local sites: applications and decisions (messages and check-in: ``registrations.attendance``).
 
 Pages and the API call these functions, so both validate and behave the same way. Each one runs in
 a transaction: a refused step raises a ``ServiceError`` (or ``Conflict``/``PermissionDeniedError``)
@@ -24,9 +24,9 @@ from sprintlab.accounts.ratelimits import email_lookups_charge
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, MAX_SEATS, datetime_in_window
-from sprintlab.localsites.models import UNDECIDED_STATUSES, LocalSite, SiteMessage, SiteOrganiser, SiteStatus
+from sprintlab.localsites.models import UNDECIDED_STATUSES, LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.localsites.signals import site_withdrawing
 from sprintlab.notifications.services import outbox_enqueue
-from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from sprintlab.sprints.models import Sprint, SprintRole
 
 MAX_CO_ORGANISERS = 10
@@ -209,8 +209,8 @@ def site_application_withdraw(*, site: LocalSite, acting_user) -> LocalSite:
         if site.applicant_id == acting_user.pk:
             raise Conflict(_("This application can no longer be withdrawn."))
         raise PermissionDeniedError(_("Only the applicant can withdraw this application."))
-    if site.registrations.filter(status__in=ACTIVE_STATUSES).exists():
-        raise Conflict(_("People are registered at this site; ask the sprint organisers to move them first."))
+    # The registrations app refuses (Conflict) while people are registered at the site.
+    site_withdrawing.send(sender=LocalSite, site=site)
     site.status = SiteStatus.WITHDRAWN
     site.save(update_fields=["status", "updated_at"])
     record_audit(actor=acting_user, action="site_application.withdrawn", target=site)
@@ -392,94 +392,3 @@ def _email_sprint_organisers(site: LocalSite, *, audit_id: int, resubmitted: boo
             context={"site": site, "sprint": site.sprint, "resubmitted": resubmitted},
             user=organiser,
         )
-
-
-# --- Running a site --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def site_message_send(*, site: LocalSite, acting_user, subject: str, body: str) -> SiteMessage:
-    """Email everyone confirmed at ``site``.
-
-    Side effects: a ``SiteMessage`` and one outbox email per confirmed attendee (keys
-    ``site-message:<message id>:<user id>``, so a retry never sends twice); an audit entry.
-    """
-    if not acting_user.has_perm("localsites.message_attendees", site):
-        raise PermissionDeniedError(_("Only the site's organisers can message its attendees."))
-    subject, body = (subject or "").strip(), (body or "").strip()
-    errors = {}
-    if not subject:
-        errors["subject"] = [_("Write a subject.")]
-    elif len(subject) > 200:
-        errors["subject"] = [_("Keep the subject under 200 characters.")]
-    if not body:
-        errors["body"] = [_("Write a message.")]
-    elif len(body) > 10_000:
-        errors["body"] = [_("Keep the message under 10,000 characters.")]
-    if errors:
-        raise ServiceError(errors)
-    recipients = list(
-        Registration.objects.filter(site=site, status=RegistrationStatus.CONFIRMED).select_related("user")
-    )
-    message = SiteMessage.objects.create(
-        site=site, author=acting_user, subject=subject, body=body, recipient_count=len(recipients)
-    )
-    for registration in recipients:
-        outbox_enqueue(
-            key=f"site-message:{message.pk}:{registration.user_id}",
-            to_email=registration.user.email,
-            subject=f"[{site.name}] {subject}",
-            template="localsites/emails/site_message",
-            context={"site": site, "sprint": site.sprint, "message": message, "author": acting_user},
-            user=registration.user,
-        )
-    record_audit(actor=acting_user, action="site.messaged", target=site, recipients=len(recipients))
-    return message
-
-
-@transaction.atomic
-def site_check_in(*, registration: Registration, acting_user) -> Registration:
-    """Mark a confirmed attendee of a site as arrived; checking in twice changes nothing.
-
-    Side effects: ``checked_in_at``/``checked_in_by`` on the registration; an audit entry.
-    """
-    registration = _lock_for_check_in(registration, acting_user)
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(
-            _("Only confirmed attendees can be checked in (this one is: %(status)s).")
-            % {"status": registration.get_status_display()}
-        )
-    if registration.checked_in_at is None:
-        registration.checked_in_at = timezone.now()
-        registration.checked_in_by = acting_user
-        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        record_audit(actor=acting_user, action="registration.checked_in", target=registration)
-    return registration
-
-
-@transaction.atomic
-def site_check_in_undo(*, registration: Registration, acting_user) -> Registration:
-    """Take back a check-in made by mistake.
-
-    Side effects: clears ``checked_in_at``/``checked_in_by``; an audit entry.
-    """
-    registration = _lock_for_check_in(registration, acting_user)
-    if registration.checked_in_at is not None:
-        registration.checked_in_at = None
-        registration.checked_in_by = None
-        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        record_audit(actor=acting_user, action="registration.check_in_undone", target=registration)
-    return registration
-
-
-def _lock_for_check_in(registration: Registration, acting_user) -> Registration:
-    registration = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("site__sprint", "user")
-        .get(pk=registration.pk)
-    )
-    if registration.site is None:
-        raise Conflict(_("This person takes part remotely; there is nothing to check in."))
-    if not acting_user.has_perm("localsites.check_in", registration.site):
-        raise PermissionDeniedError(_("Only the site's organisers can check people in."))
-    return registration

@@ -20,6 +20,7 @@ from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
 
 
@@ -50,7 +51,8 @@ def site_list(request, sprint_slug):
     sprint = get_sprint_for_user(request.user, sprint_slug)
     country = request.GET.get("country", "").strip()[:2]
     query = request.GET.get("q", "").strip()[:100]
-    sites = list(selectors.public_sites(sprint, country=country, query=query))
+    seats = sprint_seats(sprint)
+    sites = with_seats(selectors.public_sites(sprint, country=country, query=query), seats_of=seats)
     return render(
         request,
         "localsites/site_list.html",
@@ -61,6 +63,7 @@ def site_list(request, sprint_slug):
             "countries": selectors.public_site_countries(sprint),
             "country": country.upper(),
             "query": query,
+            "seats_shown": not seats.registration_closed,
             "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
             "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
         },
@@ -69,6 +72,8 @@ def site_list(request, sprint_slug):
 
 def site_detail(request, sprint_slug, slug):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug)
+    seats = sprint_seats(site.sprint)
+    with_seats([site], seats_of=seats)
     viewer_zone = timezone.get_current_timezone()
     return render(
         request,
@@ -76,7 +81,8 @@ def site_detail(request, sprint_slug, slug):
         {
             "site": site,
             "sprint": site.sprint,
-            "seats_left": selectors.seats_left(site),
+            "seats_shown": site.is_approved and not seats.registration_closed,
+            "seats_left": site.seats_left,
             "organisers": [link.user for link in site.organiser_links.all()],
             "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
             "viewer_zone_differs": str(viewer_zone) != site.timezone,
@@ -172,12 +178,13 @@ def application_withdraw(request, sprint_slug, slug):
 
 @login_required
 def my_sites(request):
-    sites = list(selectors.sites_of_user(request.user))
+    sites = with_seats(selectors.sites_of_user(request.user))
+    with_people = site_ids_with_people(site.pk for site in sites)
     for site in sites:
         site.can_edit = request.user.has_perm("localsites.edit_application", site)
-        # An approved site people registered at is not withdrawn from here (the service says so too).
-        site.can_withdraw = request.user.has_perm("localsites.withdraw_application", site) and not (
-            site.is_approved and site.seats_taken
+        # A site people registered at is not withdrawn from here (the service refuses it too).
+        site.can_withdraw = (
+            request.user.has_perm("localsites.withdraw_application", site) and site.pk not in with_people
         )
         site.can_manage = site.is_approved
     return render(request, "localsites/my_sites.html", {"sites": sites})

@@ -7,40 +7,45 @@ from itertools import groupby
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries import countries
 
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.localsites.models import LocalSite
-from sprintlab.registrations.models import Registration
+from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
+from sprintlab.registrations.selectors import RegistrationFilters
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 REMOTE = "remote"
 
 
-def place_label(site: LocalSite, *, sprint_full: bool) -> str:
-    """``Venue, City · 12 seats left`` (or ``full: waitlist``), as shown in the place select."""
-    free = site.capacity - getattr(site, "seats_taken", 0)
+def place_label(site: LocalSite) -> str:
+    """``Venue, City · 12 seats left`` (or ``full: waitlist``), as shown in the place select.
+
+    ``site.seats_left`` comes from ``selectors.with_seats``, the count every page shows.
+    """
     if site.effective_admission_mode == AdmissionMode.REVIEWED:
         availability = _("applications reviewed")
-    elif free <= 0 or sprint_full:
+    elif site.seats_left == 0:
         availability = _("full: waitlist")
     else:
+        free = site.seats_left
         availability = ngettext("%(count)s seat left", "%(count)s seats left", free) % {"count": free}
     return f"{site.name}, {site.city} · {availability}"
 
 
-def place_choices(sprint: Sprint, sites: list[LocalSite], *, sprint_full: bool, exclude=None) -> list:
+def place_choices(sprint: Sprint, sites: list[LocalSite], *, remote_seats_left: int | None, exclude=None) -> list:
     """Remote first (when allowed), then approved sites grouped by country."""
     choices: list = []
     if sprint.remote_allowed and exclude != REMOTE:
         remote = _("Remote, online")
-        if sprint.admission_mode == AdmissionMode.OPEN and sprint_full:
+        if sprint.admission_mode == AdmissionMode.OPEN and remote_seats_left == 0:
             remote = _("Remote, online · full: waitlist")
         choices.append((REMOTE, remote))
     sites = [site for site in sites if str(site.pk) != str(exclude)]
     for country, group in groupby(
         sorted(sites, key=lambda s: (s.country.name, s.city, s.name)), key=lambda s: s.country.name
     ):
-        choices.append((country, [(str(site.pk), place_label(site, sprint_full=sprint_full)) for site in group]))
+        choices.append((country, [(str(site.pk), place_label(site)) for site in group]))
     return choices
 
 
@@ -93,11 +98,11 @@ class RegistrationForm(forms.ModelForm):
         }
         widgets = {"motivation": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, sprint: Sprint, sites: list[LocalSite], sprint_full: bool, **kwargs):
+    def __init__(self, *args, sprint: Sprint, sites: list[LocalSite], remote_seats_left: int | None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"] = PlaceField(
             label=self.fields["place"].label,
-            choices=place_choices(sprint, sites, sprint_full=sprint_full),
+            choices=place_choices(sprint, sites, remote_seats_left=remote_seats_left),
             sites=sites,
         )
         self.fields["accepted_code_of_conduct"].required = True
@@ -115,12 +120,14 @@ class SwitchForm(forms.Form):
     place = forms.ChoiceField(label=_("Switch to"))
     join_waitlist = forms.BooleanField(label=_("Join the waitlist there if it is full"), required=False, initial=True)
 
-    def __init__(self, *args, registration: Registration, sites: list[LocalSite], sprint_full: bool, **kwargs):
+    def __init__(
+        self, *args, registration: Registration, sites: list[LocalSite], remote_seats_left: int | None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         current = REMOTE if registration.site_id is None else registration.site_id
         self.fields["place"] = PlaceField(
             label=self.fields["place"].label,
-            choices=place_choices(registration.sprint, sites, sprint_full=sprint_full, exclude=current),
+            choices=place_choices(registration.sprint, sites, remote_seats_left=remote_seats_left, exclude=current),
             sites=sites,
         )
 
@@ -156,3 +163,42 @@ class AdmissionWaveForm(forms.Form):
         if cleaned.get("decision") == "admit" and not cleaned.get("confirm_by") and "confirm_by" not in self.errors:
             self.add_error("confirm_by", _("Set the deadline for admitted people to confirm."))
         return cleaned
+
+
+class RegistrationFilterForm(forms.Form):
+    """Filters on the organisers' registrations table; each is optional and a bad value is ignored."""
+
+    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *RegistrationStatus.choices]
+    )
+    where = forms.ChoiceField(label=_("Where"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("Any country")), *countries])
+    experience = forms.ChoiceField(
+        label=_("Experience"), required=False, choices=[("", _("Any level")), *ExperienceLevel.choices]
+    )
+    first_sprint = forms.ChoiceField(
+        label=_("First sprint"),
+        required=False,
+        choices=[("", _("Either")), ("yes", _("First sprint")), ("no", _("Returning"))],
+    )
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["where"].choices = [
+            ("", _("Anywhere")),
+            ("remote", _("Remote")),
+            *((str(site.pk), f"{site.name}, {site.city}") for site in sites),
+        ]
+
+    def filters(self) -> RegistrationFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return RegistrationFilters(
+            status=data.get("status", ""),
+            where=data.get("where", ""),
+            country=data.get("country", ""),
+            experience=data.get("experience", ""),
+            first_sprint=data.get("first_sprint", ""),
+            search=data.get("q", ""),
+        )

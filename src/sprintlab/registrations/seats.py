@@ -1,4 +1,7 @@
-"""Seats: locking, counting and filling them. Used by the services (and receivers) of this app only.
+"""Seats: the one rule for how many are left, and locking, counting and filling them.
+
+``seats_left`` is the rule every page, form, schema and service applies (the pages read their
+counts through ``selectors.sprint_seats``); the rest is used by this app's services and receivers.
 
 Correctness under concurrency rests on one rule: every change that takes or frees a seat first
 locks the rows whose capacity it touches, always in the same order — the sprint (when it has a
@@ -144,24 +147,42 @@ def waiting_count(*, sprint: Sprint, site: LocalSite | None) -> int:
     return Registration.objects.filter(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED).count()
 
 
+def seats_left(
+    *, site_capacity: int | None, site_taken: int, sprint_capacity: int | None, sprint_taken: int
+) -> int | None:
+    """Seats left for one more person at a place: the smaller of the site's and the sprint's free seats.
+
+    ``site_capacity`` is None for remote places, ``sprint_capacity`` None for a sprint without an
+    overall cap; None as the answer means unlimited. Never below zero (a lowered capacity may be
+    below the seats already held).
+    """
+    limits = [
+        capacity - taken
+        for capacity, taken in ((site_capacity, site_taken), (sprint_capacity, sprint_taken))
+        if capacity is not None
+    ]
+    return max(0, min(limits)) if limits else None
+
+
 def free_seats(*, sprint: Sprint, site: LocalSite | None, ignoring: Registration | None = None) -> int | None:
     """Seats left for one more person at ``site`` (None: remote); None means unlimited.
 
     ``ignoring`` is a registration that already holds a seat and is moving here: its own seat
     must not count against the sprint's total.
     """
-    limits: list[int] = []
+    moving = ignoring is not None and ignoring.holds_seat
+    site_taken = 0
     if site is not None:
-        taken = seats_taken(sprint=sprint, site=site)
-        if ignoring is not None and ignoring.holds_seat and ignoring.site_id == site.pk:
-            taken -= 1
-        limits.append(site.capacity - taken)
+        site_taken = seats_taken(sprint=sprint, site=site) - (moving and ignoring.site_id == site.pk)
+    sprint_taken = 0
     if sprint.capacity is not None:
-        taken = seats_taken(sprint=sprint, whole_sprint=True)
-        if ignoring is not None and ignoring.holds_seat:
-            taken -= 1
-        limits.append(sprint.capacity - taken)
-    return max(0, min(limits)) if limits else None
+        sprint_taken = seats_taken(sprint=sprint, whole_sprint=True) - moving
+    return seats_left(
+        site_capacity=site.capacity if site is not None else None,
+        site_taken=site_taken,
+        sprint_capacity=sprint.capacity,
+        sprint_taken=sprint_taken,
+    )
 
 
 def has_free_seat(*, sprint: Sprint, site: LocalSite | None, ignoring: Registration | None = None) -> bool:

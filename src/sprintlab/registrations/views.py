@@ -53,10 +53,6 @@ def _visible_sprint(request, slug: str) -> Sprint:
     return sprint
 
 
-def _sprint_full(sprint: Sprint) -> bool:
-    return sprint.capacity is not None and selectors.sprint_seats_taken(sprint) >= sprint.capacity
-
-
 def _add_service_error(form, exc: ServiceError, field_map: dict[str, str]) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -89,13 +85,14 @@ def register(request, slug):
         services.check_registration_open(sprint=sprint, now=timezone.now())
     except Conflict as exc:
         closed_reason = exc.messages[0]
-    sites = list(selectors.sites_with_seats(sprint))
+    seats = selectors.sprint_seats(sprint)
+    sites = selectors.with_seats(selectors.approved_sites(sprint), seats_of=seats)
     initial = {"place": request.GET.get("site") or (REMOTE if sprint.remote_allowed else None)}
     form = RegistrationForm(
         request.POST if request.method == "POST" else None,
         sprint=sprint,
         sites=sites,
-        sprint_full=_sprint_full(sprint),
+        remote_seats_left=seats.left_at(None),
         initial=initial,
     )
     if request.method == "POST" and closed_reason is None and form.is_valid():
@@ -129,9 +126,9 @@ def my_sprints(request):
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
     switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
     sites_by_sprint: dict[int, list[LocalSite]] = {}
-    for site in selectors.sites_with_seats_for_sprints([r.sprint_id for r in switchable]):
+    for site in selectors.approved_sites_of_sprints([r.sprint_id for r in switchable]):
         sites_by_sprint.setdefault(site.sprint_id, []).append(site)
-    full_sprints = selectors.full_sprint_ids([r.sprint for r in switchable])
+    seats_of_sprint = selectors.seats_by_sprint([r.sprint for r in switchable], now=now)
     for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
@@ -141,10 +138,14 @@ def my_sprints(request):
         registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
         registration.switch_form = None
         if registration in switchable:
+            # The menu counts the person's own seat as free: switching keeps it where there is room.
+            seats = seats_of_sprint[registration.sprint_id]
             form = SwitchForm(
                 registration=registration,
-                sites=sites_by_sprint.get(registration.sprint_id, []),
-                sprint_full=registration.sprint_id in full_sprints,
+                sites=selectors.with_seats(
+                    sites_by_sprint.get(registration.sprint_id, []), seats_of=seats, holder=registration
+                ),
+                remote_seats_left=seats.left_at(None, holder=registration),
                 auto_id=f"switch-{registration.pk}-%s",
             )
             if form.fields["place"].choices:
@@ -196,9 +197,13 @@ def cancel(request, pk):
 @require_POST
 def switch(request, pk):
     registration = _registration_for_action(request, pk, "registrations.switch_registration")
-    sites = list(selectors.sites_with_seats(registration.sprint))
+    seats = selectors.sprint_seats(registration.sprint)
+    sites = selectors.with_seats(selectors.approved_sites(registration.sprint), seats_of=seats, holder=registration)
     form = SwitchForm(
-        request.POST, registration=registration, sites=sites, sprint_full=_sprint_full(registration.sprint)
+        request.POST,
+        registration=registration,
+        sites=sites,
+        remote_seats_left=seats.left_at(None, holder=registration),
     )
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -242,7 +247,10 @@ def admissions_page(request, slug):
     sprint = _visible_sprint(request, slug)
     if not request.user.has_perm("registrations.manage_admissions", sprint):
         raise PermissionDenied
-    sites = list(selectors.sites_with_seats(sprint))
+    seats = selectors.sprint_seats(sprint)
+    sites = list(selectors.approved_sites(sprint))
+    for site in sites:  # what a wave may still fill, whether or not registration is open
+        site.free_seats = seats.free_at(site)
     site_filter = request.GET.get("site", "")
     status_filter = request.GET.get("status", "")
     if status_filter not in RegistrationStatus.values:
@@ -293,6 +301,7 @@ def admissions_page(request, slug):
         {
             "sprint": sprint,
             "sites": sites,
+            "sprint_free_seats": seats.free_at(None) if sprint.capacity is not None else None,
             "page": page,
             "form": form,
             "waves": selectors.admission_waves(sprint),

@@ -13,6 +13,13 @@ from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
+from sprintlab.registrations.selectors import (
+    RegistrationFilters,
+    registrations_for_organisers,
+    sprint_public_stats,
+    sprint_seats,
+    with_registered_count,
+)
 from sprintlab.sprints.models import Partner, ResearchArea, Sprint, SprintMembership, TimelineStep
 from sprintlab.sprints.schemas import (
     CloneIn,
@@ -26,13 +33,10 @@ from sprintlab.sprints.schemas import (
 )
 from sprintlab.sprints.selectors import (
     WHEN_CHOICES,
-    RegistrationFilters,
     account_by_email,
     published_sprints,
-    registrations_for_organisers,
     sprint_for_manager,
     sprint_for_viewer,
-    sprint_public_stats,
     team_memberships,
 )
 from sprintlab.sprints.services import (
@@ -103,6 +107,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
         "registration_is_open": sprint.registration_open_at(now),
+        "seats_left": sprint_seats(sprint, now=now).left_at(None),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
         "stats": {
@@ -153,7 +158,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
                 ]
             }
         )
-    return published_sprints(when=filters.when, area=filters.area)
+    return with_registered_count(published_sprints(when=filters.when, area=filters.area))
 
 
 @router.get("/{slug}", response={200: SprintOut, **errors(404)}, summary="One sprint")

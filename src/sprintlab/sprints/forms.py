@@ -6,14 +6,12 @@ from django.forms import inlineformset_factory
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from sprintlab.accounts.ratelimits import LOOKUP_BUDGET_HELP
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
-from sprintlab.registrations.models import ExperienceLevel, RegistrationStatus
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
-from sprintlab.sprints.selectors import RegistrationFilters, account_by_email
+from sprintlab.sprints.selectors import account_by_email
 from sprintlab.sprints.services import EDITABLE_FIELDS
 
 
@@ -165,45 +163,6 @@ class PartnerForm(forms.ModelForm):
 
 class MarkdownPreviewForm(forms.Form):
     description = forms.CharField(required=False, max_length=100_000)
-
-
-class RegistrationFilterForm(forms.Form):
-    """Filters on the organisers' registrations table; each is optional and a bad value is ignored."""
-
-    q = forms.CharField(label=_("Name or email"), required=False, max_length=200)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *RegistrationStatus.choices]
-    )
-    where = forms.ChoiceField(label=_("Where"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=[("", _("Any country")), *countries])
-    experience = forms.ChoiceField(
-        label=_("Experience"), required=False, choices=[("", _("Any level")), *ExperienceLevel.choices]
-    )
-    first_sprint = forms.ChoiceField(
-        label=_("First sprint"),
-        required=False,
-        choices=[("", _("Either")), ("yes", _("First sprint")), ("no", _("Returning"))],
-    )
-
-    def __init__(self, *args, sites=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["where"].choices = [
-            ("", _("Anywhere")),
-            ("remote", _("Remote")),
-            *((str(site.pk), f"{site.name}, {site.city}") for site in sites),
-        ]
-
-    def filters(self) -> RegistrationFilters:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return RegistrationFilters(
-            status=data.get("status", ""),
-            where=data.get("where", ""),
-            country=data.get("country", ""),
-            experience=data.get("experience", ""),
-            first_sprint=data.get("first_sprint", ""),
-            search=data.get("q", ""),
-        )
 
 
 class TeamMemberForm(forms.Form):

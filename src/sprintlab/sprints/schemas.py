@@ -153,6 +153,10 @@ class SprintOut(Schema):
     phase: str
     registration_is_open: bool
     registration_closes_at: datetime | None
+    seats_left: int | None = Field(
+        description="Seats left for one more person in the sprint overall (remote, or at a site with room); "
+        "null: no overall capacity; 0 once registration has closed. Per site: the sites API."
+    )
     timeline: list[TimelineStepOut]
     next_step: TimelineStepOut | None
     stats: StatsOut

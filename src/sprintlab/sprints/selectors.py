@@ -1,45 +1,27 @@
-"""Reads shared by the sprint pages and the API; each returns data with its counts already attached."""
+"""Reads shared by the sprint pages and the API (counts of registrations: ``registrations.selectors``)."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
-from sprintlab.localsites.models import LocalSite, SiteStatus
-from sprintlab.registrations.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership
 
 WHEN_CHOICES = ("upcoming", "running", "past")
-ACTIVE = Q(status__in=ACTIVE_STATUSES)
 
 
 def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime | None = None) -> QuerySet[Sprint]:
-    """Published sprints in one tab, each annotated with ``registered_count`` (active registrations).
+    """Published sprints in one tab (pages add ``registrations.selectors.with_registered_count``).
 
     upcoming: kickoff in the future (soonest first); running: kickoff ≤ now < submission deadline;
     past: after the submission deadline (latest first).
     """
     now = now or timezone.now()
-    # A correlated count per listed sprint reads the (sprint, status, …) index instead of grouping
-    # every registration of every sprint in the tab.
-    active_count = (
-        Registration.objects.filter(sprint=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values("sprint")
-        .annotate(n=Count("*"))
-        .values("n")  # COUNT(*): an index-only scan
-    )
-    sprints = Sprint.objects.filter(is_published=True).annotate(
-        registered_count=Coalesce(Subquery(active_count), Value(0))
-    )
+    sprints = Sprint.objects.filter(is_published=True)
     if area:
         sprints = sprints.filter(research_area=area)
     if when == "running":
@@ -111,114 +93,3 @@ def account_by_email(email: str, *, looked_up_by):
     """
     email_lookups_charge(user=looked_up_by, emails=[email])
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
-
-
-@dataclass(frozen=True)
-class SprintStats:
-    registered: int
-    remote: int
-    at_sites: int
-    countries: int
-    seats_taken: int
-    approved_sites: int
-
-
-def sprint_public_stats(sprint: Sprint) -> SprintStats:
-    """The live counts shown on a sprint page, in two queries whatever the number of registrations.
-
-    Counting distinct countries joins every registration to its person, which costs tens of
-    milliseconds on a sprint with ten thousand registrations. Setting SPRINT_STATS_CACHE_SECONDS
-    (0, the default, means always live) keeps the counts in the shared cache for that long.
-    """
-    seconds = getattr(settings, "SPRINT_STATS_CACHE_SECONDS", 0)
-    if not seconds:
-        return _count_sprint_stats(sprint)
-    key = f"sprintlab:sprint-stats:{sprint.pk}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = _count_sprint_stats(sprint)
-        cache.set(key, stats, seconds)
-    return stats
-
-
-def _count_sprint_stats(sprint: Sprint) -> SprintStats:
-    counts = Registration.objects.filter(sprint=sprint).aggregate(
-        registered=Count("id", filter=ACTIVE),
-        remote=Count("id", filter=ACTIVE & Q(site__isnull=True)),
-        at_sites=Count("id", filter=ACTIVE & Q(site__isnull=False)),
-        countries=Count("user__country", filter=ACTIVE & ~Q(user__country=""), distinct=True),
-        seats_taken=Count("id", filter=Q(status__in=SEAT_HOLDING_STATUSES)),
-    )
-    approved_sites = LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED).count()
-    return SprintStats(approved_sites=approved_sites, **counts)
-
-
-def approved_sites_with_seats(sprint: Sprint, *, limit: int | None = None) -> QuerySet[LocalSite]:
-    """Approved sites of ``sprint`` with ``seats_taken`` and ``seats_left`` (never below zero), one query.
-
-    The seats are a correlated count per site, so with ``limit`` only the listed sites are counted.
-    """
-    taken = (
-        Registration.objects.filter(site=OuterRef("pk"), status__in=SEAT_HOLDING_STATUSES)
-        .order_by()
-        .values("site")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    sites = (
-        LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED)
-        .annotate(seats_taken=Coalesce(Subquery(taken), Value(0)))
-        .annotate(seats_left=Greatest(F("capacity") - F("seats_taken"), Value(0)))
-        .order_by("country", "city", "name")
-    )
-    return sites[:limit] if limit else sites
-
-
-@dataclass(frozen=True)
-class RegistrationFilters:
-    """What the organisers' table is narrowed to; every field empty means everything."""
-
-    status: str = ""
-    where: str = ""  # "remote", or a site's id as text
-    country: str = ""
-    experience: str = ""
-    first_sprint: str = ""  # "yes" or "no"
-    search: str = ""
-
-
-def registrations_for_organisers(sprint: Sprint, filters: RegistrationFilters | None = None) -> QuerySet[Registration]:
-    """Registrations of ``sprint`` for its organisers' table and export, people and sites joined in."""
-    filters = filters or RegistrationFilters()
-    registrations = Registration.objects.filter(sprint=sprint).select_related("user", "site")
-    if filters.status:
-        registrations = registrations.filter(status=filters.status)
-    if filters.where == "remote":
-        registrations = registrations.filter(site__isnull=True)
-    elif filters.where.isdigit():
-        registrations = registrations.filter(site_id=int(filters.where))
-    if filters.country:
-        registrations = registrations.filter(user__country=filters.country)
-    if filters.experience:
-        registrations = registrations.filter(experience_level=filters.experience)
-    if filters.first_sprint in ("yes", "no"):
-        registrations = registrations.filter(first_sprint=filters.first_sprint == "yes")
-    if filters.search:
-        term = filters.search.strip()
-        registrations = registrations.filter(
-            Q(user__email__icontains=term)
-            | Q(user__display_name__icontains=term)
-            | Q(user__first_name__icontains=term)
-            | Q(user__last_name__icontains=term)
-        )
-    return registrations.order_by("created_at", "id")
-
-
-def registration_status_counts(sprint: Sprint) -> dict[str, int]:
-    """How many registrations of ``sprint`` are in each status, in one query."""
-    rows = Registration.objects.filter(sprint=sprint).values_list("status").annotate(n=Count("id")).order_by()
-    return dict(rows)
-
-
-def sprint_sites_for_filter(sprint: Sprint) -> QuerySet[LocalSite]:
-    """All sites of ``sprint`` that registrations may point at, for the table's site filter."""
-    return LocalSite.objects.filter(sprint=sprint).only("id", "name", "city", "sprint_id").order_by("city", "name")

@@ -6,17 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.cache import cache_anonymous_page
-from sprintlab.registrations.models import Registration
-from sprintlab.sprints.display import PHASE_BADGES, register_action, timeline_rows
-from sprintlab.sprints.models import Phase, ResearchArea
-from sprintlab.sprints.selectors import (
-    WHEN_CHOICES,
-    approved_sites_with_seats,
-    drafts_visible_to,
-    published_sprints,
-    sprint_for_viewer,
+from sprintlab.registrations.display import register_action
+from sprintlab.registrations.selectors import (
+    approved_sites,
+    registration_of_user,
     sprint_public_stats,
+    sprint_seats,
+    with_registered_count,
+    with_seats,
 )
+from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
+from sprintlab.sprints.models import Phase, ResearchArea
+from sprintlab.sprints.selectors import WHEN_CHOICES, drafts_visible_to, published_sprints, sprint_for_viewer
 
 SPRINTS_PER_PAGE = 24
 DRAFTS_ON_LIST = 12
@@ -32,9 +33,9 @@ def sprint_list(request):
     area = request.GET.get("area", "")
     area = area if area in ResearchArea.values else ""
     now = timezone.now()
-    page = Paginator(published_sprints(when=when, area=area, now=now), SPRINTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        with_registered_count(published_sprints(when=when, area=area, now=now)), SPRINTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "sprints/sprint_list.html",
@@ -66,9 +67,8 @@ def sprint_detail(request, slug):
     sprint = sprint_for_viewer(slug, request.user)
     now = timezone.now()
     stats = sprint_public_stats(sprint)
-    registration = None
-    if request.user.is_authenticated:
-        registration = Registration.objects.filter(sprint=sprint, user=request.user).first()
+    seats = sprint_seats(sprint, now=now)
+    registration = registration_of_user(sprint, request.user) if request.user.is_authenticated else None
     phase = sprint.phase_at(now)
     can_manage = request.user.has_perm("sprints.change_sprint", sprint)
     return render(
@@ -84,8 +84,9 @@ def sprint_detail(request, slug):
             "tracks": sprint.tracks.all(),
             "prizes": sprint.prizes.all(),
             "stats": stats,
-            "sites": list(approved_sites_with_seats(sprint, limit=SITES_ON_SPRINT_PAGE)),
-            "register": register_action(sprint, stats, registration, now),
+            "sites": with_seats(approved_sites(sprint)[:SITES_ON_SPRINT_PAGE], seats_of=seats),
+            "seats_shown": not seats.registration_closed,
+            "register": register_action(sprint, seats, registration, now),
             "timeline": timeline_rows(sprint, now),
             "next_step": sprint.next_step(now),
             "can_manage": can_manage,

@@ -6,16 +6,13 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from sprintlab.localsites.selectors import sprint_sites_for_filter
+from sprintlab.registrations.display import EXPERIENCE_SHORT
+from sprintlab.registrations.export import registration_csv_lines
+from sprintlab.registrations.forms import RegistrationFilterForm
 from sprintlab.registrations.models import RegistrationStatus
-from sprintlab.sprints.display import EXPERIENCE_SHORT
-from sprintlab.sprints.export import registration_csv_lines
-from sprintlab.sprints.forms import RegistrationFilterForm
-from sprintlab.sprints.selectors import (
-    registration_status_counts,
-    registrations_for_organisers,
-    sprint_for_manager,
-    sprint_sites_for_filter,
-)
+from sprintlab.registrations.selectors import registration_status_counts, registrations_for_organisers
+from sprintlab.sprints.selectors import sprint_for_manager
 
 REGISTRATIONS_PER_PAGE = 50
 

@@ -1,0 +1,106 @@
+"""A site's people on the day: messages to its attendees and check-in at the door.
+
+These write registrations (and a site's messages), so they live here, above the sites app; the
+permissions they check (``localsites.message_attendees``, ``localsites.check_in``) are the sites
+app's predicates, shared with its pages.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sprintlab.core.audit import record_audit
+from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
+from sprintlab.localsites.models import LocalSite, SiteMessage
+from sprintlab.notifications.services import outbox_enqueue
+from sprintlab.registrations.models import Registration, RegistrationStatus
+
+
+@transaction.atomic
+def site_message_send(*, site: LocalSite, acting_user, subject: str, body: str) -> SiteMessage:
+    """Email everyone confirmed at ``site``.
+
+    Side effects: a ``SiteMessage`` and one outbox email per confirmed attendee (keys
+    ``site-message:<message id>:<user id>``, so a retry never sends twice); an audit entry.
+    """
+    if not acting_user.has_perm("localsites.message_attendees", site):
+        raise PermissionDeniedError(_("Only the site's organisers can message its attendees."))
+    subject, body = (subject or "").strip(), (body or "").strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = [_("Write a subject.")]
+    elif len(subject) > 200:
+        errors["subject"] = [_("Keep the subject under 200 characters.")]
+    if not body:
+        errors["body"] = [_("Write a message.")]
+    elif len(body) > 10_000:
+        errors["body"] = [_("Keep the message under 10,000 characters.")]
+    if errors:
+        raise ServiceError(errors)
+    recipients = list(
+        Registration.objects.filter(site=site, status=RegistrationStatus.CONFIRMED).select_related("user")
+    )
+    message = SiteMessage.objects.create(
+        site=site, author=acting_user, subject=subject, body=body, recipient_count=len(recipients)
+    )
+    for registration in recipients:
+        outbox_enqueue(
+            key=f"site-message:{message.pk}:{registration.user_id}",
+            to_email=registration.user.email,
+            subject=f"[{site.name}] {subject}",
+            template="localsites/emails/site_message",
+            context={"site": site, "sprint": site.sprint, "message": message, "author": acting_user},
+            user=registration.user,
+        )
+    record_audit(actor=acting_user, action="site.messaged", target=site, recipients=len(recipients))
+    return message
+
+
+@transaction.atomic
+def site_check_in(*, registration: Registration, acting_user) -> Registration:
+    """Mark a confirmed attendee of a site as arrived; checking in twice changes nothing.
+
+    Side effects: ``checked_in_at``/``checked_in_by`` on the registration; an audit entry.
+    """
+    registration = _lock_for_check_in(registration, acting_user)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        raise Conflict(
+            _("Only confirmed attendees can be checked in (this one is: %(status)s).")
+            % {"status": registration.get_status_display()}
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.checked_in_by = acting_user
+        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        record_audit(actor=acting_user, action="registration.checked_in", target=registration)
+    return registration
+
+
+@transaction.atomic
+def site_check_in_undo(*, registration: Registration, acting_user) -> Registration:
+    """Take back a check-in made by mistake.
+
+    Side effects: clears ``checked_in_at``/``checked_in_by``; an audit entry.
+    """
+    registration = _lock_for_check_in(registration, acting_user)
+    if registration.checked_in_at is not None:
+        registration.checked_in_at = None
+        registration.checked_in_by = None
+        registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+        record_audit(actor=acting_user, action="registration.check_in_undone", target=registration)
+    return registration
+
+
+def _lock_for_check_in(registration: Registration, acting_user) -> Registration:
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("site__sprint", "user")
+        .get(pk=registration.pk)
+    )
+    if registration.site is None:
+        raise Conflict(_("This person takes part remotely; there is nothing to check in."))
+    if not acting_user.has_perm("localsites.check_in", registration.site):
+        raise PermissionDeniedError(_("Only the site's organisers can check people in."))
+    return registration

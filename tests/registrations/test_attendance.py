@@ -1,0 +1,96 @@
+"""A site's people on the day: messages to attendees and check-in (``registrations.attendance``)."""
+
+import pytest
+
+from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
+from sprintlab.core.models import AuditEntry
+from sprintlab.localsites.models import SiteMessage
+from sprintlab.notifications.models import OutboxMessage
+from sprintlab.registrations import attendance
+from sprintlab.registrations.models import RegistrationStatus
+from tests.factories import (
+    LocalSiteFactory,
+    RegistrationFactory,
+    SiteOrganiserFactory,
+    SprintFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sprint():
+    return SprintFactory()
+
+
+def errors_of(exc_info) -> dict:
+    return exc_info.value.message_dict
+
+
+class TestMessages:
+    def test_one_email_per_confirmed_attendee_with_stable_keys(self, sprint):
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        confirmed = [RegistrationFactory(sprint=sprint, site=site) for _ in range(3)]
+        RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
+        RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.CANCELLED)
+
+        message = attendance.site_message_send(
+            site=site, acting_user=organiser, subject="Doors", body="Use the side door."
+        )
+
+        assert message.recipient_count == 3
+        keys = set(OutboxMessage.objects.values_list("key", flat=True))
+        assert keys == {f"site-message:{message.pk}:{r.user_id}" for r in confirmed}
+        assert all("Use the side door." in body for body in OutboxMessage.objects.values_list("body_text", flat=True))
+
+    def test_needs_subject_and_body_and_permission(self, sprint):
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        with pytest.raises(ServiceError) as exc_info:
+            attendance.site_message_send(site=site, acting_user=organiser, subject=" ", body="")
+        assert set(errors_of(exc_info)) == {"subject", "body"}
+        with pytest.raises(PermissionDeniedError):
+            attendance.site_message_send(site=site, acting_user=UserFactory(), subject="Hi", body="Hello")
+        assert not SiteMessage.objects.exists()
+
+
+class TestCheckIn:
+    def test_check_in_and_undo(self, sprint):
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        registration = RegistrationFactory(sprint=sprint, site=site)
+
+        registration = attendance.site_check_in(registration=registration, acting_user=organiser)
+        first_time = registration.checked_in_at
+        assert first_time is not None and registration.checked_in_by == organiser
+        # Twice changes nothing.
+        assert attendance.site_check_in(registration=registration, acting_user=organiser).checked_in_at == first_time
+
+        registration = attendance.site_check_in_undo(registration=registration, acting_user=organiser)
+        registration.refresh_from_db()
+        assert registration.checked_in_at is None and registration.checked_in_by is None
+        actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
+        assert actions == ["registration.checked_in", "registration.check_in_undone"]
+
+    @pytest.mark.parametrize(
+        "status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]
+    )
+    def test_only_confirmed_people_are_checked_in(self, sprint, status):
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        registration = RegistrationFactory(sprint=sprint, site=site, status=status)
+        with pytest.raises(Conflict):
+            attendance.site_check_in(registration=registration, acting_user=organiser)
+
+    def test_remote_people_and_other_sites_organisers_are_refused(self, sprint):
+        site = LocalSiteFactory(sprint=sprint)
+        other_organiser = SiteOrganiserFactory(site=LocalSiteFactory(sprint=sprint)).user
+        with pytest.raises(PermissionDeniedError):
+            attendance.site_check_in(
+                registration=RegistrationFactory(sprint=sprint, site=site), acting_user=other_organiser
+            )
+        with pytest.raises(Conflict):
+            attendance.site_check_in(registration=RegistrationFactory(sprint=sprint), acting_user=StaffFactory())
