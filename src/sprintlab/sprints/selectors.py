@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from sprintlab.accounts.ratelimits import email_lookups_charge
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.registrations.models import ACTIVE_STATUSES, SEAT_HOLDING_STATUSES, Registration
-from sprintlab.sprints.models import Partner, Sprint, SprintMembership
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
 
 WHEN_CHOICES = ("upcoming", "running", "past")
 ACTIVE = Q(status__in=ACTIVE_STATUSES)
@@ -57,6 +57,20 @@ def drafts_visible_to(user) -> QuerySet[Sprint]:
         return Sprint.objects.none()
     drafts = Sprint.objects.filter(is_published=False).order_by("kickoff_at", "id")
     return drafts if user.is_staff else drafts.filter(memberships__user=user).distinct()
+
+
+def sprints_run_by(user) -> QuerySet[Sprint]:
+    """Sprints ``user`` organises or co-hosts, latest kickoff first, each annotated with ``organises``
+    (True for an organiser, False for a partner co-host only): one query, whatever their number."""
+    if not user.is_authenticated:
+        return Sprint.objects.none()
+    memberships = SprintMembership.objects.filter(user=user)
+    organiser_role = memberships.filter(sprint=OuterRef("pk"), role=SprintRole.ORGANISER)
+    return (
+        Sprint.objects.filter(pk__in=memberships.values("sprint_id"))
+        .annotate(organises=Exists(organiser_role))
+        .order_by("-kickoff_at", "-id")
+    )
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:
