@@ -7,6 +7,7 @@ from sprintlab.accounts.services import organiser_role_set
 from sprintlab.core.errors import PermissionDeniedError
 from sprintlab.core.models import AuditEntry
 from tests.factories import OrganiserFactory, StaffFactory, UserFactory
+from tests.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,34 @@ def test_the_change_form_shows_the_role_read_only(admin_client):
     html = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
     assert "May create sprints" in html
     assert 'name="is_organiser"' not in html
+
+
+ROLE_API = "/api/v1/people/{}/organiser-role"
+
+
+def test_staff_grant_the_role_through_the_api(client):
+    staff, person = StaffFactory(), UserFactory()
+
+    response = client.put(ROLE_API.format(person.pk), {"granted": True}, "application/json", headers=bearer_for(staff))
+
+    assert response.status_code == 200
+    assert response.json() == {"id": person.pk, "email": person.email, "is_organiser": True}
+    assert AuditEntry.objects.filter(action="account.organiser_grant", target_id=str(person.pk)).exists()
+
+
+@pytest.mark.parametrize("acting", ["anonymous", "organiser", "participant"])
+def test_only_staff_may_call_the_role_api(client, acting):
+    person = UserFactory()
+    headers = {} if acting == "anonymous" else bearer_for(OrganiserFactory() if acting == "organiser" else person)
+    response = client.put(ROLE_API.format(person.pk), {"granted": True}, "application/json", headers=headers)
+    assert response.status_code == (401 if acting == "anonymous" else 403)
+    assert set(response.json()) == {"detail", "errors"}
+    person.refresh_from_db()
+    assert not person.is_organiser
+
+
+def test_the_role_api_answers_404_for_an_unknown_person(client):
+    response = client.put(
+        ROLE_API.format(999999), {"granted": True}, "application/json", headers=bearer_for(StaffFactory())
+    )
+    assert response.status_code == 404
