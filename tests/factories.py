@@ -37,6 +37,12 @@ class StaffFactory(UserFactory):
     is_staff = True
 
 
+class OrganiserFactory(UserFactory):
+    """A person holding the organisation-level organiser role (may create sprints)."""
+
+    is_organiser = True
+
+
 class PartnerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partner

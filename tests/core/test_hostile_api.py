@@ -76,6 +76,10 @@ OPERATIONS = {
     "PATCH /api/v1/me": Operation("participant", body=lambda w: {"bio": "Hello", "interests": ["evals"]}),
     "GET /api/v1/me/tokens": Operation("participant"),
     "DELETE /api/v1/me/tokens/{token_id}": Operation("participant", lambda w: {"token_id": w.token.pk}),
+    "GET /api/v1/me/organising": Operation("staff"),
+    "PUT /api/v1/people/{user_id}/organiser-role": Operation(
+        "staff", lambda w: {"user_id": w.applicant.pk}, lambda w: {"granted": True}
+    ),
     "GET /api/v1/sprints": Operation(None),
     "POST /api/v1/sprints": Operation(
         "staff",

@@ -72,6 +72,7 @@ PAGES = {
     "localsites:export": Page("site_lead", _site),
     "localsites:check_in": Page("site_lead", _site),
     "registrations:mine": Page("participant"),
+    "registrations:organising": Page("staff"),
     "registrations:register": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:admissions": Page("staff", lambda w: {"slug": w.reviewed_sprint.slug}),
     "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),

@@ -79,6 +79,9 @@ def test_every_role_has_a_demo_login(small_demo):
     users = {login.key: User.objects.get(email=login.email) for login in DEMO_LOGINS}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     assert users["staff"].is_staff
+    # The organiser may create sprints; nobody else holds the organiser role.
+    assert users["organiser"].has_perm("sprints.create_sprint")
+    assert [key for key, user in users.items() if user.is_organiser] == ["organiser"]
     assert (
         SprintMembership.objects.filter(user=users["organiser"], role=SprintRole.ORGANISER).count()
         == Sprint.objects.count()

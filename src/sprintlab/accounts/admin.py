@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.accounts.models import ApiToken, Tag, User
-from sprintlab.accounts.services import api_token_revoke
+from sprintlab.accounts.services import api_token_revoke, organiser_role_set
 
 
 @admin.register(User)
@@ -16,11 +16,22 @@ class UserAdmin(DjangoUserAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     ordering = ("email",)
-    list_display = ("email", "display_name", "country", "career_stage", "is_staff", "is_active", "date_joined")
-    list_filter = ("is_staff", "is_superuser", "is_active", "country", "career_stage")
+    list_display = (
+        "email",
+        "display_name",
+        "country",
+        "career_stage",
+        "is_organiser",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
+    list_filter = ("is_organiser", "is_staff", "is_superuser", "is_active", "country", "career_stage")
     search_fields = ("email", "display_name", "affiliation", "city")
     filter_horizontal = ("interests", "skills", "groups", "user_permissions")
-    readonly_fields = ("last_login", "date_joined")
+    # The organiser role changes only through the actions below, so that every change is audited.
+    readonly_fields = ("last_login", "date_joined", "is_organiser")
+    actions = ["grant_organiser_role", "revoke_organiser_role"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Profile"), {"fields": ("display_name", "affiliation", "career_stage", "bio", "public_fields")}),
@@ -31,12 +42,31 @@ class UserAdmin(DjangoUserAdmin):
             _("Permissions"),
             {
                 "classes": ("collapse",),
-                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "fields": ("is_active", "is_organiser", "is_staff", "is_superuser", "groups", "user_permissions"),
             },
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    @admin.action(description=_("Grant the organiser role (may create sprints)"))
+    def grant_organiser_role(self, request, queryset):
+        self._set_organiser_role(request, queryset, granted=True)
+
+    @admin.action(description=_("Revoke the organiser role"))
+    def revoke_organiser_role(self, request, queryset):
+        self._set_organiser_role(request, queryset, granted=False)
+
+    def _set_organiser_role(self, request, queryset, *, granted: bool) -> None:
+        people = list(queryset.exclude(is_organiser=granted))
+        for person in people:
+            organiser_role_set(acting_user=request.user, user=person, granted=granted)
+        message = (
+            _("%(count)d person(s) now hold the organiser role.")
+            if granted
+            else _("%(count)d person(s) no longer hold the organiser role.")
+        )
+        self.message_user(request, message % {"count": len(people)})
 
 
 @admin.register(Tag)

@@ -1,7 +1,9 @@
-"""/api/v1/me: the caller's own profile and their personal API tokens."""
+"""/api/v1/me: the caller's own profile and their personal API tokens; /api/v1/people: staff grant the organiser role."""
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -140,3 +142,31 @@ def revoke_my_token(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.auth, token_id=token_id)
     services.api_token_revoke(token=token, acting_user=request.auth)
     return Status(204, None)
+
+
+# Staff manage other people's accounts here; everything else in this module is the caller's own.
+people_router = Router(tags=["account"], auth=write_auth)
+
+
+class OrganiserRoleIn(Schema):
+    granted: bool = Field(..., description="true grants the organiser role (may create sprints), false revokes it.")
+
+
+class OrganiserRoleOut(Schema):
+    id: int
+    email: str
+    is_organiser: bool
+
+
+@people_router.put(
+    "/{user_id}/organiser-role",
+    response={200: OrganiserRoleOut, **errors(400, 401, 403, 404, 422)},
+    summary="Grant or revoke the organiser role (staff)",
+)
+def set_organiser_role(request, user_id: int, payload: OrganiserRoleIn):
+    """The organisation-level organiser role lets a person create sprints. Staff only; each change is
+    recorded in the audit log, and setting the role a person already has changes nothing."""
+    if not request.auth.has_perm("accounts.grant_organiser_role"):
+        raise PermissionDenied(_("Only staff grant or revoke the organiser role."))
+    person = get_object_or_404(User, pk=user_id)
+    return services.organiser_role_set(acting_user=request.auth, user=person, granted=payload.granted)

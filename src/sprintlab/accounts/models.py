@@ -101,6 +101,13 @@ class User(AbstractUser):
     orcid = models.CharField(_("ORCID iD"), max_length=19, blank=True, help_text=_("e.g. 0000-0002-1825-0097"))
     bio = models.TextField(_("short bio"), max_length=2000, blank=True)
     public_fields = models.JSONField(_("public fields"), default=list, blank=True)
+    # An organisation-level role, granted by staff (sprintlab.accounts.services.organiser_role_set):
+    # its holders may create sprints. Running one sprint comes from that sprint's memberships instead.
+    is_organiser = models.BooleanField(
+        _("may create sprints"),
+        default=False,
+        help_text=_("Organisers create sprints and run them; staff grant and revoke this role."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

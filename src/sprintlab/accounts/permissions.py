@@ -18,3 +18,5 @@ def is_signed_in(user) -> bool:
 rules.add_perm("accounts.manage_own_tokens", is_signed_in)
 rules.add_perm("accounts.revoke_token", owns_token | is_staff)
 rules.add_perm("accounts.edit_own_profile", is_signed_in)
+# The organisation-level organiser role (may create sprints) is granted by staff only.
+rules.add_perm("accounts.grant_organiser_role", is_staff)

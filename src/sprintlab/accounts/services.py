@@ -125,3 +125,21 @@ def api_token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
         token.save(update_fields=["revoked_at", "updated_at"])
         record_audit(actor=acting_user, action="api_token.revoke", target=token, owner_id=token.user_id)
     return token
+
+
+@transaction.atomic
+def organiser_role_set(*, acting_user: User, user: User, granted: bool) -> User:
+    """Grant (``granted=True``) or revoke the organisation-level organiser role, which lets ``user`` create sprints.
+
+    Only staff may do it. Setting the role a person already has changes nothing and records nothing.
+    Side effects: an audit entry "account.organiser_grant" or "account.organiser_revoke".
+    """
+    if not acting_user.has_perm("accounts.grant_organiser_role", user):
+        raise PermissionDeniedError(_("Only staff grant or revoke the organiser role."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_organiser != granted:
+        user.is_organiser = granted
+        user.save(update_fields=["is_organiser"])
+        action = "account.organiser_grant" if granted else "account.organiser_revoke"
+        record_audit(actor=acting_user, action=action, target=user)
+    return user

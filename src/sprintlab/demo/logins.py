@@ -19,7 +19,9 @@ class DemoLogin:
 
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("staff", "staff@example.org", "Sam Staff", "Staff (admin, all sprints)"),
-    DemoLogin("organiser", "organiser@example.org", "Olivia Organiser", "Sprint organiser (every sprint)"),
+    DemoLogin(
+        "organiser", "organiser@example.org", "Olivia Organiser", "Sprint organiser (every sprint; may create sprints)"
+    ),
     DemoLogin("cohost", "cohost@example.org", "Carlos Cohost", "Partner co-host (Apollo Research sprints)"),
     DemoLogin("site_organiser", "site-organiser@example.org", "Wanjiru Site-Lead", "Site organiser (Nairobi sites)"),
     DemoLogin(

@@ -109,6 +109,8 @@ def build_role_accounts(rng: random.Random, *, password_hash: str, joined_at: da
         person.user.public_fields = PUBLIC_FIELD_NAMES
         if login.key == "staff":
             person.user.is_staff = person.user.is_superuser = True
+        if login.key == "organiser":
+            person.user.is_organiser = True
         people[login.key] = person
     return people
 

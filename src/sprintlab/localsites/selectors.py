@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django_countries import countries
 
@@ -128,6 +128,17 @@ def applications_for_sprint(sprint: Sprint, *, status: str = "") -> QuerySet[Loc
     if status:
         sites = sites.filter(status=status)
     return with_application_details(sites)
+
+
+def pending_application_counts(sprint_ids: list[int]) -> dict[int, int]:
+    """How many site applications await a decision in each of ``sprint_ids`` (absent means none): one query."""
+    rows = (
+        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.PENDING)
+        .order_by()
+        .values("sprint_id")
+        .annotate(n=Count("*"))
+    )
+    return {row["sprint_id"]: row["n"] for row in rows}
 
 
 def with_application_details(sites: QuerySet[LocalSite]) -> QuerySet[LocalSite]:

@@ -172,11 +172,11 @@ def get_sprint(request, slug: str):
     "",
     response={201: SprintOut, **errors(400, 401, 403, 422)},
     auth=write_auth,
-    summary="Create a sprint (staff)",
+    summary="Create a sprint (staff and organisers)",
 )
 def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
-        raise PermissionDenied("Only staff create sprints.")
+        raise PermissionDenied(_("Only staff and people with the organiser role create sprints."))
     sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
     return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
 

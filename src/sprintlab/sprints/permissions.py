@@ -34,9 +34,27 @@ def organises_any_sprint(user) -> bool:
     return user.sprint_memberships.filter(role=SprintRole.ORGANISER).exists()
 
 
-can_manage_sprint = is_staff | is_sprint_organiser
+@rules.predicate
+def holds_organiser_role(user) -> bool:
+    """The organisation-level organiser role that staff grant (``User.is_organiser``)."""
+    return bool(user and user.is_authenticated and user.is_organiser)
 
-rules.add_perm("sprints.create_sprint", is_staff)
+
+@rules.predicate
+def runs_any_sprint(user) -> bool:
+    """Organises or co-hosts at least one sprint."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.sprint_memberships.exists()
+
+
+can_manage_sprint = is_staff | is_sprint_organiser
+may_create_sprint = is_staff | holds_organiser_role
+# "Sprints I run" (the organiser home): for anyone who runs a sprint or may create one.
+may_see_organiser_home = may_create_sprint | runs_any_sprint
+
+rules.add_perm("sprints.create_sprint", may_create_sprint)
+rules.add_perm("sprints.view_organiser_home", may_see_organiser_home)
 rules.add_perm("sprints.view_sprint", is_published | can_manage_sprint | is_sprint_cohost)
 rules.add_perm("sprints.change_sprint", can_manage_sprint)
 rules.add_perm("sprints.clone_sprint", can_manage_sprint)
@@ -45,6 +63,6 @@ rules.add_perm("sprints.view_registrations", can_manage_sprint | is_sprint_cohos
 rules.add_perm("sprints.manage_registrations", can_manage_sprint)
 rules.add_perm("sprints.review_site_applications", can_manage_sprint)
 # Partner organisations are shared between sprints: staff and anyone who organises a sprint add them.
-rules.add_perm("sprints.create_partner", is_staff | organises_any_sprint)
+rules.add_perm("sprints.create_partner", may_create_sprint | organises_any_sprint)
 # The Markdown preview on the sprint form renders text only; anyone who may edit some sprint may use it.
-rules.add_perm("sprints.preview_markdown", is_staff | organises_any_sprint)
+rules.add_perm("sprints.preview_markdown", may_create_sprint | organises_any_sprint)

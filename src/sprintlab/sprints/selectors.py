@@ -4,12 +4,12 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
-from sprintlab.sprints.models import Partner, Sprint, SprintMembership
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
 
 WHEN_CHOICES = ("upcoming", "running", "past")
 
@@ -39,6 +39,20 @@ def drafts_visible_to(user) -> QuerySet[Sprint]:
         return Sprint.objects.none()
     drafts = Sprint.objects.filter(is_published=False).order_by("kickoff_at", "id")
     return drafts if user.is_staff else drafts.filter(memberships__user=user).distinct()
+
+
+def sprints_run_by(user) -> QuerySet[Sprint]:
+    """Sprints ``user`` organises or co-hosts, latest kickoff first, each annotated with ``organises``
+    (True for an organiser, False for a partner co-host only): one query, whatever their number."""
+    if not user.is_authenticated:
+        return Sprint.objects.none()
+    memberships = SprintMembership.objects.filter(user=user)
+    organiser_role = memberships.filter(sprint=OuterRef("pk"), role=SprintRole.ORGANISER)
+    return (
+        Sprint.objects.filter(pk__in=memberships.values("sprint_id"))
+        .annotate(organises=Exists(organiser_role))
+        .order_by("-kickoff_at", "-id")
+    )
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window, shifted_in_window
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
@@ -137,9 +137,12 @@ def sprint_create(
 ) -> Sprint:
     """Create a sprint from ``values`` (see EDITABLE_FIELDS) with its partners, tracks and prizes.
 
+    Only staff and holders of the organiser role may (``sprints.create_sprint``).
     Side effects: ``acting_user`` becomes an organiser of the new sprint; an audit entry "sprint.create".
     Raises ServiceError with messages per field when anything is invalid; then nothing is saved.
     """
+    if not acting_user.has_perm("sprints.create_sprint"):
+        raise PermissionDeniedError(_("Only staff and people with the organiser role create sprints."))
     sprint = Sprint(created_by=acting_user if acting_user.is_authenticated else None)
     _apply_values(sprint, values)
     _validate(sprint)
