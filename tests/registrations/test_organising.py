@@ -31,7 +31,7 @@ API = "/api/v1/me/organising"
 # The shared roles, plus a person who holds the organisation-level organiser role but runs no sprint yet.
 MATRIX_ROLES = [*ROLES, "organiser_role"]
 MAY_CREATE = {"staff", "organiser_role"}
-MAY_SEE_HOME = {"sprint_organiser", "partner_cohost", "staff", "organiser_role"}
+MAY_SEE_HOME = {"sprint_organiser", "cohost", "staff", "organiser_role"}
 
 
 def person(role: str, sprint):
@@ -99,7 +99,7 @@ def test_nobody_sees_another_organisers_to_dos(client, role):
     api = client.get(API, headers=bearer_for(user))
     for response in (page, api):
         assert "Someone Else" not in response.content.decode()
-    if role in ("sprint_organiser", "partner_cohost"):
+    if role in ("sprint_organiser", "cohost"):
         assert "My Own Sprint" in page.content.decode()
         assert [item["title"] for item in api.json()["current"]] == ["My Own Sprint"]
 
