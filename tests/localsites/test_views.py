@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -312,14 +313,25 @@ class TestCheckIn:
         assert ada.checked_in_at is None
         assert ">Check in</button>" in body
 
-    def test_check_in_without_js_redirects_back_with_the_search(self, running_site):
+    def test_check_in_without_js_redirects_back_with_an_empty_search(self, running_site):
         site, organiser, ada, _waiting = running_site
         url = site_url("check_in_attendee", site, registration_id=ada.pk)
         response = client_for(organiser).post(url, {"action": "check_in", "q": "ada"})
         assert response.status_code == 302
-        assert response["Location"].endswith("?q=ada")
+        assert response["Location"] == site_url("check_in", site)
         ada.refresh_from_db()
         assert ada.checked_in_at is not None
+        # Undoing keeps the search: the organiser is still looking at that person.
+        response = client_for(organiser).post(url, {"action": "undo", "q": "ada"})
+        assert response["Location"].endswith("?q=ada")
+
+    def test_htmx_check_in_empties_the_search_box(self, running_site):
+        site, organiser, ada, _waiting = running_site
+        url = site_url("check_in_attendee", site, registration_id=ada.pk)
+        body = (
+            client_for(organiser).post(url, {"action": "check_in", "q": "ada"}, HTTP_HX_REQUEST="true").content.decode()
+        )
+        assert re.search(r'<input type="search" id="checkin-q" name="q" value=""[^>]*hx-swap-oob="true"', body)
 
     def test_waitlisted_person_cannot_be_checked_in(self, running_site):
         site, organiser, _ada, waiting = running_site

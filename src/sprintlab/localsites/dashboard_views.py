@@ -144,6 +144,7 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
                 "query": query,
                 "error": error,
                 "counts": selectors.site_counts(site),
+                "clear_search": not (error or undo),
             },
         )
     if error:
@@ -153,4 +154,6 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": registration.user.name})
     url = reverse("localsites:check_in", kwargs={"sprint_slug": site.sprint.slug, "slug": site.slug})
-    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+    # After a check-in the search starts afresh for the next person; otherwise the list stays as it was.
+    keep_query = query and (error or undo)
+    return redirect(f"{url}?{urlencode({'q': query})}" if keep_query else url)
