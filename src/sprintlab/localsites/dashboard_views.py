@@ -1,28 +1,18 @@
 """The site organiser's pages: dashboard, CSV export, messages to attendees and check-in on the day."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sprintlab.core.csv_export import csv_download
 from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import SiteMessageForm
 from sprintlab.localsites.views import add_service_error
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @login_required
@@ -72,36 +62,28 @@ def site_message(request, sprint_slug, slug):
 @login_required
 def site_attendees_csv(request, sprint_slug, slug):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug, perm="localsites.export_attendees")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{site.sprint.slug}-{site.slug}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Email"),
-            _("Status"),
-            _("Registered (UTC)"),
-            _("Checked in (UTC)"),
-            _("Experience level"),
-            _("First sprint"),
-        ]
-    )
-    for registration in selectors.site_registrations(site).order_by("status", "created_at"):
-        writer.writerow(
-            [
-                csv_safe(value)
-                for value in (
-                    registration.user.name,
-                    registration.user.email,
-                    registration.get_status_display(),
-                    registration.created_at.isoformat(timespec="seconds"),
-                    registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
-                    registration.get_experience_level_display(),
-                    _("yes") if registration.first_sprint else _("no"),
-                )
-            ]
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Status"),
+        _("Registered (UTC)"),
+        _("Checked in (UTC)"),
+        _("Experience level"),
+        _("First sprint"),
+    ]
+    rows = (
+        (
+            registration.user.name,
+            registration.user.email,
+            registration.get_status_display(),
+            registration.created_at.isoformat(timespec="seconds"),
+            registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
+            registration.get_experience_level_display(),
+            _("yes") if registration.first_sprint else _("no"),
         )
-    return response
+        for registration in selectors.site_registrations(site).order_by("status", "created_at")
+    )
+    return csv_download(filename=f"{site.sprint.slug}-{site.slug}-attendees.csv", header=header, rows=rows)
 
 
 @login_required
