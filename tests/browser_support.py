@@ -23,7 +23,9 @@ for (const done of ["htmx:afterRequest", "htmx:sendError", "htmx:timeout", "htmx
   document.addEventListener(done, () => { window.__htmxInFlight = Math.max(0, window.__htmxInFlight - 1); });
 }
 """
-HTMX_IDLE = """() => document.readyState === "complete" && typeof window.htmx !== "undefined"
+# Pages without htmx (the admin, the API docs) are ready once loaded.
+HTMX_IDLE = """() => document.readyState === "complete"
+  && (typeof window.htmx !== "undefined" || !document.querySelector("script[src*='htmx']"))
   && (window.__htmxInFlight || 0) === 0 && !document.querySelector(".htmx-request, .htmx-settling, .htmx-swapping")"""
 
 

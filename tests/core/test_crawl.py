@@ -52,3 +52,22 @@ def _known_reason(url: str) -> str | None:
 
     pattern = pattern_of(url) or ""
     return next((reason for route, reason in KNOWN_DEFECTS.items() if pattern.startswith(route)), None)
+
+
+def test_the_page_reader_tells_sub_resources_from_plain_links():
+    from tests.core.crawl import PageReader, is_other_host
+
+    reader = PageReader()
+    reader.feed(
+        '<html><head><title>T</title><script src="https://cdn.example/x.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example/css"><link rel="canonical" href="https://elsewhere.example/">'
+        '</head><body><main><a href="https://partner.example/">Partner</a><img src="/static/a.png">'
+        '<img srcset="https://img.example/1.png 1x, /static/2.png 2x"></main></body></html>'
+    )
+    assert reader.has_main and reader.title == "T"
+    assert [url for url in reader.subresources if is_other_host(url)] == [
+        "https://cdn.example/x.js",
+        "//fonts.example/css",
+        "https://img.example/1.png",
+    ]
+    assert reader.links == ["https://partner.example/"]
