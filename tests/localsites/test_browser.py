@@ -41,7 +41,7 @@ def signed_in_context(browser, live_server, user, **options):
 
 def test_check_in_on_a_phone(browser, live_server):
     sprint = SprintFactory()
-    site = LocalSiteFactory(sprint=sprint)
+    site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
     organiser = SiteOrganiserFactory(site=site).user
     ada = RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace"))
     RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Alan Turing"))

@@ -295,7 +295,7 @@ class TestMessages:
 
 class TestCheckIn:
     def test_check_in_and_undo(self, sprint):
-        site = LocalSiteFactory(sprint=sprint)
+        site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site)
 
@@ -310,6 +310,18 @@ class TestCheckIn:
         assert registration.checked_in_at is None and registration.checked_in_by is None
         actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
         assert actions == ["registration.checked_in", "registration.check_in_undone"]
+
+    def test_check_in_opens_the_configured_time_before_the_doors(self, sprint, settings):
+        # The sprint's kickoff is two weeks away: far too early to check anyone in.
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        registration = RegistrationFactory(sprint=sprint, site=site)
+        with pytest.raises(Conflict, match="Check-in opens at"):
+            services.site_check_in(registration=registration, acting_user=organiser)
+        registration.refresh_from_db()
+        assert registration.checked_in_at is None
+        settings.CHECK_IN_OPENS_HOURS_BEFORE = (site.starts_at - timezone.now()).total_seconds() / 3600 + 1
+        assert services.site_check_in(registration=registration, acting_user=organiser).checked_in_at
 
     @pytest.mark.parametrize(
         "status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]

@@ -231,7 +231,7 @@ def self_get(url, expect=200):
 
 @pytest.fixture
 def running_site(sprint):
-    site = LocalSiteFactory(sprint=sprint, capacity=3)
+    site = LocalSiteFactory(sprint=sprint, capacity=3, doors_open_soon=True)
     organiser = SiteOrganiserFactory(site=site).user
     ada = RegistrationFactory(
         sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace", email="ada@example.org")
@@ -327,6 +327,14 @@ class TestCheckIn:
         # Undoing keeps the search: the organiser is still looking at that person.
         response = client_for(organiser).post(url, {"action": "undo", "q": "ada"})
         assert response["Location"].endswith("?q=ada")
+
+    def test_before_check_in_opens_the_page_says_when_and_offers_no_button(self, sprint):
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Early Bird"))
+        html = client_for(organiser).get(site_url("check_in", site)).content.decode()
+        assert "Early Bird" in html and "Check-in opens" in html
+        assert 'value="check_in"' not in html
 
     def test_htmx_check_in_empties_the_search_box(self, running_site):
         site, organiser, ada, _waiting = running_site
