@@ -10,14 +10,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
 LONG_LINK = "https://sprintlab.example.org/accounts/confirm-email/" + "MQ:1xWNVd:" * 30
 LONG_WORD = "x" * 400
+UNBROKEN = "y" * 140  # fits the key and subject columns
 
 
 def test_an_outbox_message_fits_a_phone_screen(browser, live_server):
     staff = StaffFactory()
     message = OutboxMessage.objects.create(
-        key="account:account/email/email_confirmation_signup:" + LONG_WORD,
+        key="account:email_confirmation:" + UNBROKEN,
         to_email=f"{'a' * 60}@{'long-subdomain.' * 5}example.org",
-        subject="Please confirm " + LONG_WORD,
+        subject="Please confirm " + UNBROKEN,
         body_text=f"Hello!\n\nTo confirm, go to {LONG_LINK}\n\n{'A long sentence without a break ' * 20}",
         body_html=f"<p>Go to <a href='{LONG_LINK}'>{LONG_LINK}</a></p><p>{LONG_WORD}</p>",
         status=OutboxStatus.FAILED,
