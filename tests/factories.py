@@ -109,6 +109,7 @@ class LocalSiteFactory(factory.django.DjangoModelFactory):
             starts_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1)),
             ends_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2)),
         )
+
     contact_name = "Site Lead"
     contact_email = "site@example.org"
     status = SiteStatus.APPROVED

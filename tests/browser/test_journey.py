@@ -38,7 +38,13 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
         code_of_conduct="Be kind, credit others' work and follow the info-hazard policy.",
     )
     site = LocalSiteFactory(
-        sprint=sprint, name="Nairobi AI Hub", city="Nairobi", country="KE", timezone="Africa/Nairobi", capacity=25, doors_open_soon=True
+        sprint=sprint,
+        name="Nairobi AI Hub",
+        city="Nairobi",
+        country="KE",
+        timezone="Africa/Nairobi",
+        capacity=25,
+        doors_open_soon=True,
     )
     LocalSiteFactory(sprint=sprint, name="Oxford Commons", city="Oxford", country="GB", capacity=30)
     organiser = SiteOrganiserFactory(
