@@ -71,3 +71,12 @@ def cache_of_this_test_process():
     location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{database}"
     with override_settings(CACHES={"default": {**settings.CACHES["default"], "LOCATION": location}}):
         yield
+
+
+@pytest.fixture
+def page(page):
+    """Playwright's page with generous timeouts and the htmx request counter (tests/browser_support.py)."""
+    from tests.browser_support import prepare_page
+
+    prepare_page(page)
+    return page

@@ -116,6 +116,14 @@ class LocalSiteFactory(factory.django.DjangoModelFactory):
     timezone = "Europe/London"
     starts_at = factory.LazyAttribute(lambda o: o.sprint.kickoff_at)
     ends_at = factory.LazyAttribute(lambda o: o.sprint.submission_deadline_at)
+
+    class Params:
+        # Doors open in an hour, so check-in (which opens a day before) is open now.
+        doors_open_soon = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1)),
+            ends_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2)),
+        )
+
     contact_name = "Site Lead"
     contact_email = "site@example.org"
     status = SiteStatus.APPROVED

@@ -151,6 +151,8 @@ else:
 
 # Seconds the live counts on a sprint page may be reused (0 = count on every view).
 SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "10"))
+# Check-in at a site opens this many hours before its doors open (early arrivals, set-up the day before).
+CHECK_IN_OPENS_HOURS_BEFORE = float(os.environ.get("CHECK_IN_OPENS_HOURS_BEFORE", "24"))
 # Serve the busiest public pages to anonymous visitors from a cache of a few seconds.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 

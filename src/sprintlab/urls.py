@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from sprintlab.api.api import api
+from sprintlab.core.views import favicon
 
 admin.site.site_header = "SprintLab administration"
 admin.site.site_title = "SprintLab admin"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="sprints:list", permanent=False), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),

@@ -87,6 +87,8 @@ def test_signup_sends_a_verification_email_through_the_outbox(client, mailoutbox
     assert message.user.email == "new.person@example.org"
     assert message.subject.startswith("[SprintLab] ")
     assert message.body_text.startswith("Hello from SprintLab!")
+    # The site is named, not left blank ("register an account on .").
+    assert "register an account on SprintLab (http" in message.body_text
     assert [m.to for m in mailoutbox] == [["new.person@example.org"]]
 
 

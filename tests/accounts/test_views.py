@@ -119,10 +119,21 @@ def test_public_profile_of_unknown_or_inactive_person_is_404(client):
     assert client.get(reverse("accounts:public_profile", args=[inactive.pk])).status_code == 404
 
 
-def test_creating_a_token_shows_the_secret_once(client):
+def test_creating_a_token_redirects_so_a_refresh_makes_no_second_token(client):
     user = UserFactory()
     client.force_login(user)
     response = client.post(reverse("accounts:tokens"), {"name": "laptop"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:tokens")
+    # A refresh after the redirect repeats the GET, not the POST.
+    client.get(response["Location"])
+    client.get(response["Location"])
+    assert ApiToken.objects.filter(user=user).count() == 1
+
+
+def test_creating_a_token_shows_the_secret_once(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("accounts:tokens"), {"name": "laptop"}, follow=True)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     token = ApiToken.objects.get(user=user)

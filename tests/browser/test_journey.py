@@ -7,7 +7,16 @@ import pytest
 from playwright.sync_api import expect
 
 from sprintlab.registrations.models import Registration, RegistrationStatus
-from tests.browser_support import PHONE, assert_accessible, confirm_email_from_outbox, save_screenshot, sign_in
+from tests.browser_support import (
+    PHONE,
+    assert_accessible,
+    confirm_email_from_outbox,
+    open_page,
+    prepare_page,
+    save_screenshot,
+    sign_in,
+    wait_until_settled,
+)
 from tests.factories import LocalSiteFactory, SiteOrganiserFactory, SprintFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +38,13 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
         code_of_conduct="Be kind, credit others' work and follow the info-hazard policy.",
     )
     site = LocalSiteFactory(
-        sprint=sprint, name="Nairobi AI Hub", city="Nairobi", country="KE", timezone="Africa/Nairobi", capacity=25
+        sprint=sprint,
+        name="Nairobi AI Hub",
+        city="Nairobi",
+        country="KE",
+        timezone="Africa/Nairobi",
+        capacity=25,
+        doors_open_soon=True,
     )
     LocalSiteFactory(sprint=sprint, name="Oxford Commons", city="Oxford", country="GB", capacity=30)
     organiser = SiteOrganiserFactory(
@@ -83,14 +98,20 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
     # 5. On the day, the site organiser checks them in from a phone.
     phone = browser.new_context(**PHONE)
     organiser_page = phone.new_page()
+    prepare_page(organiser_page)
     sign_in(organiser_page, base, organiser.email, PASSWORD)
-    organiser_page.goto(f"{base}/sprints/{sprint.slug}/sites/{site.slug}/check-in/")
+    open_page(organiser_page, f"{base}/sprints/{sprint.slug}/sites/{site.slug}/check-in/")
     organiser_page.get_by_label("Find an attendee by name or email").fill("amara")
+    # The search runs after a short typing pause: wait until its answer is on the page.
+    expect(organiser_page).to_have_url(re.compile(r"q=amara"))
+    wait_until_settled(organiser_page)
     expect(organiser_page.locator(".checkin-row")).to_have_count(1)
     organiser_page.get_by_role("button", name=re.compile("^Check in")).tap()
     expect(organiser_page.locator(f"#registration-{registration.pk}")).to_contain_text(
         re.compile(r"Checked in \d\d:\d\d")
     )
+    # The search box is empty again, ready for the next name.
+    expect(organiser_page.get_by_label("Find an attendee by name or email")).to_have_value("")
     assert_accessible(organiser_page, "check-in")
     save_screenshot(organiser_page, "check-in-phone")
     phone.close()

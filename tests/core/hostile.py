@@ -76,7 +76,7 @@ def build_world() -> World:
     open_sprint = SprintFactory()
     SprintMembershipFactory(sprint=sprint, user=staff, role=SprintRole.ORGANISER)
     cohost = SprintMembershipFactory(sprint=sprint, role=SprintRole.COHOST, partner=partner)
-    site = LocalSiteFactory(sprint=sprint, capacity=30)
+    site = LocalSiteFactory(sprint=sprint, capacity=30, doors_open_soon=True)
     SiteOrganiserFactory(site=site, user=site_lead, is_lead=True)
     application = LocalSiteFactory(sprint=sprint, status=SiteStatus.PENDING, applicant=applicant)
     SiteOrganiserFactory(site=application, user=applicant, is_lead=True)

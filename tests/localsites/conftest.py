@@ -33,7 +33,7 @@ def world(sprint) -> World:
     SiteOrganiserFactory(site=pending, user=applicant, is_lead=True)
     SiteOrganiserFactory(site=pending, user=site_organiser, is_lead=False)
     # The same people run the approved site, so that each role acts on both.
-    site = LocalSiteFactory(sprint=sprint, applicant=applicant, name="Approved Venue")
+    site = LocalSiteFactory(sprint=sprint, applicant=applicant, name="Approved Venue", doors_open_soon=True)
     SiteOrganiserFactory(site=site, user=applicant, is_lead=True)
     SiteOrganiserFactory(site=site, user=site_organiser, is_lead=False)
     other_site = LocalSiteFactory(sprint=sprint, name="Other Venue", city="Oxford")

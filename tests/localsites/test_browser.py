@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from sprintlab.localsites.models import SiteStatus
 from sprintlab.sprints.models import SprintRole
-from tests.browser_support import PHONE, assert_accessible
+from tests.browser_support import PHONE, assert_accessible, open_page, prepare_page, wait_until_settled
 from tests.factories import (
     LocalSiteFactory,
     RegistrationFactory,
@@ -41,27 +41,34 @@ def signed_in_context(browser, live_server, user, **options):
 
 def test_check_in_on_a_phone(browser, live_server):
     sprint = SprintFactory()
-    site = LocalSiteFactory(sprint=sprint)
+    site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
     organiser = SiteOrganiserFactory(site=site).user
     ada = RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Ada Lovelace"))
     RegistrationFactory(sprint=sprint, site=site, user=UserFactory(display_name="Alan Turing"))
 
     context = signed_in_context(browser, live_server, organiser, **PHONE)
     page = context.new_page()
-    page.goto(live_server.url + reverse("localsites:check_in", kwargs={"sprint_slug": sprint.slug, "slug": site.slug}))
+    prepare_page(page)
+    open_page(
+        page, live_server.url + reverse("localsites:check_in", kwargs={"sprint_slug": sprint.slug, "slug": site.slug})
+    )
     expect(page.locator("#checked-in-count")).to_have_text("0 of 2 checked in")
     assert_accessible(page, page.url)
 
     page.locator("#checkin-q").fill("ada")
+    expect(page).to_have_url(re.compile(r"q=ada"))
+    wait_until_settled(page)
     expect(page.locator(".checkin-row")).to_have_count(1)
     page.get_by_role("button", name="Check in Ada Lovelace").tap()
     expect(page.locator(f"#registration-{ada.pk}")).to_contain_text(re.compile(r"Checked in \d\d:\d\d"))
     expect(page.locator("#checked-in-count")).to_have_text("1 of 2 checked in")
+    expect(page.locator("#checkin-q")).to_have_value("")
     ada.refresh_from_db()
     assert ada.checked_in_at is not None and ada.checked_in_by == organiser
     # The row and the button fit the phone's width: nothing scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    wait_until_settled(page)
     page.get_by_role("button", name="Undo check-in of Ada Lovelace").tap()
     expect(page.get_by_role("button", name="Check in Ada Lovelace")).to_be_visible()
     ada.refresh_from_db()

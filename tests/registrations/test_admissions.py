@@ -66,6 +66,14 @@ def test_admitting_beyond_site_capacity_is_refused_and_changes_nothing():
     assert not AdmissionWave.objects.exists()
 
 
+def test_the_refusal_uses_the_plural_form_of_each_number():
+    sprint, site = reviewed_sprint_with_site(capacity=0)
+    a = register(sprint=sprint, site=site)
+    with pytest.raises(Conflict) as info:
+        wave(sprint, admit=[a])
+    assert "0 free seats; you selected 1 person there." in str(info.value.message_dict["admit"])
+
+
 def test_admitting_beyond_sprint_capacity_is_refused():
     sprint, site = reviewed_sprint_with_site(capacity=10)
     sprint.capacity = 1

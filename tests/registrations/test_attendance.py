@@ -1,6 +1,7 @@
 """A site's people on the day: messages to attendees and check-in (``registrations.attendance``)."""
 
 import pytest
+from django.utils import timezone
 
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.models import AuditEntry
@@ -59,7 +60,7 @@ class TestMessages:
 
 class TestCheckIn:
     def test_check_in_and_undo(self, sprint):
-        site = LocalSiteFactory(sprint=sprint)
+        site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site)
 
@@ -75,19 +76,31 @@ class TestCheckIn:
         actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
         assert actions == ["registration.checked_in", "registration.check_in_undone"]
 
+    def test_check_in_opens_the_configured_time_before_the_doors(self, sprint, settings):
+        # The sprint's kickoff is two weeks away: far too early to check anyone in.
+        site = LocalSiteFactory(sprint=sprint)
+        organiser = SiteOrganiserFactory(site=site).user
+        registration = RegistrationFactory(sprint=sprint, site=site)
+        with pytest.raises(Conflict, match="Check-in opens at"):
+            attendance.site_check_in(registration=registration, acting_user=organiser)
+        registration.refresh_from_db()
+        assert registration.checked_in_at is None
+        settings.CHECK_IN_OPENS_HOURS_BEFORE = (site.starts_at - timezone.now()).total_seconds() / 3600 + 1
+        assert attendance.site_check_in(registration=registration, acting_user=organiser).checked_in_at
+
     @pytest.mark.parametrize(
         "status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]
     )
     def test_only_confirmed_people_are_checked_in(self, sprint, status):
-        site = LocalSiteFactory(sprint=sprint)
+        site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site, status=status)
         with pytest.raises(Conflict):
             attendance.site_check_in(registration=registration, acting_user=organiser)
 
     def test_remote_people_and_other_sites_organisers_are_refused(self, sprint):
-        site = LocalSiteFactory(sprint=sprint)
-        other_organiser = SiteOrganiserFactory(site=LocalSiteFactory(sprint=sprint)).user
+        site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
+        other_organiser = SiteOrganiserFactory(site=LocalSiteFactory(sprint=sprint, doors_open_soon=True)).user
         with pytest.raises(PermissionDeniedError):
             attendance.site_check_in(
                 registration=RegistrationFactory(sprint=sprint, site=site), acting_user=other_organiser

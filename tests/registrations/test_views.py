@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -312,6 +313,11 @@ class TestAdmissionsPage:
         response = client.post(url, {"decision": "admit"})
         errors = response.context["form"].errors
         assert "selected" in errors and "confirm_by" in errors
+
+    def test_the_deadline_is_labelled_as_needed_to_admit_not_optional(self, client, setup):
+        html = client.get(setup[3]).content.decode()
+        label = re.search(r'<label for="id_confirm_by">.*?</label>', html, re.S).group(0)
+        assert "needed to admit" in label and "optional" not in label
 
     def test_participants_may_not_open_it(self, client, setup):
         _sprint, _site, applicants, url = setup

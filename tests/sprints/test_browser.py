@@ -55,4 +55,4 @@ def test_organiser_pages_are_accessible_and_preview_markdown_live(page, live_ser
     page.goto(f"{live_server.url}/sprints/{slug}/edit/")
     assert_accessible(page, "sprint form")
     page.fill("#id_description", "Now with **live preview**")
-    expect(page.locator("#description-preview strong")).to_have_text("live preview", timeout=5000)
+    expect(page.locator("#description-preview strong")).to_have_text("live preview")

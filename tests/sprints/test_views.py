@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -418,3 +419,20 @@ def test_list_shows_drafts_only_to_their_team_and_staff(client):
     client.force_login(StaffFactory())
     html = client.get(reverse("sprints:list")).content.decode()
     assert "Hidden Draft" in html and "Someone else&#x27;s draft" in html
+
+
+def test_timeline_reads_as_label_then_time_without_markup(client):
+    sprint = SprintFactory()
+    html = client.get(sprint.get_absolute_url()).content.decode()
+    timeline = html[html.index('<ol class="timeline">') : html.index("</ol>", html.index('<ol class="timeline">'))]
+    text = re.sub(r"<[^>]+>", "", timeline)
+    # What a screen reader or a copy-and-paste gets: "Announced: Thu 14 Jan 2027", not "AnnouncedThu…".
+    assert re.search(r"Announced: \s*\w{3} \d", text), text
+
+
+def test_description_preview_is_a_labelled_region(client):
+    sprint = SprintFactory()
+    client.force_login(SprintMembershipFactory(sprint=sprint).user)
+    html = client.get(reverse("sprints:edit", kwargs={"slug": sprint.slug})).content.decode()
+    preview = re.search(r'<div id="description-preview"[^>]*>', html).group(0)
+    assert 'role="region"' in preview and 'aria-labelledby="description-preview-label"' in preview

@@ -45,11 +45,15 @@ def public_profile(request, pk: int):
     )
 
 
+# The session holds a new token's secret only between the POST that made it and the page that shows it.
+NEW_TOKEN_SESSION_KEY = "accounts:new_api_token"
+
+
 @login_required
 def api_tokens(request):
-    """List the person's tokens; on a valid POST, create one and show its secret in this response only."""
+    """List the person's tokens; a valid POST creates one and redirects (so a refresh makes no second
+    token), and the page after it shows the secret once."""
     form = ApiTokenCreateForm(request.POST or None)
-    new_token = new_secret = None
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,14 +62,18 @@ def api_tokens(request):
             _add_errors(form, error)
             status = getattr(error, "status_code", 400)
         else:
-            form = ApiTokenCreateForm()
+            request.session[NEW_TOKEN_SESSION_KEY] = {"id": new_token.pk, "secret": new_secret}
+            return redirect("accounts:tokens")
     elif request.method == "POST":
         status = 400
+    tokens = selectors.api_tokens_for_user(user=request.user)
+    shown_once = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
+    new_token = next((t for t in tokens if shown_once and t.pk == shown_once["id"]), None)
     context = {
         "form": form,
-        "tokens": selectors.api_tokens_for_user(user=request.user),
+        "tokens": tokens,
         "new_token": new_token,
-        "new_secret": new_secret,
+        "new_secret": shown_once["secret"] if new_token else None,
         "max_tokens": services.MAX_ACTIVE_TOKENS,
     }
     response = render(request, "accounts/api_tokens.html", context, status=status)

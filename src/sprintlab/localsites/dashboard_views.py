@@ -1,30 +1,20 @@
 """The site organiser's pages: dashboard, CSV export, messages to attendees and check-in on the day."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sprintlab.core.csv_export import csv_download
 from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import selectors
 from sprintlab.localsites.forms import SiteMessageForm
 from sprintlab.localsites.views import add_service_error
 from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
-
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 @login_required
@@ -75,36 +65,28 @@ def site_message(request, sprint_slug, slug):
 @login_required
 def site_attendees_csv(request, sprint_slug, slug):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug, perm="localsites.export_attendees")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{site.sprint.slug}-{site.slug}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Name"),
-            _("Email"),
-            _("Status"),
-            _("Registered (UTC)"),
-            _("Checked in (UTC)"),
-            _("Experience level"),
-            _("First sprint"),
-        ]
-    )
-    for registration in registration_selectors.site_registrations(site).order_by("status", "created_at"):
-        writer.writerow(
-            [
-                csv_safe(value)
-                for value in (
-                    registration.user.name,
-                    registration.user.email,
-                    registration.get_status_display(),
-                    registration.created_at.isoformat(timespec="seconds"),
-                    registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
-                    registration.get_experience_level_display(),
-                    _("yes") if registration.first_sprint else _("no"),
-                )
-            ]
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Status"),
+        _("Registered (UTC)"),
+        _("Checked in (UTC)"),
+        _("Experience level"),
+        _("First sprint"),
+    ]
+    rows = (
+        (
+            registration.user.name,
+            registration.user.email,
+            registration.get_status_display(),
+            registration.created_at.isoformat(timespec="seconds"),
+            registration.checked_in_at.isoformat(timespec="seconds") if registration.checked_in_at else "",
+            registration.get_experience_level_display(),
+            _("yes") if registration.first_sprint else _("no"),
         )
-    return response
+        for registration in registration_selectors.site_registrations(site).order_by("status", "created_at")
+    )
+    return csv_download(filename=f"{site.sprint.slug}-{site.slug}-attendees.csv", header=header, rows=rows)
 
 
 @login_required
@@ -147,6 +129,7 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
                 "query": query,
                 "error": error,
                 "counts": registration_selectors.site_people_counts(site),
+                "clear_search": not (error or undo),
             },
         )
     if error:
@@ -156,4 +139,6 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
     else:
         messages.success(request, _("%(name)s is checked in.") % {"name": registration.user.name})
     url = reverse("localsites:check_in", kwargs={"sprint_slug": site.sprint.slug, "slug": site.slug})
-    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+    # After a check-in the search starts afresh for the next person; otherwise the list stays as it was.
+    keep_query = query and (error or undo)
+    return redirect(f"{url}?{urlencode({'q': query})}" if keep_query else url)

@@ -1,7 +1,7 @@
 """In-person local sites of a sprint, run by volunteer organisers after an application."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -132,6 +133,13 @@ class LocalSite(TimeStampedModel):
     @property
     def local_ends_at(self) -> datetime:
         return localtime_or_none(self.ends_at, self.zone) or self.ends_at
+
+    @property
+    def check_in_opens_at(self) -> datetime:
+        return self.starts_at - timedelta(hours=settings.CHECK_IN_OPENS_HOURS_BEFORE)
+
+    def check_in_is_open(self, now: datetime | None = None) -> bool:
+        return (now or django_timezone.now()) >= self.check_in_opens_at
 
     @property
     def is_approved(self) -> bool:

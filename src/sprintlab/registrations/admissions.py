@@ -185,6 +185,11 @@ def _save_decision(registration: Registration, wave: AdmissionWave) -> None:
     registration.save()
 
 
+def _seats_and_selection(seats: str, selection: str) -> str:
+    # Two plural forms, one per number: a single message would pluralise only one of them.
+    return f"{seats} {selection}"
+
+
 def _check_capacity(*, sprint: Sprint, admitted: list[Registration]) -> None:
     by_place = Counter(r.site for r in admitted)
     problems = []
@@ -194,10 +199,9 @@ def _check_capacity(*, sprint: Sprint, admitted: list[Registration]) -> None:
         free = place.capacity - seats.seats_taken(sprint=sprint, site=place)
         if count > free:
             problems.append(
-                ngettext(
-                    "%(site)s has %(free)s free seat; you selected %(count)s people there.",
-                    "%(site)s has %(free)s free seats; you selected %(count)s people there.",
-                    free,
+                _seats_and_selection(
+                    ngettext("%(site)s has %(free)s free seat;", "%(site)s has %(free)s free seats;", free),
+                    ngettext("you selected %(count)s person there.", "you selected %(count)s people there.", count),
                 )
                 % {"site": place.name, "free": max(free, 0), "count": count}
             )
@@ -205,10 +209,9 @@ def _check_capacity(*, sprint: Sprint, admitted: list[Registration]) -> None:
         free = sprint.capacity - seats.seats_taken(sprint=sprint, whole_sprint=True)
         if len(admitted) > free:
             problems.append(
-                ngettext(
-                    "The sprint has %(free)s free seat; you selected %(count)s people.",
-                    "The sprint has %(free)s free seats; you selected %(count)s people.",
-                    free,
+                _seats_and_selection(
+                    ngettext("The sprint has %(free)s free seat;", "The sprint has %(free)s free seats;", free),
+                    ngettext("you selected %(count)s person.", "you selected %(count)s people.", len(admitted)),
                 )
                 % {"free": max(free, 0), "count": len(admitted)}
             )

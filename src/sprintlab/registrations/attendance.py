@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
+from sprintlab.core.dates import localtime_or_none
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.localsites.models import LocalSite, SiteMessage
 from sprintlab.notifications.services import outbox_enqueue
@@ -69,6 +70,12 @@ def site_check_in(*, registration: Registration, acting_user) -> Registration:
         raise Conflict(
             _("Only confirmed attendees can be checked in (this one is: %(status)s).")
             % {"status": registration.get_status_display()}
+        )
+    if not registration.site.check_in_is_open():
+        opens = localtime_or_none(registration.site.check_in_opens_at, registration.site.zone)
+        raise Conflict(
+            _("Check-in opens at %(time)s, before the doors open.")
+            % {"time": opens.strftime("%Y-%m-%d %H:%M %Z") if opens else registration.site.check_in_opens_at}
         )
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()

@@ -1,22 +1,13 @@
 """The registrations CSV: streamed row by row, and safe to open in a spreadsheet."""
 
-import csv
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from sprintlab.core.csv_export import csv_lines
 from sprintlab.core.dates import localtime_or_none
 from sprintlab.registrations.models import Registration
-
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """``value`` as text that a spreadsheet shows literally (a leading quote defuses formulas)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def _when(value) -> str:
@@ -69,19 +60,9 @@ def registration_row(registration: Registration) -> list[str]:
         _when(registration.confirmed_at),
         _when(registration.checked_in_at),
     ]
-    return [spreadsheet_safe(value) for value in values]
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
+    return values
 
 
 def registration_csv_lines(registrations: QuerySet[Registration]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield writer.writerow(registration_header())
-    for registration in registrations.iterator(chunk_size=2000):
-        yield writer.writerow(registration_row(registration))
+    rows = (registration_row(registration) for registration in registrations.iterator(chunk_size=2000))
+    return csv_lines(registration_header(), rows)

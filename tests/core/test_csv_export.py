@@ -1,0 +1,33 @@
+import csv
+import io
+
+import pytest
+
+from sprintlab.core.csv_export import csv_download, spreadsheet_safe
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("\nx", "'\nx"),
+        ("Ada", "Ada"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_spreadsheet_safe(value, expected):
+    assert spreadsheet_safe(value) == expected
+
+
+def test_a_download_is_utf8_with_a_byte_order_mark_and_every_cell_guarded():
+    response = csv_download(filename="x.csv", header=["Name", "City"], rows=[["=cmd", "São Paulo"]])
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
+    assert list(csv.reader(io.StringIO(content.decode("utf-8-sig")))) == [["Name", "City"], ["'=cmd", "São Paulo"]]
