@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.admin import TimeSafeModelAdmin, local_time_column
@@ -51,6 +52,7 @@ class SprintAdmin(TimeSafeModelAdmin):
 
 @admin.register(Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "url", "created_at"]
     search_fields = ["name", "url"]
     list_filter = ["created_at"]
