@@ -171,6 +171,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sprintlab-api-fuzz-") as scratch:
         env = scratch_env(Path(scratch), args.database_url)
         sprintlab(["migrate", "--no-input", "-v", "0"], env)
+        # Production mode serves hashed static files: pages (error pages under /api/ too) need the manifest.
+        sprintlab(["collectstatic", "--no-input", "-v", "0"], env)
         sprintlab(["seed_demo", "--scale", "small"], env)
         tokens = {role: api_token(email, env) for role, email in ROLES.items()}
         port = free_port()
