@@ -13,6 +13,7 @@ from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
 from sprintlab.registrations.selectors import RegistrationFilters
+from sprintlab.registrations.services import ANSWER_FIELDS
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 REMOTE = "remote"
@@ -72,16 +73,8 @@ class RegistrationForm(forms.ModelForm):
 
     class Meta:
         model = Registration
-        fields = [
-            "experience_level",
-            "background",
-            "motivation",
-            "heard_from",
-            "first_sprint",
-            "accepted_code_of_conduct",
-            "consent_fellowship_contact",
-            "consent_public_listing",
-        ]
+        # The answers the registration service takes, so the page and the API ask the same questions.
+        fields = list(ANSWER_FIELDS)
         labels = {
             "experience_level": _("Your experience with AI safety research"),
             "background": _("Your background"),
