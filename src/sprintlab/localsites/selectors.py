@@ -31,6 +31,12 @@ def public_sites(sprint: Sprint, *, country: str = "", region: str = "", query: 
     return sites.order_by("country", "city", "name")
 
 
+def public_site_points(sprint: Sprint) -> list[tuple]:
+    """(latitude, longitude) of every approved site of ``sprint`` that has them: one small query."""
+    sites = LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED, latitude__isnull=False)
+    return list(sites.filter(longitude__isnull=False).order_by().values_list("latitude", "longitude"))
+
+
 def public_site_countries(sprint: Sprint) -> list[tuple[str, str]]:
     """(code, name) of the countries that have an approved site, by name: the country filter."""
     codes = (

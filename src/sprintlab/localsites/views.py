@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sprintlab.core import world_map
 from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.geography import Region
-from sprintlab.core.world_map import map_dots
 from sprintlab.localsites import selectors, services
+from sprintlab.localsites.display import site_map
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
@@ -79,12 +78,6 @@ def site_list(request, sprint_slug):
             "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
         },
     )
-
-
-def site_map(sites: list[LocalSite]) -> dict:
-    """The world map's dots: one per site with coordinates, named by venue and city, linking to the site."""
-    dots = map_dots(sites, label=lambda site: f"{site.name}, {site.city}", url=lambda site: site.get_absolute_url())
-    return {"dots": dots, "width": world_map.WIDTH, "height": world_map.HEIGHT, "unplaced": len(sites) - len(dots)}
 
 
 def site_detail(request, sprint_slug, slug):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.localsites.display import site_points
+from sprintlab.localsites.selectors import public_site_points
 from sprintlab.registrations.display import register_action
 from sprintlab.registrations.selectors import (
     approved_sites,
@@ -102,6 +104,8 @@ def sprint_detail(request, slug):
             "prizes": sprint.prizes.all(),
             "stats": stats,
             "sites": with_seats(approved_sites(sprint)[:SITES_ON_SPRINT_PAGE], seats_of=seats),
+            # Every approved site, also those past the list's first ones; no query when there are none.
+            "sites_map": site_points(public_site_points(sprint)) if stats.approved_sites else None,
             "seats_shown": not seats.registration_closed,
             "register": register_action(sprint, seats, registration, now),
             "timeline": timeline_rows(sprint, now),
