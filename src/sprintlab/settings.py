@@ -175,6 +175,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files on disk need someone to serve them at MEDIA_URL: in development this app does; in
+# production a web server in front of it should (docs/operations.md), or set SERVE_MEDIA=1 to let the
+# app serve them on a small single-machine deployment. Files on object storage come from its own URLs.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG) and not os.environ.get("AWS_STORAGE_BUCKET_NAME")
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",

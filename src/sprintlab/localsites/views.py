@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.geography import Region
 from sprintlab.localsites import selectors, services
+from sprintlab.localsites.display import site_map
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
@@ -50,19 +52,27 @@ def register_url(site: LocalSite) -> str:
 def site_list(request, sprint_slug):
     sprint = get_sprint_for_user(request.user, sprint_slug)
     country = request.GET.get("country", "").strip()[:2]
+    region = request.GET.get("region", "")
+    region = region if region in Region.values else ""
     query = request.GET.get("q", "").strip()[:100]
     seats = sprint_seats(sprint)
-    sites = with_seats(selectors.public_sites(sprint, country=country, query=query), seats_of=seats)
+    sites = with_seats(selectors.public_sites(sprint, country=country, region=region, query=query), seats_of=seats)
+    filtered = bool(country or region or query)
+    regions = selectors.group_by_region(sites)
     return render(
         request,
         "localsites/site_list.html",
         {
             "sprint": sprint,
-            "regions": selectors.group_by_region(sites),
+            "regions": regions,
             "site_count": len(sites),
             "countries": selectors.public_site_countries(sprint),
+            "region_choices": [(key, label) for key, label in Region.choices if key != Region.OTHER],
             "country": country.upper(),
+            "region": region,
             "query": query,
+            "filtered": filtered,
+            "map": site_map(sites),
             "seats_shown": not seats.registration_closed,
             "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
             "can_review": request.user.has_perm("sprints.review_site_applications", sprint),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
@@ -32,6 +32,7 @@ from sprintlab.sprints.schemas import (
     TeamMemberOut,
 )
 from sprintlab.sprints.selectors import (
+    SEARCH_MAX_LENGTH,
     WHEN_CHOICES,
     account_by_email,
     published_sprints,
@@ -55,6 +56,7 @@ LIST_FIELDS = ("partners", "tracks", "prizes")
 class SprintListQuery(Schema):
     when: str = "upcoming"
     area: str = ""
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH)
 
 
 class RegistrationQuery(Schema):
@@ -146,7 +148,9 @@ def _service_arguments(payload: dict) -> dict:
 @router.get("", response={200: list[SprintListOut], **errors(400, 422)}, summary="Published sprints")
 @paginate(BoundedPageNumberPagination, page_size=24)
 def list_sprints(request, filters: Query[SprintListQuery]):
-    """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
+    """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area;
+    `q` (at most 100 characters) keeps the sprints whose title, tagline, a track or a co-host contains every
+    word of it, ignoring case."""
     if filters.when not in WHEN_CHOICES:
         raise ServiceError({"when": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(WHEN_CHOICES)}]})
     if filters.area and filters.area not in ResearchArea.values:
@@ -158,7 +162,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
                 ]
             }
         )
-    return with_registered_count(published_sprints(when=filters.when, area=filters.area))
+    return with_registered_count(published_sprints(when=filters.when, area=filters.area, query=filters.q))
 
 
 @router.get("/{slug}", response={200: SprintOut, **errors(404)}, summary="One sprint")

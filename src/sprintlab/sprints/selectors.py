@@ -4,26 +4,54 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
-from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole, Track
 
 WHEN_CHOICES = ("upcoming", "running", "past")
+# A search is at most this long (the page's box and the API refuse more) and uses its first few words.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
 
 
-def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime | None = None) -> QuerySet[Sprint]:
+def search_words(query: str) -> list[str]:
+    """The words of a search, in order, without repeats: at most ``SEARCH_MAX_WORDS``."""
+    words = dict.fromkeys(query.casefold().split())
+    return list(words)[:SEARCH_MAX_WORDS]
+
+
+def matching_sprints(sprints: QuerySet[Sprint], query: str) -> QuerySet[Sprint]:
+    """``sprints`` whose title, tagline, a track's name or a co-host's name contains every word of ``query``.
+
+    Tracks and co-hosts are matched with EXISTS, so a sprint comes once however many of them match,
+    and the search adds no query to the page.
+    """
+    for word in search_words(query):
+        tracks = Track.objects.filter(sprint=OuterRef("pk"), name__icontains=word)
+        partners = Sprint.partners.through.objects.filter(sprint=OuterRef("pk"), partner__name__icontains=word)
+        sprints = sprints.filter(
+            Q(title__icontains=word) | Q(tagline__icontains=word) | Exists(tracks) | Exists(partners)
+        )
+    return sprints
+
+
+def published_sprints(
+    *, when: str = "upcoming", area: str = "", query: str = "", now: datetime | None = None
+) -> QuerySet[Sprint]:
     """Published sprints in one tab (pages add ``registrations.selectors.with_registered_count``).
 
     upcoming: kickoff in the future (soonest first); running: kickoff ≤ now < submission deadline;
-    past: after the submission deadline (latest first).
+    past: after the submission deadline (latest first). ``query`` narrows them with ``matching_sprints``.
     """
     now = now or timezone.now()
     sprints = Sprint.objects.filter(is_published=True)
     if area:
         sprints = sprints.filter(research_area=area)
+    if query:
+        sprints = matching_sprints(sprints, query)
     if when == "running":
         return sprints.filter(kickoff_at__lte=now, submission_deadline_at__gt=now).order_by(
             "submission_deadline_at", "id"
@@ -53,6 +81,11 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
         .annotate(organises=Exists(organiser_role))
         .order_by("-kickoff_at", "-id")
     )
+
+
+def with_partners(sprints: QuerySet[Sprint]) -> QuerySet[Sprint]:
+    """``sprints`` with their co-hosts by name: one more query, whatever their number."""
+    return sprints.prefetch_related(Prefetch("partners", queryset=Partner.objects.order_by("name")))
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:

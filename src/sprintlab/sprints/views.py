@@ -4,8 +4,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.vary import vary_on_headers
 
 from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.localsites.display import site_points
+from sprintlab.localsites.selectors import public_site_points
 from sprintlab.registrations.display import register_action
 from sprintlab.registrations.selectors import (
     approved_sites,
@@ -17,39 +20,55 @@ from sprintlab.registrations.selectors import (
 )
 from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
 from sprintlab.sprints.models import Phase, ResearchArea
-from sprintlab.sprints.selectors import WHEN_CHOICES, drafts_visible_to, published_sprints, sprint_for_viewer
+from sprintlab.sprints.selectors import (
+    SEARCH_MAX_LENGTH,
+    WHEN_CHOICES,
+    drafts_visible_to,
+    published_sprints,
+    sprint_for_viewer,
+    with_partners,
+)
 
-SPRINTS_PER_PAGE = 24
+# Twelve cards fill four rows on a wide screen; the demo's past sprints then take two pages.
+SPRINTS_PER_PAGE = 12
 DRAFTS_ON_LIST = 12
 # The sprint page lists this many sites; the sites page lists them all.
 SITES_ON_SPRINT_PAGE = 24
 TAB_LABELS = {"upcoming": _("Upcoming"), "running": _("Running now"), "past": _("Past")}
+# The search box and the area menu ask for this part of the page when htmx is there (sprint_list.html).
+RESULTS_TARGET = "sprint-results"
 
 
 @cache_anonymous_page(seconds=5)
+@vary_on_headers("HX-Request")
 def sprint_list(request):
     when = request.GET.get("when", "upcoming")
     when = when if when in WHEN_CHOICES else "upcoming"
     area = request.GET.get("area", "")
     area = area if area in ResearchArea.values else ""
+    # A longer search is cut rather than refused: the box itself stops at this length.
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
     now = timezone.now()
-    page = Paginator(
-        with_registered_count(published_sprints(when=when, area=area, now=now)), SPRINTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "sprints/sprint_list.html",
-        {
-            "when": when,
-            "area": area,
-            "areas": ResearchArea.choices,
-            "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
-            "page": page,
-            "cards": [_card(sprint, now) for sprint in page.object_list],
-            "can_create": request.user.has_perm("sprints.create_sprint"),
-            "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
-        },
+    sprints = with_partners(with_registered_count(published_sprints(when=when, area=area, query=query, now=now)))
+    page = Paginator(sprints, SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "when": when,
+        "area": area,
+        "query": query,
+        "query_max_length": SEARCH_MAX_LENGTH,
+        "areas": ResearchArea.choices,
+        "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
+        "tab_label": TAB_LABELS[when],
+        "page": page,
+        "cards": [_card(sprint, now) for sprint in page.object_list],
+    }
+    if request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request:
+        return render(request, "sprints/sprint_list.html#results", {**context, "partial": True})
+    context.update(
+        can_create=request.user.has_perm("sprints.create_sprint"),
+        drafts=list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
     )
+    return render(request, "sprints/sprint_list.html", context)
 
 
 def _card(sprint, now) -> dict:
@@ -85,6 +104,8 @@ def sprint_detail(request, slug):
             "prizes": sprint.prizes.all(),
             "stats": stats,
             "sites": with_seats(approved_sites(sprint)[:SITES_ON_SPRINT_PAGE], seats_of=seats),
+            # Every approved site, also those past the list's first ones; no query when there are none.
+            "sites_map": site_points(public_site_points(sprint)) if stats.approved_sites else None,
             "seats_shown": not seats.registration_closed,
             "register": register_action(sprint, seats, registration, now),
             "timeline": timeline_rows(sprint, now),
