@@ -94,8 +94,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sprintlab.core.middleware.TimezoneMiddleware",
+    # Before the busy answer, so that a deadlock still answers 503, not the development mode's branded 500.
+    "sprintlab.core.middleware.BrandedErrorPagesMiddleware",
     "sprintlab.core.middleware.TransientConflictMiddleware",
-    "sprintlab.core.middleware.BrandedNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sprintlab.urls"

@@ -45,7 +45,28 @@ def test_a_draft_sprint_is_a_branded_404_for_a_stranger(client):
 
 
 def test_an_unknown_path_shows_the_branded_404_in_production(client):
-    assert_branded(client.get("/no-such-page/"), 404, "We could not find that page")
+    page = assert_branded(client.get("/no-such-page/"), 404, "We could not find that page")
+    assert "Development mode" not in page
+
+
+@override_settings(DEBUG=True)
+def test_an_unknown_path_shows_the_branded_404_in_development_with_a_hint(client):
+    page = assert_branded(client.get("/no-such-page/"), 404, "We could not find that page")
+    assert "Development mode: no route matches /no-such-page/." in page
+    assert "URLconf" not in page  # not Django's technical 404 page
+
+
+@override_settings(DEBUG=True)
+def test_a_path_missing_its_slash_is_still_redirected_in_development(client):
+    response = client.get("/sprints")
+    assert response.status_code == 301 and response["Location"] == "/sprints/"
+
+
+@override_settings(DEBUG=True)
+def test_an_unknown_api_path_keeps_its_json_404_in_development(client):
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response.json()["detail"]
 
 
 def test_the_api_keeps_json_404s_in_development(client, settings):
@@ -68,6 +89,15 @@ def test_500_is_branded(client):
     client.raise_request_exception = False
     page = assert_branded(client.get("/fail/"), 500, "Something went wrong on our side")
     assert "Browse sprints" in page
+
+
+@override_settings(ROOT_URLCONF="tests.core.test_error_pages", DEBUG=True)
+def test_500_is_branded_in_development_and_names_the_error(client, caplog):
+    client.raise_request_exception = False
+    page = assert_branded(client.get("/fail/"), 500, "Something went wrong on our side")
+    assert "Development mode: RuntimeError: a bug" in page
+    assert "Traceback" not in page  # not Django's technical 500 page: the traceback goes to the log
+    assert any(record.exc_info and record.exc_info[0] is RuntimeError for record in caplog.records)
 
 
 def test_500_renders_without_the_request_or_the_database(rf, django_assert_num_queries):
