@@ -283,6 +283,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The date styles every page and email uses (sprintlab/core/formats/en/formats.py, core/dates.py).
+FORMAT_MODULE_PATH = ["sprintlab.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
