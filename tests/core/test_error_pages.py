@@ -1,7 +1,7 @@
 """Branded 403, 404 and 500 pages: they say what happened and where to go, with DEBUG off and on."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.test import override_settings
 from django.urls import include, path
 from django.views.defaults import server_error
@@ -19,7 +19,16 @@ def fail(request):
     raise RuntimeError("a bug")
 
 
-urlpatterns = [path("forbidden/", forbidden), path("fail/", fail), path("", include("sprintlab.urls"))]
+def bad_request(request):
+    raise BadRequest("no such thing")
+
+
+urlpatterns = [
+    path("forbidden/", forbidden),
+    path("fail/", fail),
+    path("bad/", bad_request),
+    path("", include("sprintlab.urls")),
+]
 
 
 def assert_branded(response, status: int, heading: str) -> str:
@@ -107,3 +116,9 @@ def test_500_renders_without_the_request_or_the_database(rf, django_assert_num_q
         response = server_error(request)
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+@override_settings(ROOT_URLCONF="tests.core.test_error_pages", DEBUG=True)
+def test_a_bad_request_stays_a_400_in_development(client):
+    client.raise_request_exception = False
+    assert client.get("/bad/").status_code == 400

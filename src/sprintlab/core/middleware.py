@@ -4,8 +4,9 @@ import logging
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -17,6 +18,8 @@ from sprintlab.core.transactions import RETRY_AFTER_SECONDS, is_transient_confli
 
 TIMEZONE_COOKIE = "sprintlab_tz"
 logger = logging.getLogger("sprintlab.errors")
+# Errors Django answers with their own status (403, 400), not with a server error.
+ANSWERED_BY_DJANGO = (PermissionDenied, BadRequest, SuspiciousOperation, MultiPartParserError)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -109,10 +112,11 @@ class BrandedErrorPagesMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not settings.DEBUG or is_api_request(request) or isinstance(exception, PermissionDenied):
-            return None  # Django's 403 is branded already; without DEBUG its 404 and 500 are too.
+        if not settings.DEBUG or is_api_request(request) or isinstance(exception, ANSWERED_BY_DJANGO):
+            return None  # Django's 403 and 400 are not debug pages; without DEBUG its 404 and 500 are branded too.
         if isinstance(exception, Http404):
-            hint = _("Development mode: the view raised “%(reason)s”.") % {"reason": exception}
+            reason = str(exception) or type(exception).__name__
+            hint = _("Development mode: the view raised “%(reason)s”.") % {"reason": reason}
             return render(request, "404.html", {"debug_hint": hint}, status=404)
         logger.error("Server error on %s", request.path, exc_info=exception)
         hint = _("Development mode: %(error)s (the traceback is in the log).") % {
