@@ -94,8 +94,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sprintlab.core.middleware.TimezoneMiddleware",
+    # Before the busy answer, so that a deadlock still answers 503, not the development mode's branded 500.
+    "sprintlab.core.middleware.BrandedErrorPagesMiddleware",
     "sprintlab.core.middleware.TransientConflictMiddleware",
-    "sprintlab.core.middleware.BrandedNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sprintlab.urls"
@@ -286,6 +287,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The date styles every page and email uses (sprintlab/core/formats/en/formats.py, core/dates.py).
+FORMAT_MODULE_PATH = ["sprintlab.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

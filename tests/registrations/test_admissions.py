@@ -9,7 +9,7 @@ from sprintlab.core.models import AuditEntry
 from sprintlab.registrations import admissions, services
 from sprintlab.registrations.models import AdmissionWave, Registration, RegistrationStatus
 from sprintlab.registrations.tasks import expire_offers
-from tests.factories import SprintMembershipFactory
+from tests.factories import RegistrationFactory, SprintMembershipFactory
 from tests.registrations.helpers import register, reviewed_sprint_with_site
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +81,16 @@ def test_admitting_beyond_sprint_capacity_is_refused():
     a, b = register(sprint=sprint), register(sprint=sprint, site=site)
     with pytest.raises(Conflict, match="sprint has 1 free seat"):
         wave(sprint, admit=[a, b])
+
+
+def test_the_sprint_wide_refusal_uses_the_singular_for_one_person():
+    sprint, _site = reviewed_sprint_with_site(capacity=10)
+    sprint.capacity = 1
+    sprint.save()
+    RegistrationFactory(sprint=sprint, status=S.CONFIRMED)
+    with pytest.raises(Conflict) as info:
+        wave(sprint, admit=[register(sprint=sprint)])
+    assert "The sprint has 0 free seats; you selected 1 person." in str(info.value.message_dict["admit"])
 
 
 @pytest.mark.parametrize("problem", ["decided", "other sprint", "twice", "nobody", "past deadline", "site mismatch"])

@@ -225,7 +225,7 @@ class DemoBuilder:
                         sprint=sprint,
                         name=name,
                         position=position,
-                        description=f"Projects on *{name.lower()}*: see the starter resources.",
+                        description=catalogue.TRACK_DESCRIPTION,
                     )
                     for position, name in enumerate(spec.tracks)
                 ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.dates import localtime_or_none
+from sprintlab.core.dates import format_local
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.localsites.models import LocalSite, SiteMessage
 from sprintlab.notifications.services import outbox_enqueue
@@ -72,10 +72,10 @@ def site_check_in(*, registration: Registration, acting_user) -> Registration:
             % {"status": registration.get_status_display()}
         )
     if not registration.site.check_in_is_open():
-        opens = localtime_or_none(registration.site.check_in_opens_at, registration.site.zone)
+        site = registration.site
         raise Conflict(
-            _("Check-in opens at %(time)s, before the doors open.")
-            % {"time": opens.strftime("%Y-%m-%d %H:%M %Z") if opens else registration.site.check_in_opens_at}
+            _("Check-in opens at %(time)s (%(zone)s), before the doors open.")
+            % {"time": format_local(site.check_in_opens_at, zone=site.zone), "zone": site.timezone}
         )
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()

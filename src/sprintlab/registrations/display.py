@@ -6,6 +6,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from sprintlab.core.dates import format_local
 from sprintlab.registrations.models import ExperienceLevel, Registration
@@ -68,7 +69,11 @@ def _open_register_action(sprint: Sprint, seats: SprintSeats, now: datetime, *, 
         return RegisterAction(
             _("Join the waitlist"),
             url=url,
-            reason=_("All %(capacity)s seats are taken: you will be placed on the waitlist.")
+            reason=ngettext(
+                "The only seat is taken: you will be placed on the waitlist.",
+                "All %(capacity)s seats are taken: you will be placed on the waitlist.",
+                sprint.capacity,
+            )
             % {"capacity": sprint.capacity},
         )
     return RegisterAction(label, url=url)
