@@ -10,14 +10,7 @@ from django.views.decorators.http import require_POST
 from sprintlab.accounts import selectors, services
 from sprintlab.accounts.forms import ApiTokenCreateForm, ProfileForm
 from sprintlab.accounts.models import User
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from sprintlab.core.forms import add_service_error
 
 
 @login_required
@@ -29,7 +22,7 @@ def profile_edit(request):
         try:
             services.profile_update(user=request.user, **form.profile_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
@@ -59,7 +52,7 @@ def api_tokens(request):
         try:
             new_token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
             status = getattr(error, "status_code", 400)
         else:
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": new_token.pk, "secret": new_secret}

@@ -7,7 +7,6 @@ token or session lets organisers also read sites that are not public yet.
 import dataclasses
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -28,18 +27,11 @@ from sprintlab.localsites.schemas import (
 )
 from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
-from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 router = Router(tags=["sites"])
 # What a change to one application or site can answer besides success.
 DECISION_ERRORS = errors(400, 401, 403, 404, 409, 422)
-
-
-def _sprint_for(user, slug: str) -> Sprint:
-    sprint = get_object_or_404(Sprint, slug=slug)
-    if not user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
 
 
 def _application_for(user, site_id: int) -> LocalSite:
@@ -75,7 +67,7 @@ class SiteFilters(Schema):
     summary="Approved sites of a sprint",
 )
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
-    sprint = _sprint_for(viewer(request), slug)
+    sprint = sprint_for_viewer(slug, viewer(request))
     return registration_selectors.with_seats(
         selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100])
     )
@@ -93,7 +85,7 @@ def get_site(request, site_id: int):
     summary="Apply to host a site",
 )
 def create_application(request, slug: str, payload: SiteApplicationIn):
-    sprint = _sprint_for(request.auth, slug)
+    sprint = sprint_for_viewer(slug, request.auth)
     data = payload.dict()
     co_organisers = data.pop("co_organisers")
     site = services.site_application_submit(

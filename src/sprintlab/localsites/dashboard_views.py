@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from sprintlab.core.csv_export import csv_download
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.localsites import selectors
 from sprintlab.localsites.forms import SiteMessageForm
-from sprintlab.localsites.views import add_service_error
 from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
 

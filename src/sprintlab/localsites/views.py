@@ -17,28 +17,13 @@ from django.views.decorators.http import require_POST
 
 from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
-
-
-def get_sprint_for_user(user, slug: str) -> Sprint:
-    """A sprint the viewer may see; drafts answer 404 to everyone but their organisers and staff."""
-    sprint = get_object_or_404(Sprint, slug=slug)
-    if not user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
-
-
-def add_service_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal on the form: per field where the field exists, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 
 def register_url(site: LocalSite) -> str:
@@ -48,7 +33,7 @@ def register_url(site: LocalSite) -> str:
 
 @cache_anonymous_page(seconds=10)
 def site_list(request, sprint_slug):
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     country = request.GET.get("country", "").strip()[:2]
     query = request.GET.get("q", "").strip()[:100]
     seats = sprint_seats(sprint)
@@ -99,7 +84,7 @@ def _timezone_names() -> list[str]:
 
 @login_required
 def site_apply(request, sprint_slug):
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     if not request.user.has_perm("localsites.apply", sprint):
         raise Http404
     if timezone.now() >= sprint.submission_deadline_at:
@@ -194,7 +179,7 @@ def my_sites(request):
 
 
 def _reviewable_sprint(request, sprint_slug) -> Sprint:
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     if not request.user.has_perm("sprints.review_site_applications", sprint):
         raise PermissionDenied
     return sprint

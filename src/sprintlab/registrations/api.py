@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -18,6 +17,7 @@ from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, selectors, services
 from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
 from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 router = Router(tags=["registrations"])
 # What a change to one registration can answer besides success.
@@ -206,9 +206,7 @@ def confirm_offer(request, registration_id: int):
 @router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422, 503)})
 def create_admission_wave(request, payload: WaveIn):
     """Admit, waitlist or decline applicants of a reviewed sprint (sprint organisers and staff)."""
-    sprint = Sprint.objects.filter(slug=payload.sprint).first()
-    if sprint is None or not request.auth.has_perm("sprints.view_sprint", sprint):
-        raise Http404
+    sprint = sprint_for_viewer(payload.sprint, request.auth)
     if not request.auth.has_perm("registrations.manage_admissions", sprint):
         raise PermissionDenied(_("Only the sprint's organisers decide about admissions."))
     wave = admissions.admission_wave_create(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
-from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 STATUS_BADGES = {
     RegistrationStatus.CONFIRMED: "badge-ok",
@@ -46,22 +47,6 @@ STATUS_MESSAGES = {
 }
 
 
-def _visible_sprint(request, slug: str) -> Sprint:
-    sprint = Sprint.objects.filter(slug=slug).first()
-    if sprint is None or not request.user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
-
-
-def _add_service_error(form, exc: ServiceError, field_map: dict[str, str]) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = field_map.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _next_or_mine(request) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -71,7 +56,7 @@ def _next_or_mine(request) -> str:
 
 @login_required
 def register(request, slug):
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     existing = Registration.objects.filter(sprint=sprint, user=request.user).first()
     if existing is not None and existing.status not in services.REOPENABLE_STATUSES:
         messages.info(
@@ -105,7 +90,7 @@ def register(request, slug):
                 **form.answers(),
             )
         except ServiceError as exc:
-            _add_service_error(form, exc, {"site": "place"})
+            add_service_error(form, exc, {"site": "place"})
         else:
             messages.success(request, STATUS_MESSAGES[registration.status] % {"sprint": sprint.title})
             return redirect("registrations:mine")
@@ -162,7 +147,7 @@ def my_sprints(request):
 
 def sprint_calendar(request, slug):
     """ "Add to calendar": the sprint as an .ics file, with the viewer's site hours when they hold a place."""
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     registration = selectors.active_registration_of(sprint=sprint, user=request.user)
     response = HttpResponse(
         emails.sprint_calendar(sprint, registration=registration), content_type="text/calendar; charset=utf-8"
@@ -244,7 +229,7 @@ def confirm(request, pk):
 
 @login_required
 def admissions_page(request, slug):
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     if not request.user.has_perm("registrations.manage_admissions", sprint):
         raise PermissionDenied
     seats = selectors.sprint_seats(sprint)
@@ -277,7 +262,7 @@ def admissions_page(request, slug):
                 acting_user=request.user,
             )
         except ServiceError as exc:
-            _add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
+            add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
         else:
             messages.success(
                 request,

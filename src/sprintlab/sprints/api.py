@@ -165,7 +165,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
 def get_sprint(request, slug: str):
     """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
     the caller organises or co-hosts them."""
-    return _sprint_out(request, sprint_for_viewer(slug, viewer(request)))
+    return _sprint_out(request, sprint_for_viewer(slug, viewer(request), with_content=True))
 
 
 @router.post(
@@ -178,7 +178,7 @@ def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
         raise PermissionDenied(_("Only staff and people with the organiser role create sprints."))
     sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
-    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
+    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True)))
 
 
 @router.patch(
@@ -192,7 +192,7 @@ def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_update(
         acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True))
     )
-    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
+    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True))
 
 
 @router.post(
@@ -210,7 +210,7 @@ def clone_sprint(request, slug: str, payload: CloneIn):
         slug=payload.slug,
         title=payload.title,
     )
-    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user)))
+    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user, with_content=True)))
 
 
 @router.get(

@@ -64,7 +64,7 @@ def _card(sprint, now) -> dict:
 
 @cache_anonymous_page(seconds=5)
 def sprint_detail(request, slug):
-    sprint = sprint_for_viewer(slug, request.user)
+    sprint = sprint_for_viewer(slug, request.user, with_content=True)
     now = timezone.now()
     stats = sprint_public_stats(sprint)
     seats = sprint_seats(sprint, now=now)

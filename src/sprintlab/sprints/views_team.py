@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.sprints.forms import TeamMemberForm
 from sprintlab.sprints.models import SprintMembership, SprintRole
 from sprintlab.sprints.selectors import sprint_for_manager, team_memberships
 from sprintlab.sprints.services import sprint_membership_add, sprint_membership_remove
-from sprintlab.sprints.views_manage import attach_errors
 
 
 @login_required
@@ -28,7 +28,7 @@ def sprint_team_view(request, slug):
                 acting_user=request.user, sprint=sprint, user=member, role=role, partner=form.cleaned_data["partner"]
             )
         except ServiceError as exc:
-            attach_errors(form, exc)
+            add_service_error(form, exc)
         else:
             values = {"name": member.name, "role": SprintRole(role).label}
             if already:
