@@ -20,7 +20,7 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=request.user, **form.profile_fields())
+            services.profile_update(actor=request.user, **form.profile_fields())
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -50,7 +50,7 @@ def api_tokens(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            new_token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            new_token, new_secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
             add_service_error(form, error)
             status = getattr(error, "status_code", 400)
@@ -79,6 +79,6 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=pk)
-    services.api_token_revoke(token=token, acting_user=request.user)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -18,14 +18,12 @@ from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.localsites.schemas import (
     ApplicationOut,
     AttendeeOut,
-    CheckInIn,
     DecisionIn,
     SiteApplicationIn,
     SiteApplicationPatch,
     SiteListItemOut,
     SiteOut,
 )
-from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
 from sprintlab.sprints.selectors import sprint_for_viewer
 
@@ -90,7 +88,7 @@ def create_application(request, slug: str, payload: SiteApplicationIn):
     co_organisers = data.pop("co_organisers")
     site = services.site_application_submit(
         sprint=sprint,
-        applicant=request.auth,
+        actor=request.auth,
         data=services.SiteApplicationData(**data, co_organiser_emails=co_organisers),
     )
     return Status(201, _reloaded(site))
@@ -134,7 +132,7 @@ def update_application(request, site_id: int, payload: SiteApplicationPatch):
     if "co_organisers" in changes:
         changes["co_organiser_emails"] = changes.pop("co_organisers") or []
     data = dataclasses.replace(services.SiteApplicationData.from_site(site), **changes)
-    site = services.site_application_update(site=site, acting_user=request.auth, data=data)
+    site = services.site_application_update(site=site, actor=request.auth, data=data)
     return _reloaded(site)
 
 
@@ -145,7 +143,7 @@ def update_application(request, site_id: int, payload: SiteApplicationPatch):
     summary="Approve",
 )
 def approve_application(request, site_id: int):
-    site = services.site_application_approve(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    site = services.site_application_approve(site=_application_for(request.auth, site_id), actor=request.auth)
     return _reloaded(site)
 
 
@@ -157,7 +155,7 @@ def approve_application(request, site_id: int):
 )
 def reject_application(request, site_id: int, payload: DecisionIn):
     site = services.site_application_reject(
-        site=_application_for(request.auth, site_id), acting_user=request.auth, reason=payload.reason
+        site=_application_for(request.auth, site_id), actor=request.auth, reason=payload.reason
     )
     return _reloaded(site)
 
@@ -170,7 +168,7 @@ def reject_application(request, site_id: int, payload: DecisionIn):
 )
 def request_changes(request, site_id: int, payload: DecisionIn):
     site = services.site_application_request_changes(
-        site=_application_for(request.auth, site_id), acting_user=request.auth, message=payload.reason
+        site=_application_for(request.auth, site_id), actor=request.auth, message=payload.reason
     )
     return _reloaded(site)
 
@@ -182,7 +180,7 @@ def request_changes(request, site_id: int, payload: DecisionIn):
     summary="Withdraw",
 )
 def withdraw_application(request, site_id: int):
-    site = services.site_application_withdraw(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    site = services.site_application_withdraw(site=_application_for(request.auth, site_id), actor=request.auth)
     return _reloaded(site)
 
 
@@ -195,27 +193,3 @@ def withdraw_application(request, site_id: int):
 def list_attendees(request, site_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.view_attendees")
     return list(registration_selectors.site_registrations(site).order_by("status", "created_at"))
-
-
-@router.post(
-    "sites/{site_id}/check-ins",
-    response={200: AttendeeOut, **DECISION_ERRORS},
-    auth=write_auth,
-    summary="Check an attendee in",
-)
-def create_check_in(request, site_id: int, payload: CheckInIn):
-    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = registration_selectors.get_site_registration(site, payload.registration)
-    return attendance.site_check_in(registration=registration, acting_user=request.auth)
-
-
-@router.delete(
-    "sites/{site_id}/check-ins/{registration_id}",
-    response={200: AttendeeOut, **DECISION_ERRORS},
-    auth=write_auth,
-    summary="Undo a check-in",
-)
-def delete_check_in(request, site_id: int, registration_id: int):
-    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = registration_selectors.get_site_registration(site, registration_id)
-    return attendance.site_check_in_undo(registration=registration, acting_user=request.auth)

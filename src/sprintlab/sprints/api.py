@@ -177,7 +177,7 @@ def get_sprint(request, slug: str):
 def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
         raise PermissionDenied(_("Only staff and people with the organiser role create sprints."))
-    sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
+    sprint = sprint_create(actor=request.user, **_service_arguments(payload.dict()))
     return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True)))
 
 
@@ -189,9 +189,7 @@ def create_sprint(request, payload: SprintIn):
 )
 def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    sprint = sprint_update(
-        acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True))
-    )
+    sprint = sprint_update(actor=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True)))
     return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True))
 
 
@@ -204,7 +202,7 @@ def update_sprint(request, slug: str, payload: SprintPatch):
 def clone_sprint(request, slug: str, payload: CloneIn):
     source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
     clone = sprint_clone(
-        acting_user=request.user,
+        actor=request.user,
         source=source,
         kickoff_at=_aware(payload.kickoff_at),
         slug=payload.slug,
@@ -252,11 +250,8 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
         partner = Partner.objects.filter(pk=payload.partner).first()
         if partner is None:
             raise ServiceError({"partner": [_("Unknown partner id: %(id)s.") % {"id": payload.partner}]})
-    already = sprint.memberships.filter(user=member, role=payload.role).exists()
-    membership = sprint_membership_add(
-        acting_user=request.user, sprint=sprint, user=member, role=payload.role, partner=partner
-    )
-    return Status(200 if already else 201, team_memberships(sprint).get(pk=membership.pk))
+    added = sprint_membership_add(actor=request.user, sprint=sprint, user=member, role=payload.role, partner=partner)
+    return Status(201 if added.created else 200, team_memberships(sprint).get(pk=added.membership.pk))
 
 
 @router.delete(
@@ -268,5 +263,5 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
 def remove_team_member(request, slug: str, membership_id: int):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     membership = get_object_or_404(SprintMembership, pk=membership_id, sprint=sprint)
-    sprint_membership_remove(membership=membership, acting_user=request.user)
+    sprint_membership_remove(membership=membership, actor=request.user)
     return Status(204, None)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.registrations.display import register_action
 from sprintlab.registrations.selectors import (
     approved_sites,
@@ -92,5 +93,7 @@ def sprint_detail(request, slug):
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
             "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
+            # "Host a site": the sites app's own rule, so the link and the application form agree.
+            "can_apply_to_host": takes_site_applications(sprint, now=now),
         },
     )

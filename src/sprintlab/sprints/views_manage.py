@@ -57,7 +57,7 @@ def _sprint_form_page(request, sprint: Sprint | None):
             preview = _preview_context(form, tracks, prizes)
         elif valid:
             arguments = {
-                "acting_user": request.user,
+                "actor": request.user,
                 "values": form.service_values(),
                 "partners": form.cleaned_data["partners"],
                 "tracks": formset_rows(tracks),
@@ -120,7 +120,7 @@ def sprint_clone_view(request, slug):
         form = CloneForm(request.POST)
         if form.is_valid():
             try:
-                clone = sprint_clone(acting_user=request.user, source=source, **form.cleaned_data)
+                clone = sprint_clone(actor=request.user, source=source, **form.cleaned_data)
             except ServiceError as exc:
                 add_service_error(form, exc)
             else:
@@ -143,7 +143,7 @@ def partner_create_view(request):
     form = PartnerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = partner_create(acting_user=request.user, **form.cleaned_data)
+            partner = partner_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
