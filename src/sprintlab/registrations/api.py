@@ -141,10 +141,10 @@ def _site_of(sprint: Sprint, site_id: int | None) -> LocalSite | None:
 def _place_named(sprint_slug: str, site_id: int | None) -> tuple[Sprint, LocalSite | None]:
     """The sprint and site a registration names: one query when a site is named (with its sprint)."""
     if site_id is not None:
-        site = LocalSite.objects.select_related("sprint").filter(pk=site_id).first()
+        site = selectors.site_with_sprint(site_id)
         if site is not None and site.sprint.slug == sprint_slug:
             return site.sprint, site
-    sprint = Sprint.objects.filter(slug=sprint_slug).first()
+    sprint = selectors.sprint_by_slug(sprint_slug)
     if sprint is None:
         raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
     return sprint, _site_of(sprint, site_id)
