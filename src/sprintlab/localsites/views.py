@@ -23,6 +23,7 @@ from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
 from sprintlab.localsites.permissions import apply_refusal, may_withdraw_site, takes_site_applications
+from sprintlab.registrations.permissions import takes_registrations
 from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
 from sprintlab.sprints.selectors import sprint_for_viewer
@@ -72,7 +73,9 @@ def site_detail(request, sprint_slug, slug):
             "seats_shown": site.is_approved and not seats.registration_closed,
             "seats_left": site.seats_left,
             "organisers": [link.user for link in site.organiser_links.all()],
-            "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
+            "register_url": register_url(site)
+            if site.is_approved and takes_registrations(site.sprint, now=timezone.now())
+            else "",
             "viewer_zone_differs": str(viewer_zone) != site.timezone,
             "can_manage": request.user.has_perm("localsites.manage_site", site),
             "can_review": request.user.has_perm("sprints.review_site_applications", site.sprint),

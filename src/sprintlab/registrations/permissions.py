@@ -76,6 +76,12 @@ def registration_closed_reason(sprint, *, now: datetime) -> str:
     return ""
 
 
+def takes_registrations(sprint, *, now: datetime) -> bool:
+    """The sprint takes registrations at ``now``: pages show register buttons to everyone then
+    (visitors sign in first), and the API says ``registration_is_open``."""
+    return not registration_closed_reason(sprint, now=now)
+
+
 def register_refusal(user, sprint, *, now: datetime) -> ServiceError | None:
     if not is_signed_in(user):
         return PermissionDeniedError(_("Sign in to register."))

@@ -13,6 +13,7 @@ from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
+from sprintlab.registrations.permissions import takes_registrations
 from sprintlab.registrations.selectors import (
     RegistrationFilters,
     registrations_for_organisers,
@@ -106,7 +107,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
         },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
-        "registration_is_open": sprint.registration_open_at(now),
+        "registration_is_open": takes_registrations(sprint, now=now),
         "seats_left": sprint_seats(sprint, now=now).left_at(None),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
