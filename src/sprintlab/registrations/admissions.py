@@ -132,7 +132,7 @@ def admission_wave_create(
         number=number,
         message=message or "",
         confirm_by=confirm_by or now,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor,
         admitted_count=len(admit),
         waitlisted_count=len(waitlist),
         declined_count=len(decline),

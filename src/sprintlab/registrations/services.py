@@ -260,7 +260,7 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
     registration.revision += 1
     registration.save(update_fields=["status", "cancelled_at", "revision", "updated_at"])
     emails.notify(registration, emails.CANCELLED)
-    if actor is not None and actor.pk != registration.user_id:
+    if actor.pk != registration.user_id:
         record_audit(
             actor=actor, action="registration.cancel", target=registration, participant=registration.user.email
         )
@@ -320,7 +320,7 @@ def registration_switch(
     registration.revision += 1
     registration.save()
     emails.notify(registration, EVENT_FOR_STATUS[status], switched=True)
-    if actor is not None and actor.pk != registration.user_id:
+    if actor.pk != registration.user_id:
         record_audit(
             actor=actor,
             action="registration.switch",

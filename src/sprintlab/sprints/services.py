@@ -144,7 +144,7 @@ def sprint_create(
     """
     if not actor.has_perm("sprints.create_sprint"):
         raise PermissionDeniedError(_("Only staff and people with the organiser role create sprints."))
-    sprint = Sprint(created_by=actor if actor.is_authenticated else None)
+    sprint = Sprint(created_by=actor)
     _apply_values(sprint, values)
     _validate(sprint)
     _save_sprint(sprint)
@@ -213,7 +213,7 @@ def sprint_clone(*, actor, source: Sprint, kickoff_at: datetime, slug: str, titl
         title=title or source.title,
         slug=slug,
         is_published=False,
-        created_by=actor if actor.is_authenticated else None,
+        created_by=actor,
         **{field: getattr(source, field) for field in COPIED_FIELDS},
     )
     for field in SHIFTED_FIELDS:
