@@ -26,7 +26,7 @@ def wave(sprint, *, admit=(), waitlist=(), decline=(), confirm_by=None, site=Non
         decline=[r.pk for r in decline],
         message=message,
         confirm_by=confirm_by or timezone.now() + timedelta(days=2),
-        acting_user=organiser,
+        actor=organiser,
     )
 
 
@@ -117,7 +117,7 @@ def test_confirm_then_expiry_gives_the_seat_to_the_next_person(django_capture_on
     sprint, site = reviewed_sprint_with_site(capacity=2)
     keeper, late, next_one = (register(sprint=sprint, site=site) for _ in range(3))
     wave(sprint, admit=[keeper, late], waitlist=[next_one])
-    services.registration_confirm_offer(registration=keeper)
+    services.registration_confirm_offer(registration=keeper, actor=keeper.user)
     Registration.objects.filter(pk=late.pk).update(confirm_by=timezone.now() - timedelta(minutes=1))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,7 +136,7 @@ def test_expired_offer_cannot_be_confirmed_even_before_the_sweeper_runs():
     wave(sprint, admit=[person])
     Registration.objects.filter(pk=person.pk).update(confirm_by=timezone.now() - timedelta(seconds=1))
     with pytest.raises(Conflict):
-        services.registration_confirm_offer(registration=person)
+        services.registration_confirm_offer(registration=person, actor=person.user)
 
 
 def test_task_and_management_command_expire_offers(capsys):

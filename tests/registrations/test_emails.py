@@ -93,7 +93,7 @@ def test_nothing_is_queued_when_the_registration_fails():
 
 def test_each_transition_has_its_own_idempotent_key():
     registration = register(sprint=SprintFactory())
-    services.registration_cancel(registration=registration, acting_user=registration.user)
+    services.registration_cancel(registration=registration, actor=registration.user)
     keys = sorted(OutboxMessage.objects.values_list("key", flat=True))
     assert keys == [f"registration:{registration.pk}:1:confirmed", f"registration:{registration.pk}:2:cancelled"]
 
@@ -114,7 +114,7 @@ def test_offer_email_gives_the_deadline_in_the_participants_zone(django_capture_
             decline=[],
             message="See you!",
             confirm_by=datetime(2030, 2, 20, 12, 0, tzinfo=UTC),
-            acting_user=SprintMembershipFactory(sprint=sprint).user,
+            actor=SprintMembershipFactory(sprint=sprint).user,
         )
     assert "Please confirm your seat by Wed 20 Feb 2030, 17:30 (Asia/Kolkata)" in mailoutbox[-1].body
     assert "See you!" in mailoutbox[-1].body

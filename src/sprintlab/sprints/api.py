@@ -13,6 +13,7 @@ from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
+from sprintlab.registrations.permissions import takes_registrations
 from sprintlab.registrations.selectors import (
     RegistrationFilters,
     registrations_for_organisers,
@@ -108,7 +109,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
         },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
-        "registration_is_open": sprint.registration_open_at(now),
+        "registration_is_open": takes_registrations(sprint, now=now),
         "seats_left": sprint_seats(sprint, now=now).left_at(None),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
@@ -169,7 +170,7 @@ def list_sprints(request, filters: Query[SprintListQuery]):
 def get_sprint(request, slug: str):
     """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
     the caller organises or co-hosts them."""
-    return _sprint_out(request, sprint_for_viewer(slug, viewer(request)))
+    return _sprint_out(request, sprint_for_viewer(slug, viewer(request), with_content=True))
 
 
 @router.post(
@@ -181,8 +182,8 @@ def get_sprint(request, slug: str):
 def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
         raise PermissionDenied(_("Only staff and people with the organiser role create sprints."))
-    sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
-    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
+    sprint = sprint_create(actor=request.user, **_service_arguments(payload.dict()))
+    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True)))
 
 
 @router.patch(
@@ -193,10 +194,8 @@ def create_sprint(request, payload: SprintIn):
 )
 def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    sprint = sprint_update(
-        acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True))
-    )
-    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
+    sprint = sprint_update(actor=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True)))
+    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True))
 
 
 @router.post(
@@ -208,13 +207,13 @@ def update_sprint(request, slug: str, payload: SprintPatch):
 def clone_sprint(request, slug: str, payload: CloneIn):
     source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
     clone = sprint_clone(
-        acting_user=request.user,
+        actor=request.user,
         source=source,
         kickoff_at=_aware(payload.kickoff_at),
         slug=payload.slug,
         title=payload.title,
     )
-    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user)))
+    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user, with_content=True)))
 
 
 @router.get(
@@ -256,11 +255,8 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
         partner = Partner.objects.filter(pk=payload.partner).first()
         if partner is None:
             raise ServiceError({"partner": [_("Unknown partner id: %(id)s.") % {"id": payload.partner}]})
-    already = sprint.memberships.filter(user=member, role=payload.role).exists()
-    membership = sprint_membership_add(
-        acting_user=request.user, sprint=sprint, user=member, role=payload.role, partner=partner
-    )
-    return Status(200 if already else 201, team_memberships(sprint).get(pk=membership.pk))
+    added = sprint_membership_add(actor=request.user, sprint=sprint, user=member, role=payload.role, partner=partner)
+    return Status(201 if added.created else 200, team_memberships(sprint).get(pk=added.membership.pk))
 
 
 @router.delete(
@@ -272,5 +268,5 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
 def remove_team_member(request, slug: str, membership_id: int):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     membership = get_object_or_404(SprintMembership, pk=membership_id, sprint=sprint)
-    sprint_membership_remove(membership=membership, acting_user=request.user)
+    sprint_membership_remove(membership=membership, actor=request.user)
     return Status(204, None)

@@ -96,12 +96,15 @@ def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sp
     )
 
 
-def sprint_for_viewer(slug: str, user) -> Sprint:
-    """The sprint called ``slug`` with its content, or 404 when it is missing or a draft ``user`` may not see.
+def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
+    """The sprint called ``slug``, or 404 when it is missing or a draft ``user`` may not see.
 
-    A draft answers exactly like a missing sprint, so that its existence does not leak.
+    The one "sprint visible or 404" of pages and the API alike. A draft answers exactly like a
+    missing sprint, so that its existence does not leak. ``with_content`` prefetches partners,
+    tracks and prizes for the sprint's own page.
     """
-    sprint = sprint_with_content(Sprint.objects.filter(slug=slug)).first()
+    sprints = Sprint.objects.filter(slug=slug)
+    sprint = (sprint_with_content(sprints) if with_content else sprints).first()
     if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
         raise Http404("No such sprint.")
     return sprint

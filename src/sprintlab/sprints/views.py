@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from sprintlab.core.cache import cache_anonymous_page
 from sprintlab.localsites.display import site_points
+from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.localsites.selectors import public_site_points
 from sprintlab.registrations.display import register_action
 from sprintlab.registrations.selectors import (
@@ -83,7 +84,7 @@ def _card(sprint, now) -> dict:
 
 @cache_anonymous_page(seconds=5)
 def sprint_detail(request, slug):
-    sprint = sprint_for_viewer(slug, request.user)
+    sprint = sprint_for_viewer(slug, request.user, with_content=True)
     now = timezone.now()
     stats = sprint_public_stats(sprint)
     seats = sprint_seats(sprint, now=now)
@@ -113,5 +114,7 @@ def sprint_detail(request, slug):
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
             "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
+            # "Host a site": the sites app's own rule, so the link and the application form agree.
+            "can_apply_to_host": takes_site_applications(sprint, now=now),
         },
     )
