@@ -271,7 +271,7 @@ class DemoBuilder:
             SprintMembership.objects.bulk_create(memberships)
 
     def _set_capacities(self, sprints: list[Sprint], plan) -> None:
-        """A sprint with a capacity factor gets a cap a little below its demand, so its waitlist shows."""
+        """A sprint with a capacity factor gets a cap of 0.85 × factor × its demand (below 1/0.85 its waitlist shows)."""
         demand = Counter(index for entries in plan for index, _at in entries)
         for index, (spec, sprint) in enumerate(zip(catalogue.SPRINTS, sprints, strict=True)):
             if spec.capacity_factor:
