@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sprintlab.core.context_processors.sprintlab",
+                "sprintlab.sprints.context_processors.navigation",
             ],
         },
     }
@@ -148,6 +149,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read from the cache (and written through to the database): no query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Seconds the live counts on a sprint page may be reused (0 = count on every view).
 SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "10"))

@@ -188,13 +188,13 @@ def approved_sites(sprint: Sprint) -> QuerySet[LocalSite]:
     return sprint.sites.filter(status=SiteStatus.APPROVED).order_by("country", "city", "name")
 
 
-def approved_sites_of_sprints(sprint_ids: list[int]) -> QuerySet[LocalSite]:
-    """``approved_sites`` for several sprints in one query (a person's sprints page)."""
-    return (
-        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED)
-        .select_related("sprint")
-        .order_by("country", "city", "name")
-    )
+def approved_site_ids_of_sprints(sprint_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the approved sites of each of ``sprint_ids``, in one query of two integers a row."""
+    site_ids: dict[int, list[int]] = {}
+    rows = LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED).values_list("sprint_id", "pk")
+    for sprint_id, pk in rows.order_by():
+        site_ids.setdefault(sprint_id, []).append(pk)
+    return site_ids
 
 
 def admission_applicants(

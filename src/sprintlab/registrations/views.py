@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sprintlab.core.errors import Conflict, ServiceError
-from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -121,35 +120,23 @@ def register(request, slug):
 def my_sprints(request):
     registrations = selectors.registrations_of_user(request.user)
     now = timezone.now()
+    switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
+    # The switch menu lists every site of the sprint with its seats: it is loaded when opened
+    # (``switch``); here only whether there is anywhere else to go.
+    site_ids_of_sprint = selectors.approved_site_ids_of_sprints([r.sprint_id for r in switchable])
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
-    switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
-    sites_by_sprint: dict[int, list[LocalSite]] = {}
-    for site in selectors.approved_sites_of_sprints([r.sprint_id for r in switchable]):
-        sites_by_sprint.setdefault(site.sprint_id, []).append(site)
-    seats_of_sprint = selectors.seats_by_sprint([r.sprint for r in switchable], now=now)
-    for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
         # Live and still ahead (or running): worth a countdown and a calendar entry.
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = registration.status == RegistrationStatus.OFFERED
         registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
-        registration.switch_form = None
-        if registration in switchable:
-            # The menu counts the person's own seat as free: switching keeps it where there is room.
-            seats = seats_of_sprint[registration.sprint_id]
-            form = SwitchForm(
-                registration=registration,
-                sites=selectors.with_seats(
-                    sites_by_sprint.get(registration.sprint_id, []), seats_of=seats, holder=registration
-                ),
-                remote_seats_left=seats.left_at(None, holder=registration),
-                auto_id=f"switch-{registration.pk}-%s",
-            )
-            if form.fields["place"].choices:
-                registration.switch_form = form
+        registration.can_switch = registration in switchable and (
+            (registration.sprint.remote_allowed and registration.site_id is not None)
+            or any(pk != registration.site_id for pk in site_ids_of_sprint.get(registration.sprint_id, ()))
+        )
     return render(
         request,
         "registrations/my_sprints.html",
@@ -194,17 +181,23 @@ def cancel(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def switch(request, pk):
+    """The switch menu (GET: a page, or the form alone when "My sprints" loads it with htmx) and the switch."""
     registration = _registration_for_action(request, pk, "registrations.switch_registration")
     seats = selectors.sprint_seats(registration.sprint)
     sites = selectors.with_seats(selectors.approved_sites(registration.sprint), seats_of=seats, holder=registration)
     form = SwitchForm(
-        request.POST,
+        request.POST if request.method == "POST" else None,
         registration=registration,
         sites=sites,
+        # The menu counts the person's own seat as free: switching keeps it where there is room.
         remote_seats_left=seats.left_at(None, holder=registration),
+        auto_id=f"switch-{registration.pk}-%s",
     )
+    if request.method == "GET":
+        template = "registrations/switch.html#switch-form" if request.htmx else "registrations/switch.html"
+        return render(request, template, {"registration": registration, "form": form})
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_next_or_mine(request))

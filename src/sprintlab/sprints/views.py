@@ -1,5 +1,6 @@
 """Public sprint pages: the list with its tabs and one sprint's page."""
 
+import rules
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from sprintlab.registrations.selectors import (
 )
 from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
 from sprintlab.sprints.models import Phase, ResearchArea
+from sprintlab.sprints.permissions import shows_organiser_home
 from sprintlab.sprints.selectors import WHEN_CHOICES, drafts_visible_to, published_sprints, sprint_for_viewer
 
 SPRINTS_PER_PAGE = 24
@@ -46,8 +48,12 @@ def sprint_list(request):
             "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
             "page": page,
             "cards": [_card(sprint, now) for sprint in page.object_list],
-            "can_create": request.user.has_perm("sprints.create_sprint"),
-            "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
+            # The rule itself: ``user.has_perm`` would also load Django's model permissions (two queries).
+            "can_create": rules.has_perm("sprints.create_sprint", request.user),
+            # Only people who run a sprint (or staff) can see drafts: nobody else pays for the query.
+            "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST])
+            if shows_organiser_home(request.user)
+            else [],
         },
     )
 
