@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import selectors, services
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
-from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
+from sprintlab.registrations.selectors import shown_sprint_seats, site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
 
 
@@ -51,12 +51,12 @@ def site_list(request, sprint_slug):
     sprint = get_sprint_for_user(request.user, sprint_slug)
     country = request.GET.get("country", "").strip()[:2]
     query = request.GET.get("q", "").strip()[:100]
-    seats = sprint_seats(sprint)
-    sites = with_seats(selectors.public_sites(sprint, country=country, query=query), seats_of=seats)
-    return render(
-        request,
-        "localsites/site_list.html",
-        {
+    can_apply = timezone.now() < sprint.submission_deadline_at and sprint.is_published
+
+    def shared() -> dict:
+        seats = shown_sprint_seats(sprint)
+        sites = with_seats(selectors.public_sites(sprint, country=country, query=query), seats_of=seats)
+        return {
             "sprint": sprint,
             "regions": selectors.group_by_region(sites),
             "site_count": len(sites),
@@ -64,7 +64,24 @@ def site_list(request, sprint_slug):
             "country": country.upper(),
             "query": query,
             "seats_shown": not seats.registration_closed,
-            "can_apply": timezone.now() < sprint.submission_deadline_at and sprint.is_published,
+            "can_apply": can_apply,
+        }
+
+    return render(
+        request,
+        "localsites/site_list.html",
+        {
+            "sprint": sprint,
+            # The list with its seats is the same for everyone who filters alike (shared_fragment).
+            "shared_html": shared_fragment(
+                "localsites/site_list.html#shared",
+                sprint.pk,
+                sprint.updated_at.isoformat(),
+                country,
+                query,
+                can_apply,
+                context=shared,
+            ),
             "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
         },
     )

@@ -81,6 +81,8 @@ def registrations_of_user(user) -> list[Registration]:
     # One small count per waitlisted registration; a person waits for very few sprints at once.
     for registration in registrations:
         registration.waitlist_position = waitlist_position(registration)
+        if registration.site is not None:
+            registration.site.sprint = registration.sprint  # its link needs the sprint: no query per card
     return registrations
 
 
@@ -161,6 +163,25 @@ def seats_by_sprint(sprints: Iterable[Sprint], *, now: datetime | None = None) -
 
 def sprint_seats(sprint: Sprint, *, now: datetime | None = None) -> SprintSeats:
     return seats_by_sprint([sprint], now=now)[sprint.pk]
+
+
+def shown_sprint_seats(sprint: Sprint, *, now: datetime | None = None) -> SprintSeats:
+    """``sprint_seats`` for pages that only show the counts: reused for ``SHARED_FRAGMENT_SECONDS``.
+
+    The busy pages show seat counts as old as their shared parts (``core.cache.shared_fragment``);
+    forms and services count afresh, and the services decide under their locks.
+    """
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0:
+        return sprint_seats(sprint, now=now)
+    key = f"sprintlab:sprint-seats:v1:{sprint.pk}"
+    taken = cache.get(key)
+    if taken is None:
+        seats = sprint_seats(sprint, now=now)
+        cache.set(key, seats.taken_by_site, seconds)
+        return seats
+    closed = (now or timezone.now()) >= sprint.registration_deadline
+    return SprintSeats(sprint=sprint, taken_by_site=taken, registration_closed=closed)
 
 
 def with_seats(

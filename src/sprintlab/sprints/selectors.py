@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,20 +55,30 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
     )
 
 
+def _content_prefetches() -> tuple:
+    return (Prefetch("partners", queryset=Partner.objects.order_by("name")), "tracks", "prizes")
+
+
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:
     """Sprints with their partners, tracks and prizes prefetched: three queries, whatever their number."""
     queryset = queryset if queryset is not None else Sprint.objects.all()
-    return queryset.prefetch_related(
-        Prefetch("partners", queryset=Partner.objects.order_by("name")), "tracks", "prizes"
-    )
+    return queryset.prefetch_related(*_content_prefetches())
 
 
-def sprint_for_viewer(slug: str, user) -> Sprint:
-    """The sprint called ``slug`` with its content, or 404 when it is missing or a draft ``user`` may not see.
+def load_content(sprint: Sprint) -> Sprint:
+    """Prefetch the partners, tracks and prizes of a sprint loaded without them (three queries)."""
+    prefetch_related_objects([sprint], *_content_prefetches())
+    return sprint
+
+
+def sprint_for_viewer(slug: str, user, *, content: bool = True) -> Sprint:
+    """The sprint called ``slug`` (with its content unless ``content=False``), or 404 when it is
+    missing or a draft ``user`` may not see.
 
     A draft answers exactly like a missing sprint, so that its existence does not leak.
     """
-    sprint = sprint_with_content(Sprint.objects.filter(slug=slug)).first()
+    sprints = Sprint.objects.filter(slug=slug)
+    sprint = (sprint_with_content(sprints) if content else sprints).first()
     if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
         raise Http404("No such sprint.")
     return sprint
