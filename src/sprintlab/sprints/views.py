@@ -92,7 +92,10 @@ def sprint_detail(request, slug):
     now = timezone.now()
     registration = registration_of_user(sprint, request.user) if request.user.is_authenticated else None
     phase = sprint.phase_at(now)
-    can_manage = request.user.has_perm("sprints.change_sprint", sprint)
+    # The organiser tools need a role in some sprint, or staff: most viewers have neither, and
+    # that answer is cached (shows_organiser_home), so they pay no query for the three rules.
+    runs_sprints = shows_organiser_home(request.user)
+    can_manage = runs_sprints and request.user.has_perm("sprints.change_sprint", sprint)
 
     def shared() -> dict:
         seats = shown_sprint_seats(sprint, now=now)
@@ -128,6 +131,6 @@ def sprint_detail(request, slug):
             "next_step": sprint.next_step(now),
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
-            "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
+            "can_view_registrations": runs_sprints and request.user.has_perm("sprints.view_registrations", sprint),
         },
     )
