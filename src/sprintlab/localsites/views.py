@@ -22,6 +22,7 @@ from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteAppli
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.selectors import shown_sprint_seats, site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.permissions import shows_organiser_home
 
 
 def get_sprint_for_user(user, slug: str) -> Sprint:
@@ -82,7 +83,9 @@ def site_list(request, sprint_slug):
                 can_apply,
                 context=shared,
             ),
-            "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
+            # Reviewing needs a role in some sprint, or staff: most viewers have neither (cached).
+            "can_review": shows_organiser_home(request.user)
+            and request.user.has_perm("sprints.review_site_applications", sprint),
         },
     )
 
