@@ -12,7 +12,7 @@ import sys
 from importlib import import_module
 
 
-def _session_for(user) -> str:
+def session_for(user) -> str:
     from django.conf import settings
     from django.contrib.auth import login
     from django.test import RequestFactory
@@ -33,7 +33,7 @@ def choose_people(open_sprint_slug: str) -> dict:
     from django.db.models import Count
 
     from sprintlab.accounts.models import User
-    from sprintlab.localsites.models import LocalSite
+    from sprintlab.localsites.models import SiteOrganiser
     from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
     from sprintlab.sprints.models import SprintRole
 
@@ -48,15 +48,10 @@ def choose_people(open_sprint_slug: str) -> dict:
         User.objects.filter(email="organiser@example.org").first()
         or User.objects.filter(sprint_memberships__role=SprintRole.ORGANISER, is_staff=False).order_by("pk").first()
     )
-    site = (
-        LocalSite.objects.filter(
-            sprint__slug=open_sprint_slug, organiser_links__user__email="site-organiser@example.org"
-        )
-        .order_by("pk")
-        .first()
-    ) or LocalSite.objects.filter(sprint__slug=open_sprint_slug, organiser_links__isnull=False).order_by("pk").first()
-    site_organiser = site.organiser_links.order_by("-is_lead", "pk").first().user
-    return {
+    links = SiteOrganiser.objects.filter(site__sprint__slug=open_sprint_slug).select_related("site", "user")
+    link = links.filter(user__email="site-organiser@example.org").order_by("pk").first()
+    link = link or links.order_by("-is_lead", "pk").first()
+    people = {
         "participant": (
             participant,
             [
@@ -67,11 +62,12 @@ def choose_people(open_sprint_slug: str) -> dict:
             ],
         ),
         "organiser": (organiser, [("Sprints I run", "/me/organising/")]),
-        "site organiser": (
-            site_organiser,
-            [("site dashboard", f"/sprints/{open_sprint_slug}/sites/{site.slug}/dashboard/")],
-        ),
     }
+    if link is not None:
+        dashboard = f"/sprints/{open_sprint_slug}/sites/{link.site.slug}/dashboard/"
+        people["site organiser"] = (link.user, [("site dashboard", dashboard)])
+    # Data without one of these people measures the others.
+    return {role: entry for role, entry in people.items() if entry[0] is not None}
 
 
 def main(argv: list[str]) -> int:
@@ -86,7 +82,7 @@ def main(argv: list[str]) -> int:
             "email": user.email,
             "name": user.name,
             "registrations": user.registrations.count(),
-            "cookies": {settings.SESSION_COOKIE_NAME: _session_for(user)},
+            "cookies": {settings.SESSION_COOKIE_NAME: session_for(user)},
             "paths": paths,
         }
     json.dump(people, sys.stdout)
