@@ -323,3 +323,27 @@ class TestAdmissionsPage:
         _sprint, _site, applicants, url = setup
         client.force_login(applicants[0].user)
         assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("remote_allowed", "at_site", "other_sites", "pending_sites", "offered"),
+    [
+        (False, True, 0, 1, False),  # at the only approved site, nowhere else to go
+        (False, True, 1, 0, True),
+        (True, True, 0, 0, True),  # remote is the other place
+        (True, False, 0, 0, False),  # remote, and no site
+        (True, False, 1, 0, True),
+        (False, False, 0, 2, False),  # pending sites are no place to go
+    ],
+)
+def test_my_sprints_offers_the_switch_menu_only_when_there_is_somewhere_to_go(
+    client, remote_allowed, at_site, other_sites, pending_sites, offered
+):
+    sprint = SprintFactory(remote_allowed=remote_allowed)
+    site = LocalSiteFactory(sprint=sprint) if at_site else None
+    LocalSiteFactory.create_batch(other_sites, sprint=sprint)
+    LocalSiteFactory.create_batch(pending_sites, sprint=sprint, status="pending")
+    registration = RegistrationFactory(sprint=sprint, site=site)
+    client.force_login(registration.user)
+    html = client.get(reverse("registrations:mine")).content.decode()
+    assert (reverse("registrations:switch", kwargs={"pk": registration.pk}) in html) is offered

@@ -123,7 +123,7 @@ def my_sprints(request):
     switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
     # The switch menu lists every site of the sprint with its seats: it is loaded when opened
     # (``switch``); here only whether there is anywhere else to go.
-    site_ids_of_sprint = selectors.approved_site_ids_of_sprints([r.sprint_id for r in switchable])
+    site_counts = selectors.approved_site_counts([r.sprint_id for r in switchable])
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
@@ -133,9 +133,10 @@ def my_sprints(request):
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = registration.status == RegistrationStatus.OFFERED
         registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
+        here = int(registration.site is not None and registration.site.is_approved)
         registration.can_switch = registration in switchable and (
             (registration.sprint.remote_allowed and registration.site_id is not None)
-            or any(pk != registration.site_id for pk in site_ids_of_sprint.get(registration.sprint_id, ()))
+            or site_counts.get(registration.sprint_id, 0) - here > 0
         )
     return render(
         request,
