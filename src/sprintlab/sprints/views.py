@@ -125,6 +125,7 @@ def sprint_detail(request, slug):
             "shared_html": shared_fragment(
                 "sprints/sprint_detail.html#shared", sprint.pk, sprint.updated_at.isoformat(), context=shared
             ),
+            # Seats are read only when the button depends on them (no live registration).
             "register": register_action(
                 sprint, SimpleLazyObject(lambda: shown_sprint_seats(sprint, now=now)), registration, now
             ),
