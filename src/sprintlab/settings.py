@@ -94,8 +94,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "sprintlab.core.middleware.TimezoneMiddleware",
+    # Before the busy answer, so that a deadlock still answers 503, not the development mode's branded 500.
+    "sprintlab.core.middleware.BrandedErrorPagesMiddleware",
     "sprintlab.core.middleware.TransientConflictMiddleware",
-    "sprintlab.core.middleware.BrandedNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "sprintlab.urls"
@@ -182,6 +183,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files on disk need someone to serve them at MEDIA_URL: in development this app does; in
+# production a web server in front of it should (docs/operations.md), or set SERVE_MEDIA=1 to let the
+# app serve them on a small single-machine deployment. Files on object storage come from its own URLs.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG) and not os.environ.get("AWS_STORAGE_BUCKET_NAME")
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -289,6 +294,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# The date styles every page and email uses (sprintlab/core/formats/en/formats.py, core/dates.py).
+FORMAT_MODULE_PATH = ["sprintlab.core.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 

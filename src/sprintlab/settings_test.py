@@ -6,6 +6,8 @@ whether tests are running: everything tests relax is here.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 # Production settings refuse to load without a key; this one exists only in test processes.
 os.environ.setdefault("SECRET_KEY", "insecure-test-key-never-use-in-production")
@@ -25,3 +27,7 @@ STATIC_ROOT = None
 SPRINT_STATS_CACHE_SECONDS = 0
 SHARED_FRAGMENT_SECONDS = 0  # as for the page cache; tests/core/test_shared_fragments.py turns it on
 PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/core/test_cache.py turns it on
+# Uploads and the demo's pictures go to a folder outside the work tree, served by the app (as
+# `make run` does) so that pages in the browser tests show them.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "sprintlab-test-media"
+SERVE_MEDIA = True

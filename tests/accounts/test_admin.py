@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 )
 def test_changelists_search_and_filter(admin_client, model, params):
     user = UserFactory(country="GB", career_stage="grad")
-    api_token_create(user=user, name="ci")
+    api_token_create(actor=user, name="ci")
     OutboxMessage.objects.create(
         key="k", to_email="a@example.org", subject="hello", body_text="x", status=OutboxStatus.FAILED
     )
@@ -38,7 +38,7 @@ def test_user_change_page_groups_the_profile(admin_client):
 
 
 def test_token_admin_shows_the_hash_read_only_and_can_revoke(admin_client):
-    token, _secret = api_token_create(user=UserFactory(), name="ci")
+    token, _secret = api_token_create(actor=UserFactory(), name="ci")
     html = admin_client.get(reverse("admin:accounts_apitoken_change", args=[token.pk])).content.decode()
     assert token.key_hash in html and 'name="key_hash"' not in html
     admin_client.post(

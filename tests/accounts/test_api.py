@@ -14,7 +14,7 @@ ME = "/api/v1/me"
 @pytest.fixture
 def person():
     user = UserFactory(display_name="Before")
-    _token, secret = api_token_create(user=user, name="tests")
+    _token, secret = api_token_create(actor=user, name="tests")
     return user, {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
@@ -101,7 +101,7 @@ def test_fields_outside_the_profile_are_ignored(client, person):
 
 def test_tokens_list_never_shows_secrets(client, person):
     user, headers = person
-    api_token_create(user=user, name="second")
+    api_token_create(actor=user, name="second")
     response = client.get(f"{ME}/tokens", **headers)
     assert response.status_code == 200
     tokens = response.json()
@@ -115,7 +115,7 @@ def test_tokens_list_needs_authentication(client):
 
 def test_delete_revokes_an_own_token(client, person):
     user, headers = person
-    other, _secret = api_token_create(user=user, name="old laptop")
+    other, _secret = api_token_create(actor=user, name="old laptop")
     assert client.delete(f"{ME}/tokens/{other.pk}", **headers).status_code == 204
     other.refresh_from_db()
     assert other.revoked_at is not None
@@ -124,7 +124,7 @@ def test_delete_revokes_an_own_token(client, person):
 
 def test_delete_of_someone_elses_token_is_404(client, person):
     _user, headers = person
-    theirs, _secret = api_token_create(user=UserFactory(), name="theirs")
+    theirs, _secret = api_token_create(actor=UserFactory(), name="theirs")
     response = client.delete(f"{ME}/tokens/{theirs.pk}", **headers)
     assert response.status_code == 404 and response.json()["detail"] == "Not found."
     theirs.refresh_from_db()

@@ -15,11 +15,11 @@ pytestmark = pytest.mark.django_db
 def test_staff_grant_and_revoke_the_role_with_an_audit_entry_each():
     staff, person = StaffFactory(), UserFactory()
 
-    organiser_role_set(acting_user=staff, user=person, granted=True)
+    organiser_role_set(actor=staff, user=person, granted=True)
     person.refresh_from_db()
     assert person.is_organiser and person.has_perm("sprints.create_sprint")
 
-    organiser_role_set(acting_user=staff, user=person, granted=False)
+    organiser_role_set(actor=staff, user=person, granted=False)
     person.refresh_from_db()
     assert not person.is_organiser and not person.has_perm("sprints.create_sprint")
     actions = list(
@@ -32,7 +32,7 @@ def test_staff_grant_and_revoke_the_role_with_an_audit_entry_each():
 
 def test_granting_a_held_role_again_records_nothing():
     staff, person = StaffFactory(), OrganiserFactory()
-    organiser_role_set(acting_user=staff, user=person, granted=True)
+    organiser_role_set(actor=staff, user=person, granted=True)
     assert not AuditEntry.objects.filter(action__startswith="account.organiser").exists()
 
 
@@ -41,7 +41,7 @@ def test_only_staff_grant_the_role(acting):
     person = UserFactory()
     actor = {"self": person, "organiser": OrganiserFactory(), "participant": UserFactory()}[acting]
     with pytest.raises(PermissionDeniedError):
-        organiser_role_set(acting_user=actor, user=person, granted=True)
+        organiser_role_set(actor=actor, user=person, granted=True)
     person.refresh_from_db()
     assert not person.is_organiser
 

@@ -31,7 +31,7 @@ def test_own_account_pages(client, role, url_name):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_revoking_someone_elses_token_is_404_for_everyone(client, role):
-    token, _secret = api_token_create(user=UserFactory(), name="theirs")
+    token, _secret = api_token_create(actor=UserFactory(), name="theirs")
     signed_in(client, role)
     response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
     assert response.status_code == (302 if role == "anonymous" else 404)
@@ -43,7 +43,7 @@ def test_revoking_someone_elses_token_is_404_for_everyone(client, role):
 @pytest.mark.parametrize("role", ROLES[1:])
 def test_everyone_may_revoke_their_own_token(client, role):
     person = signed_in(client, role)
-    token, _secret = api_token_create(user=person, name="mine")
+    token, _secret = api_token_create(actor=person, name="mine")
     assert client.post(reverse("accounts:token_revoke", args=[token.pk])).status_code == 302
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
@@ -58,7 +58,7 @@ def test_public_profiles_are_readable_by_everyone(client, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_tokens_list_shows_only_the_callers_tokens(client, role):
-    api_token_create(user=UserFactory(), name="not yours")
+    api_token_create(actor=UserFactory(), name="not yours")
     person = signed_in(client, role)
     response = client.get("/api/v1/me/tokens")
     if person is None:
@@ -81,6 +81,6 @@ def test_the_api_tokens_list_shows_only_the_callers_tokens(client, role):
 )
 def test_revoke_token_rule(role, allowed):
     owner = UserFactory()
-    token, _secret = api_token_create(user=owner, name="t")
+    token, _secret = api_token_create(actor=owner, name="t")
     person = owner if role == "owner" else make_person(role)
     assert person.has_perm("accounts.revoke_token", token) is allowed

@@ -146,7 +146,7 @@ def test_creating_a_token_shows_the_secret_once(client):
 
 def test_token_list_shows_name_hint_and_revoke_button(client):
     user = UserFactory()
-    token, _secret = api_token_create(user=user, name="ci runner")
+    token, _secret = api_token_create(actor=user, name="ci runner")
     client.force_login(user)
     html = client.get(reverse("accounts:tokens")).content.decode()
     assert "ci runner" in html and token.hint in html
@@ -164,7 +164,7 @@ def test_an_empty_token_name_is_refused_on_the_page(client):
 def test_the_twenty_first_token_is_refused_with_the_reason(client):
     user = UserFactory()
     for i in range(20):
-        api_token_create(user=user, name=f"t{i}")
+        api_token_create(actor=user, name=f"t{i}")
     client.force_login(user)
     response = client.post(reverse("accounts:tokens"), {"name": "more"})
     assert response.status_code == 409
@@ -173,7 +173,7 @@ def test_the_twenty_first_token_is_refused_with_the_reason(client):
 
 def test_revoking_needs_post_and_works_for_the_owner(client):
     user = UserFactory()
-    token, _secret = api_token_create(user=user, name="ci")
+    token, _secret = api_token_create(actor=user, name="ci")
     client.force_login(user)
     url = reverse("accounts:token_revoke", args=[token.pk])
     assert client.get(url).status_code == 405

@@ -20,7 +20,7 @@ def bearer(secret: str) -> dict:
 
 def test_a_valid_token_authenticates_and_records_its_use(client):
     user = UserFactory()
-    token, secret = api_token_create(user=user, name="ci")
+    token, secret = api_token_create(actor=user, name="ci")
     response = client.get(ME, **bearer(secret))
     assert response.status_code == 200
     assert response.json()["email"] == user.email
@@ -30,20 +30,20 @@ def test_a_valid_token_authenticates_and_records_its_use(client):
 
 def test_a_revoked_token_is_refused(client):
     user = UserFactory()
-    token, secret = api_token_create(user=user, name="ci")
-    api_token_revoke(token=token, acting_user=user)
+    token, secret = api_token_create(actor=user, name="ci")
+    api_token_revoke(token=token, actor=user)
     assert client.get(ME, **bearer(secret)).status_code == 401
 
 
 @pytest.mark.parametrize("secret", ["slt_wrong", "not-even-prefixed", "slt_" + "x" * 500, "' OR 1=1 --"])
 def test_a_wrong_token_is_refused(client, secret):
-    api_token_create(user=UserFactory(), name="ci")
+    api_token_create(actor=UserFactory(), name="ci")
     assert client.get(ME, **bearer(secret)).status_code == 401
 
 
 def test_a_token_of_a_deactivated_person_is_refused(client):
     user = UserFactory()
-    _token, secret = api_token_create(user=user, name="ci")
+    _token, secret = api_token_create(actor=user, name="ci")
     user.is_active = False
     user.save()
     assert client.get(ME, **bearer(secret)).status_code == 401
@@ -57,7 +57,7 @@ def test_a_missing_header_gets_a_json_401(client):
 
 
 def test_only_the_hash_is_stored():
-    _token, secret = api_token_create(user=UserFactory(), name="ci")
+    _token, secret = api_token_create(actor=UserFactory(), name="ci")
     assert not ApiToken.objects.filter(key_hash=secret).exists()
     assert ApiToken.objects.filter(key_hash=ApiToken.hash_key(secret)).exists()
 
@@ -82,7 +82,7 @@ def test_session_writes_need_the_csrf_token():
 
 
 def test_token_writes_need_no_csrf_token():
-    _token, secret = api_token_create(user=UserFactory(), name="ci")
+    _token, secret = api_token_create(actor=UserFactory(), name="ci")
     client = Client(enforce_csrf_checks=True)
     response = client.patch(ME, json.dumps({"city": "Hanoi"}), content_type="application/json", **bearer(secret))
     assert response.status_code == 200
@@ -115,8 +115,8 @@ def test_an_anonymous_write_answers_401_not_a_csrf_403(method, url, body):
 @pytest.mark.parametrize(("method", "url", "body"), WRITES)
 def test_a_revoked_token_write_answers_401_not_a_csrf_403(method, url, body):
     user = UserFactory()
-    token, secret = api_token_create(user=user, name="ci")
-    api_token_revoke(token=token, acting_user=user)
+    token, secret = api_token_create(actor=user, name="ci")
+    api_token_revoke(token=token, actor=user)
     client = Client(enforce_csrf_checks=True)
     response = getattr(client, method)(
         url, json.dumps(body) if body else "", content_type="application/json", **bearer(secret)
@@ -152,7 +152,7 @@ def test_a_session_write_with_a_wrong_csrf_token_is_refused():
 
 def test_token_writes_need_no_csrf_token_even_with_a_session_cookie():
     user = UserFactory()
-    _token, secret = api_token_create(user=user, name="ci")
+    _token, secret = api_token_create(actor=user, name="ci")
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.patch(ME, json.dumps({"city": "Hanoi"}), content_type="application/json", **bearer(secret))

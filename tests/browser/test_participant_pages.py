@@ -41,6 +41,23 @@ def test_the_first_page_shows_times_in_the_browsers_zone(browser, live_server):
     context.close()
 
 
+def test_the_browser_shows_times_in_the_servers_named_styles(browser, live_server):
+    kickoff = kickoff_at_1730_utc()
+    # 17:30 to 20:00 UTC is one day on the server; in India it runs from 23:00 into the next day.
+    sprint = SprintFactory(kickoff_at=kickoff, submission_deadline_at=kickoff + timedelta(hours=2, minutes=30))
+    context = browser.new_context(timezone_id="Asia/Kolkata", locale="en-GB", **DESKTOP)
+    page = context.new_page()
+    page.goto(f"{live_server.url}{sprint.get_absolute_url()}")
+    start, end = kickoff + timedelta(hours=5, minutes=30), kickoff + timedelta(hours=8)
+    # The same "datetime" style as the server's (core/formats/en/formats.py), the end's date shown again.
+    expected = f"{start:%a} {start.day} {start:%b %Y}, 23:00 – {end:%a} {end.day} {end:%b %Y}, 01:30"
+    expect(page.locator(".hero-dates .date-range")).to_have_text(expected)
+    expect(page.locator(".timeline li.next time:not([data-countdown])")).to_have_text(
+        f"{start:%a} {start.day} {start:%b %Y}, 23:00"
+    )
+    context.close()
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_participant_pages_at_desktop_and_phone_size(browser, live_server, size):
     user = UserFactory(email=f"ada-{size}@example.org", display_name="Ada Lovelace", timezone="")

@@ -1,8 +1,11 @@
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 
+import sprintlab
 from sprintlab.core.csv_export import csv_download, spreadsheet_safe
 
 
@@ -31,3 +34,16 @@ def test_a_download_is_utf8_with_a_byte_order_mark_and_every_cell_guarded():
     assert content.startswith("\ufeff".encode())
     assert response["Content-Disposition"] == 'attachment; filename="x.csv"'
     assert list(csv.reader(io.StringIO(content.decode("utf-8-sig")))) == [["Name", "City"], ["'=cmd", "São Paulo"]]
+
+
+def test_every_csv_export_goes_through_the_one_csv_module():
+    """No page writes CSV itself: the byte-order mark and the formula guard live in one place."""
+    package = Path(sprintlab.__file__).parent
+    own = package / "core" / "csv_export.py"
+    writing_csv = re.compile(r"^\s*import csv\b|csv\.writer|text/csv|FORMULA_PREFIXES|\\ufeff", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path != own and writing_csv.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -70,7 +70,7 @@ PAGES = {
     "localsites:edit": Page("applicant", lambda w: {"sprint_slug": w.sprint.slug, "slug": w.application.slug}),
     "localsites:dashboard": Page("site_lead", _site),
     "localsites:export": Page("site_lead", _site),
-    "localsites:check_in": Page("site_lead", _site),
+    "registrations:check_in": Page("site_lead", _site),
     "registrations:mine": Page("participant"),
     "registrations:organising": Page("staff"),
     "registrations:register": Page("participant", lambda w: {"slug": w.open_sprint.slug}),

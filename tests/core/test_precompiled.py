@@ -73,15 +73,15 @@ def scenarios() -> dict[str, Comparison]:
     return {
         "sprintlab.api.auth.TOKEN_WITH_USER": Comparison([{"key_hash": key} for key in tokens], related=("user",)),
         "sprintlab.registrations.seats.LOCKED_SPRINT": Comparison([{"pk": sprint.pk}, {"pk": MISSING_ID}]),
-        "sprintlab.registrations.seats.LOCKED_SITE_WITH_SPRINT": Comparison(
+        "sprintlab.registrations.seats.LOCKED_SITE": Comparison([{"pk": site.pk}, {"pk": MISSING_ID}]),
+        "sprintlab.registrations.selectors.SITE_WITH_SPRINT": Comparison(
             [{"pk": site.pk}, {"pk": MISSING_ID}], related=("sprint",)
         ),
-        "sprintlab.registrations.seats.LOCKED_SITE": Comparison([{"pk": site.pk}, {"pk": MISSING_ID}]),
+        "sprintlab.registrations.selectors.SPRINT_BY_SLUG": Comparison(
+            [{"slug": sprint.slug}, {"slug": "no-such-sprint"}]
+        ),
         "sprintlab.registrations.seats.SITE_COUNTS": Comparison(
             [{"site_id": site.pk}, {"site_id": empty_site.pk}, {"site_id": MISSING_ID}], rows=True
-        ),
-        "sprintlab.registrations.services.SPRINT_BY_SLUG": Comparison(
-            [{"slug": sprint.slug}, {"slug": "no-such-sprint"}]
         ),
     }
 

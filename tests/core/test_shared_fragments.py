@@ -5,11 +5,13 @@ tests see the real work; these tests turn them on, as production has them.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sprintlab.registrations import services
 from sprintlab.sprints.models import SprintRole
@@ -27,7 +29,7 @@ from tests.factories import (
 from tests.registrations.helpers import register
 
 pytestmark = pytest.mark.django_db
-SHARED = re.compile(r'<section class="stats".*?</aside>\s*</div>', re.S)
+SHARED = re.compile(r'<section class="stats sprint-page-stats".*?</aside>\s*</div>', re.S)
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +69,7 @@ def test_a_persons_own_registration_shows_at_once_though_the_shared_part_is_cach
     assert "You are registered — Confirmed" in client.get(sprint.get_absolute_url()).content.decode()
     assert "Cancel registration" in client.get(reverse("registrations:mine")).content.decode()
 
-    services.registration_cancel(registration=registration, acting_user=person)
+    services.registration_cancel(registration=registration, actor=person)
     html = client.get(sprint.get_absolute_url()).content.decode()
     assert "Register again" in html and "Your earlier registration is cancelled." in html
     assert "You cancelled this registration." in client.get(reverse("registrations:mine")).content.decode()
@@ -112,6 +114,82 @@ def test_the_shared_parts_differ_by_filter_and_by_time_zone(client):
     in_utc = SHARED.search(client.get(sprint.get_absolute_url()).content.decode()).group(0)
     tokyo = SHARED.search(page_of(client, UserFactory(timezone="Asia/Tokyo"), sprint.get_absolute_url())).group(0)
     assert 'data-zone="Asia/Tokyo"' in tokyo and 'data-zone="Asia/Tokyo"' not in in_utc
+
+
+def test_the_sprint_list_differs_by_search_area_tab_and_page(client):
+    SprintFactory(title="Alignment Alpha", research_area="interpretability")
+    SprintFactory(title="Governance Gamma", research_area="governance")
+    for n in range(12):
+        SprintFactory(title=f"Filler {n:02}", research_area="governance")
+    viewer = UserFactory()
+    url = reverse("sprints:list")
+    assert "Alignment Alpha" in page_of(client, viewer, url + "?q=alpha")
+    searched = client.get(url + "?q=gamma").content.decode()
+    assert "Governance Gamma" in searched and "Alignment Alpha" not in searched
+    assert "Alignment Alpha" not in client.get(url + "?area=governance").content.decode()
+    assert "Alignment Alpha" not in client.get(url + "?when=past").content.decode()
+    first, second = (client.get(url + f"?page={n}").content.decode() for n in (1, 2))
+    assert len(re.findall(r'class="card sprint-card"', first)) == 12
+    assert len(re.findall(r'class="card sprint-card"', second)) == 2
+
+
+def test_the_sprint_lists_htmx_part_is_cached_apart_from_the_whole_page(client):
+    SprintFactory(title="Alignment Alpha")
+    url = reverse("sprints:list") + "?q=alpha"
+    page_of(client, UserFactory(), url)  # the whole page: its results are cached
+    part = client.get(url, headers={"HX-Request": "true", "HX-Target": "sprint-results"}).content.decode()
+    assert "<html" not in part and "Alignment Alpha" in part
+    assert 'id="search-status"' in part and 'hx-swap-oob="true"' in part
+    whole = client.get(url).content.decode()
+    assert "<html" in whole and 'hx-swap-oob="true"' not in whole and 'id="search-status"' in whole
+
+
+def test_the_sites_list_differs_by_region(client):
+    sprint = SprintFactory()
+    LocalSiteFactory(sprint=sprint, country="KE", city="Nairobi")
+    LocalSiteFactory(sprint=sprint, country="GB", city="Oxford")
+    url = reverse("localsites:list", args=[sprint.slug])
+    assert "Oxford" in page_of(client, UserFactory(), url + "?region=europe")
+    assert "Oxford" not in client.get(url + "?region=africa").content.decode()
+
+
+def test_host_a_site_goes_when_the_sprint_is_over_though_nothing_was_edited(client):
+    sprint = SprintFactory()
+    apply = reverse("localsites:apply", kwargs={"sprint_slug": sprint.slug})
+    sites = reverse("localsites:list", args=[sprint.slug])
+    viewer = UserFactory()
+    assert apply in page_of(client, viewer, sprint.get_absolute_url())
+    assert apply in client.get(sites).content.decode()
+    # The timeline moves on without a save: ``updated_at`` stays, the shared parts' keys must not.
+    now = timezone.now()
+    sprint_fields = {
+        "kickoff_at": now - timedelta(days=3),
+        "submission_deadline_at": now - timedelta(minutes=1),
+        "judging_ends_at": now + timedelta(days=7),
+        "results_published_at": now + timedelta(days=8),
+    }
+    type(sprint).objects.filter(pk=sprint.pk).update(
+        announced_at=now - timedelta(days=20),
+        registration_opens_at=now - timedelta(days=10),
+        registration_closes_at=None,
+        **sprint_fields,
+    )
+    assert apply not in client.get(sprint.get_absolute_url()).content.decode()
+    assert apply not in client.get(sites).content.decode()
+
+
+def test_the_heros_where_line_is_shared_and_the_register_box_is_not(client):
+    sprint = SprintFactory(remote_allowed=True)
+    LocalSiteFactory(sprint=sprint)
+    person = UserFactory()
+    register(person, sprint=sprint)
+    theirs = page_of(client, person, sprint.get_absolute_url())
+    LocalSiteFactory(sprint=sprint)  # not seen until the shared part expires
+    others = page_of(client, UserFactory(), sprint.get_absolute_url())
+    where = re.compile(r'<p class="hero-where">.*?</p>', re.S)
+    assert where.search(theirs).group(0) == where.search(others).group(0)
+    assert "Remote, or at" in where.search(others).group(0)
+    assert "You are registered" in theirs and "You are registered" not in others
 
 
 def test_an_edit_by_the_organisers_shows_at_once(client):
@@ -169,12 +247,12 @@ def test_the_sprints_i_run_link_follows_role_changes_at_once(client, django_capt
     assert link not in page_of(client, person, reverse("sprints:list"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        sprint_membership_add(acting_user=StaffFactory(), sprint=sprint, user=person, role=SprintRole.ORGANISER)
+        sprint_membership_add(actor=StaffFactory(), sprint=sprint, user=person, role=SprintRole.ORGANISER)
     assert link in client.get(reverse("sprints:list")).content.decode()
 
     other = SprintMembershipFactory(sprint=sprint)  # the sprint keeps an organiser
     with django_capture_on_commit_callbacks(execute=True):
-        sprint_membership_remove(membership=sprint.memberships.get(user=person), acting_user=other.user)
+        sprint_membership_remove(membership=sprint.memberships.get(user=person), actor=other.user)
     assert link not in client.get(reverse("sprints:list")).content.decode()
 
 

@@ -21,7 +21,7 @@ def render(source: str, **context) -> str:
 
 def test_local_date_renders_a_time_element_with_the_utc_instant():
     with timezone.override("Asia/Kolkata"):
-        html = render('{{ at|local_date:"D j M Y, H:i" }}', at=MOMENT)
+        html = render('{{ at|local_date:"datetime" }}', at=MOMENT)
     assert html == (
         '<time datetime="2027-01-14T17:30:00Z" data-format="D j M Y, H:i" data-zone="Asia/Kolkata">'
         "Thu 14 Jan 2027, 23:00</time>"
@@ -30,12 +30,13 @@ def test_local_date_renders_a_time_element_with_the_utc_instant():
 
 def test_local_date_stays_plain_text_in_emails_and_attributes():
     with timezone.override("UTC"):
-        assert render('{% autoescape off %}{{ at|local_date:"H:i" }}{% endautoescape %}', at=MOMENT) == "17:30"
+        assert render('{% autoescape off %}{{ at|local_date:"time" }}{% endautoescape %}', at=MOMENT) == "17:30"
         assert render("{{ at|local_date:'c' }}", at=MOMENT) == "2027-01-14T17:30:00+00:00"
 
 
-def test_named_formats_are_resolved_for_the_browser():
-    assert 'data-format="N j, Y, P"' in render("{{ at|local_date }}", at=MOMENT)
+def test_named_styles_are_resolved_for_the_browser():
+    assert 'data-format="D j M Y, H:i"' in render("{{ at|local_date }}", at=MOMENT)
+    assert 'data-format="D j M Y"' in render('{{ at|local_date:"date" }}', at=MOMENT)
 
 
 @pytest.mark.parametrize("legacy, canonical", [("Asia/Calcutta", "Asia/Kolkata"), ("Europe/Kiev", "Europe/Kyiv")])

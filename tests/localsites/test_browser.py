@@ -50,7 +50,8 @@ def test_check_in_on_a_phone(browser, live_server):
     page = context.new_page()
     prepare_page(page)
     open_page(
-        page, live_server.url + reverse("localsites:check_in", kwargs={"sprint_slug": sprint.slug, "slug": site.slug})
+        page,
+        live_server.url + reverse("registrations:check_in", kwargs={"sprint_slug": sprint.slug, "slug": site.slug}),
     )
     expect(page.locator("#checked-in-count")).to_have_text("0 of 2 checked in")
     assert_accessible(page, page.url)

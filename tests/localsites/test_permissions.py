@@ -40,13 +40,13 @@ def dashboard(world, client):
 def check_in(world, client):
     registration = world.site.registrations.get()
     url = reverse(
-        "localsites:check_in_attendee", kwargs={**site_kwargs(world.site), "registration_id": registration.pk}
+        "registrations:check_in_attendee", kwargs={**site_kwargs(world.site), "registration_id": registration.pk}
     )
     return client.post(url, {"action": "check_in"})
 
 
 def check_in_page(world, client):
-    return client.get(reverse("localsites:check_in", kwargs=site_kwargs(world.site)))
+    return client.get(reverse("registrations:check_in", kwargs=site_kwargs(world.site)))
 
 
 def export_csv(world, client):
@@ -55,7 +55,7 @@ def export_csv(world, client):
 
 def message(world, client):
     return client.post(
-        reverse("localsites:message", kwargs=site_kwargs(world.site)), {"subject": "Hi", "body": "Hello"}
+        reverse("registrations:site_message", kwargs=site_kwargs(world.site)), {"subject": "Hi", "body": "Hello"}
     )
 
 

@@ -23,8 +23,13 @@ from tests.localsites.helpers import client_for, form_data
 pytestmark = pytest.mark.django_db
 
 
+# A site's check-in and messages live in the registrations app, under the site's URL.
+ATTENDANCE_PAGES = {"check_in": "check_in", "check_in_attendee": "check_in_attendee", "message": "site_message"}
+
+
 def site_url(name, site, **kwargs):
-    return reverse(f"localsites:{name}", kwargs={"sprint_slug": site.sprint.slug, "slug": site.slug, **kwargs})
+    view = f"registrations:{ATTENDANCE_PAGES[name]}" if name in ATTENDANCE_PAGES else f"localsites:{name}"
+    return reverse(view, kwargs={"sprint_slug": site.sprint.slug, "slug": site.slug, **kwargs})
 
 
 class TestApply:

@@ -145,7 +145,7 @@ def test_staff_can_retry_a_failed_message(mailoutbox, django_capture_on_commit_c
         last_error="timeout",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        outbox_retry(message=message, acting_user=staff)
+        outbox_retry(message=message, actor=staff)
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT and message.attempts == 1
     assert len(mailoutbox) == 1
@@ -158,7 +158,7 @@ def test_only_failed_messages_can_be_retried():
         key="ok", to_email="a@example.org", subject="S", body_text="x", status=OutboxStatus.SENT
     )
     with pytest.raises(Conflict):
-        outbox_retry(message=message, acting_user=StaffFactory())
+        outbox_retry(message=message, actor=StaffFactory())
 
 
 def test_participants_cannot_retry():
@@ -166,7 +166,7 @@ def test_participants_cannot_retry():
         key="f", to_email="a@example.org", subject="S", body_text="x", status=OutboxStatus.FAILED
     )
     with pytest.raises(PermissionDeniedError):
-        outbox_retry(message=message, acting_user=UserFactory())
+        outbox_retry(message=message, actor=UserFactory())
     message.refresh_from_db()
     assert message.status == OutboxStatus.FAILED
 

@@ -13,7 +13,7 @@ ANSWERS = {"experience_level": "some", "accepted_code_of_conduct": True}
 
 def register(user=None, *, sprint, site=None, join_waitlist=True, **answers):
     return services.registration_create(
-        user=user or UserFactory(), sprint=sprint, site=site, join_waitlist=join_waitlist, **{**ANSWERS, **answers}
+        actor=user or UserFactory(), sprint=sprint, site=site, join_waitlist=join_waitlist, **{**ANSWERS, **answers}
     )
 
 

@@ -9,7 +9,7 @@ from sprintlab.core.models import AuditEntry
 from sprintlab.registrations import admissions, services
 from sprintlab.registrations.models import AdmissionWave, Registration, RegistrationStatus
 from sprintlab.registrations.tasks import expire_offers
-from tests.factories import SprintMembershipFactory
+from tests.factories import RegistrationFactory, SprintMembershipFactory
 from tests.registrations.helpers import register, reviewed_sprint_with_site
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def wave(sprint, *, admit=(), waitlist=(), decline=(), confirm_by=None, site=Non
         decline=[r.pk for r in decline],
         message=message,
         confirm_by=confirm_by or timezone.now() + timedelta(days=2),
-        acting_user=organiser,
+        actor=organiser,
     )
 
 
@@ -83,6 +83,16 @@ def test_admitting_beyond_sprint_capacity_is_refused():
         wave(sprint, admit=[a, b])
 
 
+def test_the_sprint_wide_refusal_uses_the_singular_for_one_person():
+    sprint, _site = reviewed_sprint_with_site(capacity=10)
+    sprint.capacity = 1
+    sprint.save()
+    RegistrationFactory(sprint=sprint, status=S.CONFIRMED)
+    with pytest.raises(Conflict) as info:
+        wave(sprint, admit=[register(sprint=sprint)])
+    assert "The sprint has 0 free seats; you selected 1 person." in str(info.value.message_dict["admit"])
+
+
 @pytest.mark.parametrize("problem", ["decided", "other sprint", "twice", "nobody", "past deadline", "site mismatch"])
 def test_bad_wave_input_is_refused(problem):
     sprint, site = reviewed_sprint_with_site(capacity=5)
@@ -107,7 +117,7 @@ def test_confirm_then_expiry_gives_the_seat_to_the_next_person(django_capture_on
     sprint, site = reviewed_sprint_with_site(capacity=2)
     keeper, late, next_one = (register(sprint=sprint, site=site) for _ in range(3))
     wave(sprint, admit=[keeper, late], waitlist=[next_one])
-    services.registration_confirm_offer(registration=keeper)
+    services.registration_confirm_offer(registration=keeper, actor=keeper.user)
     Registration.objects.filter(pk=late.pk).update(confirm_by=timezone.now() - timedelta(minutes=1))
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,7 +136,7 @@ def test_expired_offer_cannot_be_confirmed_even_before_the_sweeper_runs():
     wave(sprint, admit=[person])
     Registration.objects.filter(pk=person.pk).update(confirm_by=timezone.now() - timedelta(seconds=1))
     with pytest.raises(Conflict):
-        services.registration_confirm_offer(registration=person)
+        services.registration_confirm_offer(registration=person, actor=person.user)
 
 
 def test_task_and_management_command_expire_offers(capsys):

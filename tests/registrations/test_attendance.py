@@ -38,9 +38,7 @@ class TestMessages:
         RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.WAITLISTED)
         RegistrationFactory(sprint=sprint, site=site, status=RegistrationStatus.CANCELLED)
 
-        message = attendance.site_message_send(
-            site=site, acting_user=organiser, subject="Doors", body="Use the side door."
-        )
+        message = attendance.site_message_send(site=site, actor=organiser, subject="Doors", body="Use the side door.")
 
         assert message.recipient_count == 3
         keys = set(OutboxMessage.objects.values_list("key", flat=True))
@@ -51,10 +49,10 @@ class TestMessages:
         site = LocalSiteFactory(sprint=sprint)
         organiser = SiteOrganiserFactory(site=site).user
         with pytest.raises(ServiceError) as exc_info:
-            attendance.site_message_send(site=site, acting_user=organiser, subject=" ", body="")
+            attendance.site_message_send(site=site, actor=organiser, subject=" ", body="")
         assert set(errors_of(exc_info)) == {"subject", "body"}
         with pytest.raises(PermissionDeniedError):
-            attendance.site_message_send(site=site, acting_user=UserFactory(), subject="Hi", body="Hello")
+            attendance.site_message_send(site=site, actor=UserFactory(), subject="Hi", body="Hello")
         assert not SiteMessage.objects.exists()
 
 
@@ -64,13 +62,13 @@ class TestCheckIn:
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site)
 
-        registration = attendance.site_check_in(registration=registration, acting_user=organiser)
+        registration = attendance.site_check_in(registration=registration, actor=organiser)
         first_time = registration.checked_in_at
         assert first_time is not None and registration.checked_in_by == organiser
         # Twice changes nothing.
-        assert attendance.site_check_in(registration=registration, acting_user=organiser).checked_in_at == first_time
+        assert attendance.site_check_in(registration=registration, actor=organiser).checked_in_at == first_time
 
-        registration = attendance.site_check_in_undo(registration=registration, acting_user=organiser)
+        registration = attendance.site_check_in_undo(registration=registration, actor=organiser)
         registration.refresh_from_db()
         assert registration.checked_in_at is None and registration.checked_in_by is None
         actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
@@ -82,11 +80,11 @@ class TestCheckIn:
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site)
         with pytest.raises(Conflict, match="Check-in opens at"):
-            attendance.site_check_in(registration=registration, acting_user=organiser)
+            attendance.site_check_in(registration=registration, actor=organiser)
         registration.refresh_from_db()
         assert registration.checked_in_at is None
         settings.CHECK_IN_OPENS_HOURS_BEFORE = (site.starts_at - timezone.now()).total_seconds() / 3600 + 1
-        assert attendance.site_check_in(registration=registration, acting_user=organiser).checked_in_at
+        assert attendance.site_check_in(registration=registration, actor=organiser).checked_in_at
 
     @pytest.mark.parametrize(
         "status", [RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED, RegistrationStatus.OFFERED]
@@ -96,14 +94,12 @@ class TestCheckIn:
         organiser = SiteOrganiserFactory(site=site).user
         registration = RegistrationFactory(sprint=sprint, site=site, status=status)
         with pytest.raises(Conflict):
-            attendance.site_check_in(registration=registration, acting_user=organiser)
+            attendance.site_check_in(registration=registration, actor=organiser)
 
     def test_remote_people_and_other_sites_organisers_are_refused(self, sprint):
         site = LocalSiteFactory(sprint=sprint, doors_open_soon=True)
         other_organiser = SiteOrganiserFactory(site=LocalSiteFactory(sprint=sprint, doors_open_soon=True)).user
         with pytest.raises(PermissionDeniedError):
-            attendance.site_check_in(
-                registration=RegistrationFactory(sprint=sprint, site=site), acting_user=other_organiser
-            )
+            attendance.site_check_in(registration=RegistrationFactory(sprint=sprint, site=site), actor=other_organiser)
         with pytest.raises(Conflict):
-            attendance.site_check_in(registration=RegistrationFactory(sprint=sprint), acting_user=StaffFactory())
+            attendance.site_check_in(registration=RegistrationFactory(sprint=sprint), actor=StaffFactory())

@@ -36,7 +36,7 @@ def test_raising_the_sprint_capacity_promotes_waiting_people_in_queue_order_acro
     sprint, _site, (first_at_site, second_remote, third_at_site) = full_sprint_with_queue()
     organiser = SprintMembershipFactory(sprint=sprint).user
 
-    sprint_update(acting_user=organiser, sprint=sprint, values={"capacity": 4})
+    sprint_update(actor=organiser, sprint=sprint, values={"capacity": 4})
 
     assert statuses(first_at_site, second_remote, third_at_site) == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED]
     granted = OutboxMessage.objects.filter(key__endswith=":seat_granted")
@@ -46,7 +46,7 @@ def test_raising_the_sprint_capacity_promotes_waiting_people_in_queue_order_acro
 def test_removing_the_sprint_capacity_seats_everyone_whose_place_has_room():
     sprint, _site, waiting = full_sprint_with_queue()
 
-    sprint_update(acting_user=StaffFactory(), sprint=sprint, values={"capacity": None})
+    sprint_update(actor=StaffFactory(), sprint=sprint, values={"capacity": None})
 
     assert statuses(*waiting) == [S.CONFIRMED] * 3
 
@@ -54,7 +54,7 @@ def test_removing_the_sprint_capacity_seats_everyone_whose_place_has_room():
 def test_lowering_the_capacity_promotes_nobody():
     sprint, _site, waiting = full_sprint_with_queue()
 
-    sprint_update(acting_user=StaffFactory(), sprint=sprint, values={"capacity": 1})
+    sprint_update(actor=StaffFactory(), sprint=sprint, values={"capacity": 1})
 
     assert statuses(*waiting) == [S.WAITLISTED] * 3
 
@@ -65,7 +65,7 @@ def test_a_raise_in_a_reviewed_sprint_offers_the_seat_to_confirm():
     Registration.objects.filter(pk=first.pk).update(status=S.CONFIRMED)
     Registration.objects.filter(pk=second.pk).update(status=S.WAITLISTED)
 
-    sprint_update(acting_user=StaffFactory(), sprint=sprint, values={"capacity": 2})
+    sprint_update(actor=StaffFactory(), sprint=sprint, values={"capacity": 2})
 
     second.refresh_from_db()
     assert second.status == S.OFFERED and second.confirm_by is not None

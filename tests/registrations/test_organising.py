@@ -64,7 +64,7 @@ def test_create_sprint_matrix_predicate_page_and_api(client, role):
 
 def test_the_service_refuses_a_person_without_the_role():
     with pytest.raises(PermissionDeniedError):
-        sprint_create(acting_user=UserFactory(), values=new_sprint_body())
+        sprint_create(actor=UserFactory(), values=new_sprint_body())
     assert not Sprint.objects.exists()
 
 

@@ -29,7 +29,7 @@ def test_cancelling_frees_a_seat_even_when_the_stored_window_is_huge():
     )
     Sprint.objects.filter(pk=sprint.pk).update(confirm_window_hours=100_000_000)
     holder.refresh_from_db()
-    services.registration_cancel(registration=holder, acting_user=holder.user)
+    services.registration_cancel(registration=holder, actor=holder.user)
     waiting.refresh_from_db()
     assert waiting.status == RegistrationStatus.OFFERED
     assert abs(waiting.confirm_by - (timezone.now() + timedelta(days=365))) < timedelta(minutes=1)

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sprintlab.core.errors import ServiceError
 from sprintlab.registrations import selectors, services
 from sprintlab.registrations.models import RegistrationStatus
 from tests.factories import LocalSiteFactory, RegistrationFactory, SprintFactory, UserFactory
@@ -21,7 +20,7 @@ def statements(queries) -> list[str]:
     return [q["sql"] for q in queries if not q["sql"].upper().startswith(skip)]
 
 
-def test_a_new_registration_at_a_site_costs_seven_statements(client):
+def test_a_new_registration_at_a_site_costs_eight_statements(client):
     site = LocalSiteFactory(capacity=5)
     headers = bearer_for(UserFactory())
     body = {"sprint": site.sprint.slug, "site": site.pk, **ANSWERS}
@@ -29,11 +28,11 @@ def test_a_new_registration_at_a_site_costs_seven_statements(client):
         response = client.post(URL, body, content_type="application/json", headers=headers)
     assert response.status_code == 201, response.json()
     sql = statements(queries.captured_queries)
-    # token + person, first-use touch, site FOR UPDATE with its sprint (the only read of either),
-    # the seat and queue counts, the registration, the outbox row (the delivery task: immediate
-    # backend in tests, after commit, so not here).
-    assert len(sql) <= 7, "\n".join(sql)
-    assert sum("localsites_localsite" in s and s.startswith("SELECT") for s in sql) == 1
+    # token + person, first-use touch, the site with its sprint (the only read of the sprint), the
+    # site FOR UPDATE, the seat and queue counts, the registration, the outbox row (the delivery
+    # task: immediate backend in tests, after commit, so not here).
+    assert len(sql) <= 8, "\n".join(sql)
+    assert sum("localsites_localsite" in s and s.startswith("SELECT") for s in sql) == 2
     assert not any(s.startswith("SELECT") and 'FROM "sprints_sprint"' in s for s in sql)
     assert not any("SAVEPOINT" in q["sql"] for q in queries.captured_queries if "outbox" in q["sql"])
 
@@ -48,10 +47,18 @@ def test_the_waitlist_position_of_a_new_registration_matches_the_selector():
     assert [selectors.waitlist_position(r) for r in (first, second)] == [1, 2]
 
 
-def test_an_unknown_site_id_is_refused_on_the_site_field():
-    with pytest.raises(ServiceError) as error:
-        services.registration_create_or_get(user=UserFactory(), sprint=SprintFactory(), site_id=987654, **ANSWERS)
-    assert "site" in error.value.message_dict
+def test_an_unknown_site_id_is_refused_on_the_site_field(client):
+    body = {"sprint": SprintFactory().slug, "site": 987654, **ANSWERS}
+    response = client.post(URL, body, content_type="application/json", headers=bearer_for(UserFactory()))
+    assert response.status_code == 400
+    assert "site" in response.json()["errors"]
+
+
+def test_a_site_of_another_sprint_is_refused_on_the_site_field(client):
+    body = {"sprint": SprintFactory().slug, "site": LocalSiteFactory().pk, **ANSWERS}
+    response = client.post(URL, body, content_type="application/json", headers=bearer_for(UserFactory()))
+    assert response.status_code == 400
+    assert "site" in response.json()["errors"]
 
 
 def test_a_registered_person_gets_their_registration_back_even_when_the_request_would_be_refused():
@@ -59,7 +66,7 @@ def test_a_registered_person_gets_their_registration_back_even_when_the_request_
     user = UserFactory()
     mine = register(user, sprint=site.sprint, site=site)
     again, created = services.registration_create_or_get(
-        user=user,
+        actor=user,
         sprint=site.sprint,
         site=site,
         join_waitlist=False,
@@ -73,11 +80,9 @@ def test_a_cancelled_person_registers_again_through_the_slow_path():
     site = LocalSiteFactory(capacity=1)
     user = UserFactory()
     first = register(user, sprint=site.sprint, site=site)
-    services.registration_cancel(registration=first, acting_user=user)
+    services.registration_cancel(registration=first, actor=user)
     other_site = LocalSiteFactory(sprint=site.sprint, capacity=3)
-    again, created = services.registration_create_or_get(
-        user=user, sprint=site.sprint, site_id=other_site.pk, **ANSWERS
-    )
+    again, created = services.registration_create_or_get(actor=user, sprint=site.sprint, site=other_site, **ANSWERS)
     assert (again.pk, created, again.site_id, again.status) == (
         first.pk,
         True,

@@ -64,7 +64,7 @@ def test_a_cancellation_that_hits_a_conflict_is_retried_and_sends_each_email_onc
     # Fails after the cancellation and its email were written in the transaction.
     calls = fail_first_calls(monkeypatch, seats, "fill_free_seats", [database_error(cause)])
 
-    services.registration_cancel(registration=seated, acting_user=seated.user)
+    services.registration_cancel(registration=seated, actor=seated.user)
 
     assert len(calls) == 2
     assert Registration.objects.get(pk=seated.pk).status == RegistrationStatus.CANCELLED
@@ -97,14 +97,14 @@ def test_a_place_that_changed_before_its_lock_is_detected(monkeypatch):
     move_before_the_row_lock(monkeypatch, seated, LocalSiteFactory(sprint=sprint))
 
     with pytest.raises(transactions.RetryTransaction), transaction.atomic():
-        services.registration_cancel(registration=seated, acting_user=seated.user)
+        services.registration_cancel(registration=seated, actor=seated.user)
 
 
 def test_a_place_that_changed_before_its_lock_makes_the_transaction_start_again(monkeypatch):
     sprint, site, seated, waiting = full_site_with_waiting_person()
     calls = move_before_the_row_lock(monkeypatch, seated, LocalSiteFactory(sprint=sprint))
 
-    cancelled = services.registration_cancel(registration=seated, acting_user=seated.user)
+    cancelled = services.registration_cancel(registration=seated, actor=seated.user)
 
     # The first attempt (and the simulated move inside it) rolled back; the second one ran clean.
     assert len(calls) == 2
@@ -117,7 +117,7 @@ def test_other_database_errors_are_not_retried(monkeypatch):
     calls = fail_first_calls(monkeypatch, seats, "fill_free_seats", [OperationalError("disk full")])
 
     with pytest.raises(OperationalError):
-        services.registration_cancel(registration=seated, acting_user=seated.user)
+        services.registration_cancel(registration=seated, actor=seated.user)
 
     assert len(calls) == 1
     assert Registration.objects.get(pk=seated.pk).status == RegistrationStatus.CONFIRMED
@@ -128,7 +128,7 @@ def test_a_nested_call_leaves_the_retry_to_the_outermost_transaction(monkeypatch
     calls = fail_first_calls(monkeypatch, seats, "fill_free_seats", [database_error(psycopg.errors.DeadlockDetected)])
 
     with pytest.raises(OperationalError), transaction.atomic():
-        services.registration_cancel(registration=seated, acting_user=seated.user)
+        services.registration_cancel(registration=seated, actor=seated.user)
 
     assert len(calls) == 1
 

@@ -93,7 +93,7 @@ def test_a_sprint_full_overall_shows_its_free_site_as_full_everywhere(viewer):
     assert "Register at this site" not in said["site page button"]
     # And what the pages promise is what registering there does.
     registration = services.registration_create(
-        user=UserFactory(), sprint=sprint, site=site, experience_level="some", accepted_code_of_conduct=True
+        actor=UserFactory(), sprint=sprint, site=site, experience_level="some", accepted_code_of_conduct=True
     )
     assert registration.status == RegistrationStatus.WAITLISTED
 
@@ -157,7 +157,7 @@ def test_the_switch_menu_counts_the_persons_own_seat_as_free(client):
     option = re.search(rf'<option value="{site.pk}"[^>]*>([^<]*)</option>', html)
     assert option is not None and "1 seat left" in option.group(1), option
     # Switching there indeed keeps the seat.
-    moved = services.registration_switch(registration=mine, site=site, acting_user=mine.user, join_waitlist=False)
+    moved = services.registration_switch(registration=mine, site=site, actor=mine.user, join_waitlist=False)
     assert moved.status == RegistrationStatus.CONFIRMED
 
 
@@ -180,6 +180,6 @@ def test_organisers_see_and_may_fill_the_seats_the_sprint_allows_at_a_reviewed_s
         decline=[],
         message="",
         confirm_by=timezone.now() + timedelta(days=2),
-        acting_user=organiser,
+        actor=organiser,
     )
     assert wave.admitted_count == 1

@@ -50,9 +50,9 @@ class TestCreate:
 
     def test_registering_twice_returns_the_same_registration_unchanged(self):
         user, sprint = UserFactory(), SprintFactory()
-        first, created = services.registration_create_or_get(user=user, sprint=sprint, **ANSWERS)
+        first, created = services.registration_create_or_get(actor=user, sprint=sprint, **ANSWERS)
         again, created_again = services.registration_create_or_get(
-            user=user, sprint=sprint, **{**ANSWERS, "motivation": "changed"}
+            actor=user, sprint=sprint, **{**ANSWERS, "motivation": "changed"}
         )
         assert (created, created_again) == (True, False)
         assert again.pk == first.pk and again.motivation == ""
@@ -61,7 +61,7 @@ class TestCreate:
     def test_a_cancelled_person_may_register_again(self):
         user, sprint = UserFactory(), SprintFactory()
         registration = register(user, sprint=sprint)
-        services.registration_cancel(registration=registration, acting_user=user)
+        services.registration_cancel(registration=registration, actor=user)
         again = register(user, sprint=sprint)
         assert again.pk == registration.pk and again.status == S.CONFIRMED
 
@@ -134,7 +134,7 @@ class TestCancel:
         second = register(sprint=site.sprint, site=site)
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            services.registration_cancel(registration=holder, acting_user=holder.user)
+            services.registration_cancel(registration=holder, actor=holder.user)
         first.refresh_from_db(), second.refresh_from_db(), waiting_elsewhere.refresh_from_db()
         assert (first.status, second.status, waiting_elsewhere.status) == (S.CONFIRMED, S.WAITLISTED, S.WAITLISTED)
         subjects = {m.to[0]: m.subject for m in mailoutbox}
@@ -146,7 +146,7 @@ class TestCancel:
         sprint = SprintFactory(capacity=1)
         holder = register(sprint=sprint)
         waiting = register(sprint=sprint)
-        services.registration_cancel(registration=holder, acting_user=holder.user)
+        services.registration_cancel(registration=holder, actor=holder.user)
         waiting.refresh_from_db()
         assert waiting.status == S.CONFIRMED
 
@@ -155,7 +155,7 @@ class TestCancel:
         site = LocalSiteFactory(sprint=sprint, capacity=5)
         holder = register(sprint=sprint)
         waiting_at_site = register(sprint=sprint, site=site)
-        services.registration_cancel(registration=holder, acting_user=holder.user)
+        services.registration_cancel(registration=holder, actor=holder.user)
         waiting_at_site.refresh_from_db()
         assert waiting_at_site.status == S.CONFIRMED
 
@@ -164,7 +164,7 @@ class TestCancel:
         register(sprint=site.sprint, site=site)
         first = register(sprint=site.sprint, site=site)
         second = register(sprint=site.sprint, site=site)
-        services.registration_cancel(registration=first, acting_user=first.user)
+        services.registration_cancel(registration=first, actor=first.user)
         second.refresh_from_db()
         assert second.status == S.WAITLISTED
 
@@ -176,7 +176,7 @@ class TestCancel:
         Registration.objects.filter(pk=waiting.pk).update(status=S.WAITLISTED, waitlisted_at=timezone.now())
         sprint.capacity = 1
         sprint.save()
-        services.registration_cancel(registration=holder, acting_user=holder.user)
+        services.registration_cancel(registration=holder, actor=holder.user)
         waiting.refresh_from_db()
         assert waiting.status == S.OFFERED
         assert abs((waiting.confirm_by - timezone.now()) - timedelta(hours=48)) < timedelta(minutes=1)
@@ -184,21 +184,21 @@ class TestCancel:
 
     def test_cancelling_twice_is_refused(self):
         registration = register(sprint=SprintFactory())
-        services.registration_cancel(registration=registration, acting_user=registration.user)
+        services.registration_cancel(registration=registration, actor=registration.user)
         with pytest.raises(Conflict, match="already cancelled"):
-            services.registration_cancel(registration=registration, acting_user=registration.user)
+            services.registration_cancel(registration=registration, actor=registration.user)
 
     def test_someone_else_cancelling_is_audited(self):
         registration = register(sprint=SprintFactory())
         staff = StaffFactory()
-        services.registration_cancel(registration=registration, acting_user=staff)
+        services.registration_cancel(registration=registration, actor=staff)
         assert AuditEntry.objects.filter(
             action="registration.cancel", actor=staff, target_id=str(registration.pk)
         ).exists()
 
     def test_own_cancel_is_not_audited(self):
         registration = register(sprint=SprintFactory())
-        services.registration_cancel(registration=registration, acting_user=registration.user)
+        services.registration_cancel(registration=registration, actor=registration.user)
         assert not AuditEntry.objects.exists()
 
 
@@ -208,7 +208,7 @@ class TestSwitch:
         site = LocalSiteFactory(sprint=sprint, capacity=5)
         mover = register(sprint=sprint)
         waiting = register(sprint=sprint)
-        moved = services.registration_switch(registration=mover, site=site, acting_user=mover.user)
+        moved = services.registration_switch(registration=mover, site=site, actor=mover.user)
         waiting.refresh_from_db()
         # The sprint has one seat: the mover keeps it at the site, nobody is promoted.
         assert (moved.status, moved.site_id, waiting.status) == (S.CONFIRMED, site.pk, S.WAITLISTED)
@@ -219,7 +219,7 @@ class TestSwitch:
         mover = register(sprint=sprint, site=old)
         register(sprint=sprint, site=new)
         waiting_at_old = register(sprint=sprint, site=old)
-        moved = services.registration_switch(registration=mover, site=new, acting_user=mover.user)
+        moved = services.registration_switch(registration=mover, site=new, actor=mover.user)
         waiting_at_old.refresh_from_db()
         assert moved.status == S.WAITLISTED and moved.site_id == new.pk
         assert waiting_at_old.status == S.CONFIRMED
@@ -230,7 +230,7 @@ class TestSwitch:
         mover = register(sprint=sprint, site=old)
         register(sprint=sprint, site=new)
         with pytest.raises(Conflict):
-            services.registration_switch(registration=mover, site=new, acting_user=mover.user, join_waitlist=False)
+            services.registration_switch(registration=mover, site=new, actor=mover.user, join_waitlist=False)
         mover.refresh_from_db()
         assert (mover.status, mover.site_id) == (S.CONFIRMED, old.pk)
 
@@ -241,7 +241,7 @@ class TestSwitch:
         register(sprint=sprint, site=b)
         mover = register(sprint=sprint, site=a)
         already_waiting_at_b = register(sprint=sprint, site=b)
-        services.registration_switch(registration=mover, site=b, acting_user=mover.user)
+        services.registration_switch(registration=mover, site=b, actor=mover.user)
         mover.refresh_from_db()
         assert mover.waitlisted_at > already_waiting_at_b.waitlisted_at
 
@@ -257,15 +257,15 @@ class TestSwitch:
             "remote not allowed": None,
         }[case]
         with pytest.raises(ServiceError):
-            services.registration_switch(registration=registration, site=target, acting_user=registration.user)
+            services.registration_switch(registration=registration, site=target, actor=registration.user)
 
     def test_switch_sends_a_new_confirmation(self, django_capture_on_commit_callbacks, mailoutbox):
         sprint = SprintFactory()
         site = LocalSiteFactory(sprint=sprint)
         registration = register(sprint=sprint)
         with django_capture_on_commit_callbacks(execute=True):
-            services.registration_switch(registration=registration, site=site, acting_user=registration.user)
-            services.registration_switch(registration=registration, site=None, acting_user=registration.user)
+            services.registration_switch(registration=registration, site=site, actor=registration.user)
+            services.registration_switch(registration=registration, site=None, actor=registration.user)
         assert len([m for m in mailoutbox if "registered" in m.subject]) == 2
 
 
@@ -276,7 +276,7 @@ class TestConfirmOffer:
             status=S.OFFERED, confirm_by=timezone.now() + timedelta(hours=1)
         )
         with django_capture_on_commit_callbacks(execute=True):
-            confirmed = services.registration_confirm_offer(registration=registration)
+            confirmed = services.registration_confirm_offer(registration=registration, actor=registration.user)
         assert confirmed.status == S.CONFIRMED and confirmed.confirmed_at
         assert mailoutbox[-1].attachments
 
@@ -286,12 +286,12 @@ class TestConfirmOffer:
             status=S.OFFERED, confirm_by=timezone.now() - timedelta(minutes=1)
         )
         with pytest.raises(Conflict, match="expired"):
-            services.registration_confirm_offer(registration=registration)
+            services.registration_confirm_offer(registration=registration, actor=registration.user)
 
     def test_confirm_without_offer_refused(self):
         registration = register(sprint=SprintFactory(admission_mode=AdmissionMode.REVIEWED))
         with pytest.raises(Conflict, match="no seat offer"):
-            services.registration_confirm_offer(registration=registration)
+            services.registration_confirm_offer(registration=registration, actor=registration.user)
 
 
 def test_after_the_sprint_nobody_cancels_or_is_promoted():
@@ -302,6 +302,6 @@ def test_after_the_sprint_nobody_cancels_or_is_promoted():
     sprint.registration_opens_at = sprint.announced_at
     sprint.save()
     with pytest.raises(Conflict, match="over"):
-        services.registration_cancel(registration=holder, acting_user=holder.user)
+        services.registration_cancel(registration=holder, actor=holder.user)
     waiting.refresh_from_db()
     assert waiting.status == S.WAITLISTED

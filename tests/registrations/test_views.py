@@ -347,3 +347,16 @@ def test_my_sprints_offers_the_switch_menu_only_when_there_is_somewhere_to_go(
     client.force_login(registration.user)
     html = client.get(reverse("registrations:mine")).content.decode()
     assert (reverse("registrations:switch", kwargs={"pk": registration.pk}) in html) is offered
+
+
+def test_counts_of_one_read_in_the_singular(client):
+    """Plural forms: "the only seat", "1 hour", never "All 1 seats" or "1 hours"."""
+    sprint = SprintFactory(capacity=1, admission_mode=AdmissionMode.REVIEWED, confirm_window_hours=1)
+    RegistrationFactory(sprint=sprint)
+    assert "The only seat is taken" in client.get(sprint.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    register_page = client.get(reverse("registrations:register", kwargs={"slug": sprint.slug})).content.decode()
+    assert "confirm your seat within 1 hour, or" in register_page
+    client.force_login(SprintMembershipFactory(sprint=sprint).user)
+    admissions_page = client.get(reverse("registrations:admissions", kwargs={"slug": sprint.slug})).content.decode()
+    assert "offered for 1 hour)" in admissions_page

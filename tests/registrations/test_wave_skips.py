@@ -56,7 +56,7 @@ def send_wave(sprint, *, admit):
         decline=[],
         message="",
         confirm_by=timezone.now() + timedelta(days=2),
-        acting_user=SprintMembershipFactory(sprint=sprint).user,
+        actor=SprintMembershipFactory(sprint=sprint).user,
     )
 
 

@@ -39,7 +39,7 @@ def test_create_saves_sprint_children_membership_and_audit():
     staff = StaffFactory()
     partner = PartnerFactory()
     sprint = sprint_create(
-        acting_user=staff,
+        actor=staff,
         values=values(),
         partners=[partner],
         tracks=[{"name": "Capability evals"}, {"name": "Safety evals", "description": "**Red teaming**"}],
@@ -57,7 +57,7 @@ def test_create_saves_sprint_children_membership_and_audit():
 
 def test_create_refuses_deadline_before_kickoff_and_saves_nothing():
     with pytest.raises(ServiceError) as caught:
-        sprint_create(acting_user=StaffFactory(), values=values(submission_deadline_at=KICKOFF - timedelta(hours=1)))
+        sprint_create(actor=StaffFactory(), values=values(submission_deadline_at=KICKOFF - timedelta(hours=1)))
     assert "submission_deadline_at" in caught.value.message_dict
     assert not Sprint.objects.exists()
     assert not AuditEntry.objects.exists()
@@ -65,14 +65,14 @@ def test_create_refuses_deadline_before_kickoff_and_saves_nothing():
 
 def test_create_refuses_an_invalid_track_and_rolls_back_the_sprint():
     with pytest.raises(ServiceError) as caught:
-        sprint_create(acting_user=StaffFactory(), values=values(), tracks=[{"name": "x" * 151}])
+        sprint_create(actor=StaffFactory(), values=values(), tracks=[{"name": "x" * 151}])
     assert "tracks" in caught.value.message_dict
     assert not Sprint.objects.exists()
 
 
 def test_create_refuses_fields_that_are_not_editable():
     with pytest.raises(ServiceError) as caught:
-        sprint_create(acting_user=StaffFactory(), values=values(created_by=None))
+        sprint_create(actor=StaffFactory(), values=values(created_by=None))
     assert "created_by" in caught.value.message_dict
 
 
@@ -80,14 +80,14 @@ def test_create_refuses_a_reserved_or_taken_slug():
     SprintFactory(slug="taken")
     for slug in ("taken", "new"):
         with pytest.raises(ServiceError) as caught:
-            sprint_create(acting_user=StaffFactory(), values=values(slug=slug))
+            sprint_create(actor=StaffFactory(), values=values(slug=slug))
         assert "slug" in caught.value.message_dict
 
 
 def test_update_changes_fields_and_records_the_changed_names():
     sprint = SprintFactory(is_published=False)
     organiser = SprintMembershipFactory(sprint=sprint).user
-    sprint_update(acting_user=organiser, sprint=sprint, values={"title": "Renamed", "is_published": True})
+    sprint_update(actor=organiser, sprint=sprint, values={"title": "Renamed", "is_published": True})
     sprint.refresh_from_db()
     assert sprint.title == "Renamed"
     update = AuditEntry.objects.get(action="sprint.update")
@@ -107,7 +107,7 @@ def test_update_refuses_a_timeline_out_of_order_and_changes_nothing(field, shift
     sprint = SprintFactory()
     before = {f: getattr(sprint, f) for f in SHIFTED_FIELDS}
     with pytest.raises(ServiceError) as caught:
-        sprint_update(acting_user=StaffFactory(), sprint=sprint, values={field: getattr(sprint, field) + shift})
+        sprint_update(actor=StaffFactory(), sprint=sprint, values={field: getattr(sprint, field) + shift})
     assert caught.value.message_dict
     sprint.refresh_from_db()
     assert {f: getattr(sprint, f) for f in SHIFTED_FIELDS} == before
@@ -118,7 +118,7 @@ def test_update_refuses_a_timeline_out_of_order_and_changes_nothing(field, shift
 def test_update_refuses_capacity_below_one(capacity):
     sprint = SprintFactory()
     with pytest.raises(ServiceError) as caught:
-        sprint_update(acting_user=StaffFactory(), sprint=sprint, values={"capacity": capacity})
+        sprint_update(actor=StaffFactory(), sprint=sprint, values={"capacity": capacity})
     assert "capacity" in caught.value.message_dict
 
 
@@ -126,7 +126,7 @@ def test_update_keeps_edits_and_removes_dropped_tracks():
     sprint = SprintFactory()
     keep, drop = Track.objects.create(sprint=sprint, name="Keep"), Track.objects.create(sprint=sprint, name="Drop")
     sprint_update(
-        acting_user=StaffFactory(),
+        actor=StaffFactory(),
         sprint=sprint,
         values={},
         tracks=[{"id": None, "name": "New first"}, {"id": keep.pk, "name": "Kept, renamed"}],
@@ -142,7 +142,7 @@ def test_update_refuses_a_track_of_another_sprint():
     sprint = SprintFactory()
     with pytest.raises(ServiceError):
         sprint_update(
-            acting_user=StaffFactory(), sprint=sprint, values={}, tracks=[{"id": other_track.pk, "name": "Mine now"}]
+            actor=StaffFactory(), sprint=sprint, values={}, tracks=[{"id": other_track.pk, "name": "Mine now"}]
         )
     other_track.refresh_from_db()
     assert other_track.name == "Not yours"
@@ -165,9 +165,7 @@ def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
     staff = StaffFactory()
     new_kickoff = KICKOFF + timedelta(days=182, hours=3)
 
-    clone = sprint_clone(
-        acting_user=staff, source=source, kickoff_at=new_kickoff, slug="interp-2027b", title="Interp II"
-    )
+    clone = sprint_clone(actor=staff, source=source, kickoff_at=new_kickoff, slug="interp-2027b", title="Interp II")
 
     delta = new_kickoff - source.kickoff_at
     for field in SHIFTED_FIELDS:
@@ -193,7 +191,7 @@ def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
 def test_clone_with_an_empty_registration_close_keeps_it_empty():
     source = SprintFactory(registration_closes_at=None)
     clone = sprint_clone(
-        acting_user=StaffFactory(), source=source, kickoff_at=source.kickoff_at + timedelta(days=7), slug="again"
+        actor=StaffFactory(), source=source, kickoff_at=source.kickoff_at + timedelta(days=7), slug="again"
     )
     assert clone.registration_closes_at is None
 
@@ -201,7 +199,7 @@ def test_clone_with_an_empty_registration_close_keeps_it_empty():
 def test_clone_refuses_a_taken_slug():
     source = SprintFactory()
     with pytest.raises(ServiceError) as caught:
-        sprint_clone(acting_user=StaffFactory(), source=source, kickoff_at=source.kickoff_at, slug=source.slug)
+        sprint_clone(actor=StaffFactory(), source=source, kickoff_at=source.kickoff_at, slug=source.slug)
     assert "slug" in caught.value.message_dict
     assert Sprint.objects.count() == 1
 
@@ -209,21 +207,22 @@ def test_clone_refuses_a_taken_slug():
 def test_membership_add_is_idempotent_and_audited_once():
     sprint, user, staff, partner = SprintFactory(), UserFactory(), StaffFactory(), PartnerFactory()
     sprint.partners.add(partner)
-    first = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
-    again = sprint_membership_add(acting_user=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
-    assert first == again
+    first = sprint_membership_add(actor=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
+    again = sprint_membership_add(actor=staff, sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner)
+    assert first.membership == again.membership
+    assert (first.created, again.created) == (True, False)
     assert AuditEntry.objects.filter(action="sprint.membership_add").count() == 1
 
 
 def test_membership_add_refuses_an_unknown_role():
     with pytest.raises(ServiceError):
-        sprint_membership_add(acting_user=StaffFactory(), sprint=SprintFactory(), user=UserFactory(), role="judge")
+        sprint_membership_add(actor=StaffFactory(), sprint=SprintFactory(), user=UserFactory(), role="judge")
 
 
 def test_partner_create_validates_and_audits():
-    partner = partner_create(acting_user=StaffFactory(), name="  Apart Research ", url="https://apartresearch.com")
+    partner = partner_create(actor=StaffFactory(), name="  Apart Research ", url="https://apartresearch.com")
     assert partner.name == "Apart Research"
     assert AuditEntry.objects.filter(action="partner.create").exists()
     with pytest.raises(ServiceError) as caught:
-        partner_create(acting_user=StaffFactory(), name="Apart Research", url="not a link")
+        partner_create(actor=StaffFactory(), name="Apart Research", url="not a link")
     assert {"name", "url"} <= set(caught.value.message_dict)

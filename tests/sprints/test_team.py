@@ -38,9 +38,11 @@ def remove_url(membership) -> str:
 def test_add_cohost_with_one_of_the_sprints_partners(sprint_with_partner):
     sprint, partner = sprint_with_partner
     user = UserFactory()
-    membership = sprint_membership_add(
-        acting_user=StaffFactory(), sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner
+    added = sprint_membership_add(
+        actor=StaffFactory(), sprint=sprint, user=user, role=SprintRole.COHOST, partner=partner
     )
+    membership = added.membership
+    assert added.created
     assert (membership.user, membership.role, membership.partner) == (user, SprintRole.COHOST, partner)
     assert AuditEntry.objects.filter(action="sprint.membership_add", data__user_id=user.pk).exists()
 
@@ -48,7 +50,8 @@ def test_add_cohost_with_one_of_the_sprints_partners(sprint_with_partner):
 def test_add_twice_changes_nothing(organiser_of):
     sprint = SprintFactory()
     user = organiser_of(sprint)
-    sprint_membership_add(acting_user=StaffFactory(), sprint=sprint, user=user, role=SprintRole.ORGANISER)
+    added = sprint_membership_add(actor=StaffFactory(), sprint=sprint, user=user, role=SprintRole.ORGANISER)
+    assert not added.created
     assert sprint.memberships.count() == 1
     assert not AuditEntry.objects.filter(action="sprint.membership_add").exists()
 
@@ -59,7 +62,7 @@ def test_cohost_needs_one_of_the_sprints_partners(partner_in_sprint):
     partner = PartnerFactory() if partner_in_sprint is False else None
     with pytest.raises(ServiceError) as caught:
         sprint_membership_add(
-            acting_user=StaffFactory(), sprint=sprint, user=UserFactory(), role=SprintRole.COHOST, partner=partner
+            actor=StaffFactory(), sprint=sprint, user=UserFactory(), role=SprintRole.COHOST, partner=partner
         )
     assert "partner" in caught.value.message_dict
     assert not sprint.memberships.exists()
@@ -69,7 +72,7 @@ def test_remove_deletes_and_audits(organiser_of):
     sprint = SprintFactory()
     organiser_of(sprint)
     second = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER)
-    sprint_membership_remove(membership=second, acting_user=StaffFactory())
+    sprint_membership_remove(membership=second, actor=StaffFactory())
     assert not SprintMembership.objects.filter(pk=second.pk).exists()
     entry = AuditEntry.objects.get(action="sprint.membership_remove")
     assert entry.data["user_id"] == second.user_id and entry.target_id == str(sprint.pk)
@@ -81,7 +84,7 @@ def test_removing_the_last_organiser_is_refused(sprint_with_partner):
     # A co-host does not count as an organiser.
     SprintMembershipFactory(sprint=sprint, role=SprintRole.COHOST, partner=partner)
     with pytest.raises(Conflict):
-        sprint_membership_remove(membership=only, acting_user=StaffFactory())
+        sprint_membership_remove(membership=only, actor=StaffFactory())
     assert SprintMembership.objects.filter(pk=only.pk).exists()
     assert not AuditEntry.objects.filter(action="sprint.membership_remove").exists()
 
@@ -89,7 +92,7 @@ def test_removing_the_last_organiser_is_refused(sprint_with_partner):
 def test_removing_a_cohost_needs_no_other_member(sprint_with_partner):
     sprint, partner = sprint_with_partner
     cohost = SprintMembershipFactory(sprint=sprint, role=SprintRole.COHOST, partner=partner)
-    sprint_membership_remove(membership=cohost, acting_user=StaffFactory())
+    sprint_membership_remove(membership=cohost, actor=StaffFactory())
     assert not sprint.memberships.exists()
 
 

@@ -60,7 +60,7 @@ class UserAdmin(DjangoUserAdmin):
     def _set_organiser_role(self, request, queryset, *, granted: bool) -> None:
         people = list(queryset.exclude(is_organiser=granted))
         for person in people:
-            organiser_role_set(acting_user=request.user, user=person, granted=granted)
+            organiser_role_set(actor=request.user, user=person, granted=granted)
         message = (
             _("%(count)d person(s) now hold the organiser role.")
             if granted
@@ -112,5 +112,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         tokens = list(queryset.filter(revoked_at__isnull=True))
         for token in tokens:
-            api_token_revoke(token=token, acting_user=request.user)
+            api_token_revoke(token=token, actor=request.user)
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": len(tokens)})

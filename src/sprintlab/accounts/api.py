@@ -120,7 +120,7 @@ def me_update(request, payload: ProfilePatch):
     if not form.is_valid():
         raise ServiceError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
     cleaned = form.profile_fields()
-    services.profile_update(user=user, **{name: cleaned[name] for name in changes})
+    services.profile_update(actor=user, **{name: cleaned[name] for name in changes})
     return profile_out(user)
 
 
@@ -140,7 +140,7 @@ def my_tokens(request):
 )
 def revoke_my_token(request, token_id: int):
     token = selectors.api_token_get_for_user(user=request.auth, token_id=token_id)
-    services.api_token_revoke(token=token, acting_user=request.auth)
+    services.api_token_revoke(token=token, actor=request.auth)
     return Status(204, None)
 
 
@@ -169,4 +169,4 @@ def set_organiser_role(request, user_id: int, payload: OrganiserRoleIn):
     if not request.auth.has_perm("accounts.grant_organiser_role"):
         raise PermissionDenied(_("Only staff grant or revoke the organiser role."))
     person = get_object_or_404(User, pk=user_id)
-    return services.organiser_role_set(acting_user=request.auth, user=person, granted=payload.granted)
+    return services.organiser_role_set(actor=request.auth, user=person, granted=payload.granted)

@@ -2,17 +2,12 @@
 
 import rules
 
-from sprintlab.core.permissions import is_staff
+from sprintlab.core.permissions import is_signed_in, is_staff
 
 
 @rules.predicate
 def owns_token(user, token) -> bool:
     return bool(user and user.is_authenticated and token is not None and token.user_id == user.pk)
-
-
-@rules.predicate
-def is_signed_in(user) -> bool:
-    return bool(user and user.is_authenticated)
 
 
 rules.add_perm("accounts.manage_own_tokens", is_signed_in)

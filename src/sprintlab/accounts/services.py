@@ -49,13 +49,16 @@ def _tags_named(names: list[str]) -> list[Tag]:
 
 
 @transaction.atomic
-def profile_update(*, user: User, **fields) -> User:
-    """Change ``user``'s own profile to ``fields`` (already validated by ``ProfileForm``).
+def profile_update(*, actor: User, **fields) -> User:
+    """Change ``actor``'s own profile to ``fields`` (already validated by ``ProfileForm``).
 
     ``interests`` and ``skills`` are lists of tag names (parsed again here, so a caller cannot
     bypass the limits). The model's validators run again before saving; on any error nothing
     is written. Side effects: creates missing tags.
     """
+    if not actor.has_perm("accounts.edit_own_profile"):
+        raise PermissionDeniedError(_("Sign in to change your profile."))
+    user = actor
     unknown = set(fields) - PROFILE_FIELDS - TAG_FIELDS
     if unknown:
         raise ServiceError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
@@ -77,12 +80,15 @@ def profile_update(*, user: User, **fields) -> User:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token for ``user``; return it and its secret (shown once, never stored).
+def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token for ``actor``; return it and its secret (shown once, never stored).
 
-    Only the SHA-256 hash and the first characters are kept. Refused once ``user`` has
+    Only the SHA-256 hash and the first characters are kept. Refused once ``actor`` has
     ``MAX_ACTIVE_TOKENS`` active tokens. Side effects: an audit entry.
     """
+    if not actor.has_perm("accounts.manage_own_tokens"):
+        raise PermissionDeniedError(_("Sign in to create an API token."))
+    user = actor
     name = " ".join((name or "").split())
     if not name:
         raise ServiceError({"name": [_("Give the token a name so that you can recognise it later.")]})
@@ -112,34 +118,34 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, acting_user: User) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """Revoke ``token`` at once; revoking twice changes nothing.
 
     Allowed for the token's owner and for staff. Side effects: an audit entry.
     """
-    if not acting_user.has_perm("accounts.revoke_token", token):
+    if not actor.has_perm("accounts.revoke_token", token):
         raise PermissionDeniedError(_("You may not revoke this token."))
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        record_audit(actor=acting_user, action="api_token.revoke", target=token, owner_id=token.user_id)
+        record_audit(actor=actor, action="api_token.revoke", target=token, owner_id=token.user_id)
     return token
 
 
 @transaction.atomic
-def organiser_role_set(*, acting_user: User, user: User, granted: bool) -> User:
+def organiser_role_set(*, actor: User, user: User, granted: bool) -> User:
     """Grant (``granted=True``) or revoke the organisation-level organiser role, which lets ``user`` create sprints.
 
     Only staff may do it. Setting the role a person already has changes nothing and records nothing.
     Side effects: an audit entry "account.organiser_grant" or "account.organiser_revoke".
     """
-    if not acting_user.has_perm("accounts.grant_organiser_role", user):
+    if not actor.has_perm("accounts.grant_organiser_role", user):
         raise PermissionDeniedError(_("Only staff grant or revoke the organiser role."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_organiser != granted:
         user.is_organiser = granted
         user.save(update_fields=["is_organiser"])
         action = "account.organiser_grant" if granted else "account.organiser_revoke"
-        record_audit(actor=acting_user, action=action, target=user)
+        record_audit(actor=actor, action=action, target=user)
     return user

@@ -10,14 +10,7 @@ from django.views.decorators.http import require_POST
 from sprintlab.accounts import selectors, services
 from sprintlab.accounts.forms import ApiTokenCreateForm, ProfileForm
 from sprintlab.accounts.models import User
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from sprintlab.core.forms import add_service_error
 
 
 @login_required
@@ -27,9 +20,9 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.profile_update(user=request.user, **form.profile_fields())
+            services.profile_update(actor=request.user, **form.profile_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
@@ -57,9 +50,9 @@ def api_tokens(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            new_token, new_secret = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            new_token, new_secret = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
             status = getattr(error, "status_code", 400)
         else:
             request.session[NEW_TOKEN_SESSION_KEY] = {"id": new_token.pk, "secret": new_secret}
@@ -86,6 +79,6 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, pk: int):
     token = selectors.api_token_get_for_user(user=request.user, token_id=pk)
-    services.api_token_revoke(token=token, acting_user=request.user)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
     return redirect("accounts:tokens")

@@ -30,7 +30,7 @@ def local_time_column(field_name: str, description: str) -> Callable:
 
     @admin.display(description=description, ordering=field_name)
     def column(obj) -> str:
-        return format_local(getattr(obj, field_name), "SHORT_DATETIME_FORMAT")
+        return format_local(getattr(obj, field_name), "datetime")
 
     return column
 

@@ -30,7 +30,9 @@ from sprintlab.core.timezones import canonical_zone_name
 KEY_PREFIX = "anon-page:v1:"
 # Headers a view may set that belong to the page itself; everything else is added per request
 # by middleware (CSP, Vary, cookies) after the view returns.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Last-Modified", "ETag")
+# A view's own Vary (e.g. HX-Request, when htmx asks for part of the page) is kept too; middleware
+# adds its own to it on every response.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Last-Modified", "ETag", "Vary")
 
 
 def _bypasses_cache(request: HttpRequest) -> bool:

@@ -60,3 +60,8 @@ def region_key_for(country_code: str) -> Region:
 def region_for(country_code: str) -> str:
     """The translated name of the world region of ``country_code``, e.g. "Europe" for "GB"."""
     return str(region_key_for(country_code).label)
+
+
+def countries_in_region(region: str) -> list[str]:
+    """The ISO 3166-1 alpha-2 codes of a region (a ``Region`` value); none for an unknown one."""
+    return [code for code, key in REGION_OF_COUNTRY.items() if key == region]

@@ -6,3 +6,8 @@ import rules
 @rules.predicate
 def is_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_staff)
+
+
+@rules.predicate
+def is_signed_in(user) -> bool:
+    return bool(user and user.is_authenticated)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
+from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
@@ -121,7 +122,7 @@ class DemoBuilder:
     # --- Stages -------------------------------------------------------------------------
     def _partners_and_tags(self) -> dict[str, Partner]:
         interests, skills = build_tags()
-        partners = [Partner(name=p.name, url=p.url) for p in catalogue.PARTNERS]
+        partners = [Partner(name=p.name, url=p.url, logo=logo_for(name=p.name)) for p in catalogue.PARTNERS]
         start = datetime(2022, 9, 1, tzinfo=self.now.tzinfo)
         for partner in partners:
             partner.created_at = partner.updated_at = start
@@ -215,6 +216,7 @@ class DemoBuilder:
         with self.progress.stage("Sprints, tracks and prizes", len(sprints)) as advance:
             for sprint in sprints:
                 sprint.created_by = organiser
+                sprint.cover_image = cover_for(slug=sprint.slug, area=sprint.research_area)
             self._bulk(Sprint, sprints, lambda n: None)
             tracks, prizes, partner_links, memberships = [], [], [], []
             for spec, sprint in zip(catalogue.SPRINTS, sprints, strict=True):
@@ -223,7 +225,7 @@ class DemoBuilder:
                         sprint=sprint,
                         name=name,
                         position=position,
-                        description=f"Projects on *{name.lower()}*: see the starter resources.",
+                        description=catalogue.TRACK_DESCRIPTION,
                     )
                     for position, name in enumerate(spec.tracks)
                 ]

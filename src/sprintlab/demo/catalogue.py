@@ -253,21 +253,19 @@ PRIZE_LADDER = (
 )
 
 
-def description_markdown(spec: SprintSpec) -> str:
-    tracks = "\n".join(f"- **{track}**" for track in spec.tracks)
-    partners = ", ".join(spec.partners)
-    with_partners = f"\n\nCo-hosted with {partners}." if partners else ""
-    return (
-        f"## {spec.title}\n\n{spec.tagline} Join researchers from around the world for a weekend of focused "
-        "work in teams of one to five, remotely or at a local site near you.{partners}\n\n"
-        "### Tracks\n\n{tracks}\n\n"
-        "### What you get\n\n"
-        "1. Talks from researchers in the field on Friday evening\n"
-        "2. Starter code, datasets and a reading list\n"
-        "3. Mentors on Discord throughout the weekend\n"
-        "4. Feedback from judges on every submitted project\n\n"
-        "Projects that show promise may continue in the *Apart Lab fellowship*."
-    ).format(partners=with_partners, tracks=tracks)
+# The "About this sprint" text. The sprint page shows the title, tagline, tracks and co-hosts in
+# places of their own, so the description does not repeat them (it did, and the page read them twice).
+DESCRIPTION_MARKDOWN = (
+    "Join researchers from around the world for a weekend of focused work in teams of one to five, "
+    "remotely or at a local site near you.\n\n"
+    "### What you get\n\n"
+    "1. Talks from researchers in the field on Friday evening\n"
+    "2. Starter code, datasets and a reading list\n"
+    "3. Mentors on Discord throughout the weekend\n"
+    "4. Feedback from judges on every submitted project\n\n"
+    "Projects that show promise may continue in the *Apart Lab fellowship*."
+)
+TRACK_DESCRIPTION = "Starter code and a reading list for this track are shared at the kickoff."
 
 
 RULES_MARKDOWN = (

@@ -29,7 +29,7 @@ def build_sprint(spec: SprintSpec, *, today: datetime) -> Sprint:
         slug=slugify(spec.title)[:100],
         research_area=spec.area,
         tagline=spec.tagline,
-        description=catalogue.description_markdown(spec),
+        description=catalogue.DESCRIPTION_MARKDOWN,
         rules=catalogue.RULES_MARKDOWN,
         code_of_conduct=catalogue.CODE_OF_CONDUCT_MARKDOWN,
         remote_allowed=True,

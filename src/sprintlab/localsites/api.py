@@ -7,7 +7,6 @@ token or session lets organisers also read sites that are not public yet.
 import dataclasses
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -19,27 +18,18 @@ from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.localsites.schemas import (
     ApplicationOut,
     AttendeeOut,
-    CheckInIn,
     DecisionIn,
     SiteApplicationIn,
     SiteApplicationPatch,
     SiteListItemOut,
     SiteOut,
 )
-from sprintlab.registrations import attendance
 from sprintlab.registrations import selectors as registration_selectors
-from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 router = Router(tags=["sites"])
 # What a change to one application or site can answer besides success.
 DECISION_ERRORS = errors(400, 401, 403, 404, 409, 422)
-
-
-def _sprint_for(user, slug: str) -> Sprint:
-    sprint = get_object_or_404(Sprint, slug=slug)
-    if not user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
 
 
 def _application_for(user, site_id: int) -> LocalSite:
@@ -75,7 +65,7 @@ class SiteFilters(Schema):
     summary="Approved sites of a sprint",
 )
 def list_sites(request, slug: str, filters: Query[SiteFilters]):
-    sprint = _sprint_for(viewer(request), slug)
+    sprint = sprint_for_viewer(slug, viewer(request))
     return registration_selectors.with_seats(
         selectors.public_sites(sprint, country=filters.country[:2], query=filters.q[:100])
     )
@@ -93,12 +83,12 @@ def get_site(request, site_id: int):
     summary="Apply to host a site",
 )
 def create_application(request, slug: str, payload: SiteApplicationIn):
-    sprint = _sprint_for(request.auth, slug)
+    sprint = sprint_for_viewer(slug, request.auth)
     data = payload.dict()
     co_organisers = data.pop("co_organisers")
     site = services.site_application_submit(
         sprint=sprint,
-        applicant=request.auth,
+        actor=request.auth,
         data=services.SiteApplicationData(**data, co_organiser_emails=co_organisers),
     )
     return Status(201, _reloaded(site))
@@ -142,7 +132,7 @@ def update_application(request, site_id: int, payload: SiteApplicationPatch):
     if "co_organisers" in changes:
         changes["co_organiser_emails"] = changes.pop("co_organisers") or []
     data = dataclasses.replace(services.SiteApplicationData.from_site(site), **changes)
-    site = services.site_application_update(site=site, acting_user=request.auth, data=data)
+    site = services.site_application_update(site=site, actor=request.auth, data=data)
     return _reloaded(site)
 
 
@@ -153,7 +143,7 @@ def update_application(request, site_id: int, payload: SiteApplicationPatch):
     summary="Approve",
 )
 def approve_application(request, site_id: int):
-    site = services.site_application_approve(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    site = services.site_application_approve(site=_application_for(request.auth, site_id), actor=request.auth)
     return _reloaded(site)
 
 
@@ -165,7 +155,7 @@ def approve_application(request, site_id: int):
 )
 def reject_application(request, site_id: int, payload: DecisionIn):
     site = services.site_application_reject(
-        site=_application_for(request.auth, site_id), acting_user=request.auth, reason=payload.reason
+        site=_application_for(request.auth, site_id), actor=request.auth, reason=payload.reason
     )
     return _reloaded(site)
 
@@ -178,7 +168,7 @@ def reject_application(request, site_id: int, payload: DecisionIn):
 )
 def request_changes(request, site_id: int, payload: DecisionIn):
     site = services.site_application_request_changes(
-        site=_application_for(request.auth, site_id), acting_user=request.auth, message=payload.reason
+        site=_application_for(request.auth, site_id), actor=request.auth, message=payload.reason
     )
     return _reloaded(site)
 
@@ -190,7 +180,7 @@ def request_changes(request, site_id: int, payload: DecisionIn):
     summary="Withdraw",
 )
 def withdraw_application(request, site_id: int):
-    site = services.site_application_withdraw(site=_application_for(request.auth, site_id), acting_user=request.auth)
+    site = services.site_application_withdraw(site=_application_for(request.auth, site_id), actor=request.auth)
     return _reloaded(site)
 
 
@@ -203,27 +193,3 @@ def withdraw_application(request, site_id: int):
 def list_attendees(request, site_id: int):
     site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.view_attendees")
     return list(registration_selectors.site_registrations(site).order_by("status", "created_at"))
-
-
-@router.post(
-    "sites/{site_id}/check-ins",
-    response={200: AttendeeOut, **DECISION_ERRORS},
-    auth=write_auth,
-    summary="Check an attendee in",
-)
-def create_check_in(request, site_id: int, payload: CheckInIn):
-    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = registration_selectors.get_site_registration(site, payload.registration)
-    return attendance.site_check_in(registration=registration, acting_user=request.auth)
-
-
-@router.delete(
-    "sites/{site_id}/check-ins/{registration_id}",
-    response={200: AttendeeOut, **DECISION_ERRORS},
-    auth=write_auth,
-    summary="Undo a check-in",
-)
-def delete_check_in(request, site_id: int, registration_id: int):
-    site = selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
-    registration = registration_selectors.get_site_registration(site, registration_id)
-    return attendance.site_check_in_undo(registration=registration, acting_user=request.auth)

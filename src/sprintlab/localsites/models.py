@@ -9,7 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -137,9 +136,6 @@ class LocalSite(TimeStampedModel):
     @property
     def check_in_opens_at(self) -> datetime:
         return self.starts_at - timedelta(hours=settings.CHECK_IN_OPENS_HOURS_BEFORE)
-
-    def check_in_is_open(self, now: datetime | None = None) -> bool:
-        return (now or django_timezone.now()) >= self.check_in_opens_at
 
     @property
     def is_approved(self) -> bool:

@@ -13,20 +13,28 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.http import Http404
 from django_countries import countries
 
-from sprintlab.core.geography import REGION_ORDER, region_key_for
+from sprintlab.core.geography import REGION_ORDER, countries_in_region, region_key_for
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
 from sprintlab.sprints.models import Sprint, SprintRole
 
 
-def public_sites(sprint: Sprint, *, country: str = "", query: str = "") -> QuerySet[LocalSite]:
-    """Approved sites of ``sprint``, optionally filtered by country or text."""
+def public_sites(sprint: Sprint, *, country: str = "", region: str = "", query: str = "") -> QuerySet[LocalSite]:
+    """Approved sites of ``sprint``, optionally filtered by country, world region (``Region`` value) or text."""
     # Through the related manager every site gets ``sprint`` as a known object: no join, no query.
     sites = sprint.sites.filter(status=SiteStatus.APPROVED)
     if country:
         sites = sites.filter(country=country.upper())
+    if region:
+        sites = sites.filter(country__in=countries_in_region(region))
     if query:
         sites = sites.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(address__icontains=query))
     return sites.order_by("country", "city", "name")
+
+
+def public_site_points(sprint: Sprint) -> list[tuple]:
+    """(latitude, longitude) of every approved site of ``sprint`` that has them: one small query."""
+    sites = LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED, latitude__isnull=False)
+    return list(sites.filter(longitude__isnull=False).order_by().values_list("latitude", "longitude"))
 
 
 def public_site_countries(sprint: Sprint) -> list[tuple[str, str]]:

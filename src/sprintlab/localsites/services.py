@@ -25,6 +25,7 @@ from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, MAX_SEATS, datetime_in_window
 from sprintlab.localsites.models import UNDECIDED_STATUSES, LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.localsites.permissions import apply_refusal, withdraw_refusal
 from sprintlab.localsites.signals import site_withdrawing
 from sprintlab.notifications.services import outbox_enqueue
 from sprintlab.sprints.models import Sprint, SprintRole
@@ -89,23 +90,26 @@ class SiteApplicationData:
 # --- Applications ------------------------------------------------------------------------------
 
 
-def site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationData) -> LocalSite:
+def site_application_submit(*, sprint: Sprint, actor, data: SiteApplicationData) -> LocalSite:
+    """``actor`` applies to host a site for ``sprint`` and becomes its lead organiser.
+
+    Side effects: a pending ``LocalSite``, ``SiteOrganiser`` rows (lead + co-organisers), an audit
+    entry, an email to the applicant and one to each sprint organiser.
+    Raises: PermissionDeniedError, Conflict (``permissions.apply_refusal``), ServiceError per field.
+    """
+    refusal = apply_refusal(actor, sprint, now=timezone.now())
+    if refusal is not None:
+        raise refusal
     # Before the transaction: the lookup budget lives in the cache, which may be Redis over the network.
-    email_lookups_charge(user=applicant, emails=data.co_organiser_emails)
-    return _site_application_submit(sprint=sprint, applicant=applicant, data=data)
+    email_lookups_charge(user=actor, emails=data.co_organiser_emails)
+    return _site_application_submit(sprint=sprint, applicant=actor, data=data)
 
 
 @transaction.atomic
 def _site_application_submit(*, sprint: Sprint, applicant, data: SiteApplicationData) -> LocalSite:
-    """Apply to host a site for ``sprint``; the applicant becomes its lead organiser.
-
-    Side effects: a pending ``LocalSite``, ``SiteOrganiser`` rows (lead + co-organisers), an audit
-    entry, an email to the applicant and one to each sprint organiser.
-    """
-    if not applicant.has_perm("localsites.apply", sprint):
-        raise PermissionDeniedError(_("Sign in to apply, and only for a published sprint."))
-    if timezone.now() >= sprint.submission_deadline_at:
-        raise Conflict(_("This sprint is over; it no longer takes site applications."))
+    refusal = apply_refusal(applicant, sprint, now=timezone.now())
+    if refusal is not None:
+        raise refusal
     # Lock the sprint so that two applications never pick the same slug.
     sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
     site = LocalSite(sprint=sprint, applicant=applicant, status=SiteStatus.PENDING)
@@ -130,22 +134,22 @@ def _site_application_submit(*, sprint: Sprint, applicant, data: SiteApplication
     return site
 
 
-def site_application_update(*, site: LocalSite, acting_user, data: SiteApplicationData) -> LocalSite:
+def site_application_update(*, site: LocalSite, actor, data: SiteApplicationData) -> LocalSite:
     # Before the transaction: the lookup budget lives in the cache, which may be Redis over the network.
-    email_lookups_charge(user=acting_user, emails=data.co_organiser_emails)
-    return _site_application_update(site=site, acting_user=acting_user, data=data)
+    email_lookups_charge(user=actor, emails=data.co_organiser_emails)
+    return _site_application_update(site=site, actor=actor, data=data)
 
 
 @transaction.atomic
-def _site_application_update(*, site: LocalSite, acting_user, data: SiteApplicationData) -> LocalSite:
+def _site_application_update(*, site: LocalSite, actor, data: SiteApplicationData) -> LocalSite:
     """Change an application that is pending or awaiting changes; it goes back to review.
 
     Side effects: the site's answers and co-organisers change, its status becomes pending (organisers
     are told again when changes had been requested), an audit entry.
     """
     site = _lock(site)
-    if not acting_user.has_perm("localsites.edit_application", site):
-        if site.applicant_id == acting_user.pk:
+    if not actor.has_perm("localsites.edit_application", site):
+        if site.applicant_id == actor.pk:
             raise Conflict(_("This application was already decided and can no longer be edited."))
         raise PermissionDeniedError(_("Only the applicant can edit this application."))
     was_waiting_for_changes = site.status == SiteStatus.CHANGES_REQUESTED
@@ -157,41 +161,39 @@ def _site_application_update(*, site: LocalSite, acting_user, data: SiteApplicat
     SiteOrganiser.objects.bulk_create(
         [SiteOrganiser(site=site, user=user) for user in co_organisers if user.pk not in existing]
     )
-    entry = record_audit(actor=acting_user, action="site_application.updated", target=site)
+    entry = record_audit(actor=actor, action="site_application.updated", target=site)
     if was_waiting_for_changes:
         _email_sprint_organisers(site, audit_id=entry.pk, resubmitted=True)
     return site
 
 
 @transaction.atomic
-def site_application_approve(*, site: LocalSite, acting_user) -> LocalSite:
+def site_application_approve(*, site: LocalSite, actor) -> LocalSite:
     """Approve an application: the site becomes public and open for registration.
 
     Side effects: status, decider and time; an audit entry; an email to the applicant.
     """
-    return _decide(site, acting_user=acting_user, status=SiteStatus.APPROVED, reason="", event="approved")
+    return _decide(site, actor=actor, status=SiteStatus.APPROVED, reason="", event="approved")
 
 
 @transaction.atomic
-def site_application_reject(*, site: LocalSite, acting_user, reason: str) -> LocalSite:
+def site_application_reject(*, site: LocalSite, actor, reason: str) -> LocalSite:
     """Turn an application down with a ``reason`` the applicant reads.
 
     Side effects: status, reason, decider and time; an audit entry; an email to the applicant.
     """
-    return _decide(
-        site, acting_user=acting_user, status=SiteStatus.REJECTED, reason=_required_reason(reason), event="rejected"
-    )
+    return _decide(site, actor=actor, status=SiteStatus.REJECTED, reason=_required_reason(reason), event="rejected")
 
 
 @transaction.atomic
-def site_application_request_changes(*, site: LocalSite, acting_user, message: str) -> LocalSite:
+def site_application_request_changes(*, site: LocalSite, actor, message: str) -> LocalSite:
     """Ask the applicant to change their application; they edit it and it returns to review.
 
     Side effects: status, the requested changes, decider and time; an audit entry; an email.
     """
     return _decide(
         site,
-        acting_user=acting_user,
+        actor=actor,
         status=SiteStatus.CHANGES_REQUESTED,
         reason=_required_reason(message, field_name="reason"),
         event="changes_requested",
@@ -199,36 +201,36 @@ def site_application_request_changes(*, site: LocalSite, acting_user, message: s
 
 
 @transaction.atomic
-def site_application_withdraw(*, site: LocalSite, acting_user) -> LocalSite:
-    """The applicant (or staff) withdraws an application or an approved site nobody registered at.
+def site_application_withdraw(*, site: LocalSite, actor) -> LocalSite:
+    """The applicant (or staff) withdraws an application, or an approved site nobody registered at
+    before its doors open (``permissions.may_withdraw_site``).
 
     Side effects: status becomes withdrawn; an audit entry.
     """
     site = _lock(site)
-    if not acting_user.has_perm("localsites.withdraw_application", site):
-        if site.applicant_id == acting_user.pk:
-            raise Conflict(_("This application can no longer be withdrawn."))
-        raise PermissionDeniedError(_("Only the applicant can withdraw this application."))
+    refusal = withdraw_refusal(actor, site, now=timezone.now())
+    if refusal is not None:
+        raise refusal
     # The registrations app refuses (Conflict) while people are registered at the site.
     site_withdrawing.send(sender=LocalSite, site=site)
     site.status = SiteStatus.WITHDRAWN
     site.save(update_fields=["status", "updated_at"])
-    record_audit(actor=acting_user, action="site_application.withdrawn", target=site)
+    record_audit(actor=actor, action="site_application.withdrawn", target=site)
     return site
 
 
-def _decide(site: LocalSite, *, acting_user, status: str, reason: str, event: str) -> LocalSite:
+def _decide(site: LocalSite, *, actor, status: str, reason: str, event: str) -> LocalSite:
     site = _lock(site)
-    if not acting_user.has_perm("sprints.review_site_applications", site.sprint):
+    if not actor.has_perm("sprints.review_site_applications", site.sprint):
         raise PermissionDeniedError(_("Only the sprint's organisers can decide on site applications."))
     if site.status not in UNDECIDED_STATUSES:
         raise Conflict(_("This application was already decided (%(status)s).") % {"status": site.get_status_display()})
     site.status = status
     site.decision_reason = reason
     site.decided_at = timezone.now()
-    site.decided_by = acting_user
+    site.decided_by = actor
     site.save(update_fields=["status", "decision_reason", "decided_at", "decided_by", "updated_at"])
-    entry = record_audit(actor=acting_user, action=f"site_application.{event}", target=site, reason=reason)
+    entry = record_audit(actor=actor, action=f"site_application.{event}", target=site, reason=reason)
     _email_applicant(site, event=event, audit_id=entry.pk)
     return site
 

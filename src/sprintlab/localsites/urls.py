@@ -4,7 +4,7 @@ from sprintlab.localsites import dashboard_views, views
 
 app_name = "localsites"
 
-SITE = "sprints/<slug:sprint_slug>/sites/<slug:slug>/"
+SITE = "sprints/<slug:sprint_slug>/sites/<slug:slug>/"  # also in registrations.urls
 
 urlpatterns = [
     path("me/sites/", views.my_sites, name="mine"),
@@ -17,8 +17,6 @@ urlpatterns = [
     path(SITE + "edit/", views.application_edit, name="edit"),
     path(SITE + "withdraw/", views.application_withdraw, name="withdraw"),
     path(SITE + "dashboard/", dashboard_views.site_dashboard, name="dashboard"),
-    path(SITE + "dashboard/message/", dashboard_views.site_message, name="message"),
     path(SITE + "dashboard/attendees.csv", dashboard_views.site_attendees_csv, name="export"),
-    path(SITE + "check-in/", dashboard_views.check_in, name="check_in"),
-    path(SITE + "check-in/<int:registration_id>/", dashboard_views.check_in_attendee, name="check_in_attendee"),
+    # A site's check-in and messages to its attendees: registrations.urls (same prefix).
 ]

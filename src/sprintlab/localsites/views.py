@@ -1,6 +1,7 @@
 """Public site pages and the application workflow; thin: validate, call a service or selector, render.
 
-The organiser's dashboard and check-in live in ``dashboard_views.py``.
+The organiser's dashboard lives in ``dashboard_views.py``; check-in and messages to attendees in
+``registrations.views_attendance``.
 """
 
 import zoneinfo
@@ -17,29 +18,18 @@ from django.views.decorators.http import require_POST
 
 from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
+from sprintlab.core.geography import Region
 from sprintlab.localsites import selectors, services
+from sprintlab.localsites.display import site_map
 from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteApplicationForm
 from sprintlab.localsites.models import LocalSite
+from sprintlab.localsites.permissions import apply_refusal, may_withdraw_site, takes_site_applications
+from sprintlab.registrations.permissions import takes_registrations
 from sprintlab.registrations.selectors import shown_sprint_seats, site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
 from sprintlab.sprints.permissions import shows_organiser_home
-
-
-def get_sprint_for_user(user, slug: str) -> Sprint:
-    """A sprint the viewer may see; drafts answer 404 to everyone but their organisers and staff."""
-    sprint = get_object_or_404(Sprint, slug=slug)
-    if not user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
-
-
-def add_service_error(form, exc: ServiceError) -> None:
-    """Show a service's refusal on the form: per field where the field exists, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 
 def register_url(site: LocalSite) -> str:
@@ -49,21 +39,29 @@ def register_url(site: LocalSite) -> str:
 
 @cache_anonymous_page(seconds=10)
 def site_list(request, sprint_slug):
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     country = request.GET.get("country", "").strip()[:2]
+    region = request.GET.get("region", "")
+    region = region if region in Region.values else ""
     query = request.GET.get("q", "").strip()[:100]
-    can_apply = timezone.now() < sprint.submission_deadline_at and sprint.is_published
+    # The same for every viewer (the form asks visitors to sign in), and part of the shared key.
+    can_apply = takes_site_applications(sprint, now=timezone.now())
 
     def shared() -> dict:
         seats = shown_sprint_seats(sprint)
-        sites = with_seats(selectors.public_sites(sprint, country=country, query=query), seats_of=seats)
+        sites = with_seats(selectors.public_sites(sprint, country=country, region=region, query=query), seats_of=seats)
+        filtered = bool(country or region or query)
         return {
             "sprint": sprint,
             "regions": selectors.group_by_region(sites),
             "site_count": len(sites),
             "countries": selectors.public_site_countries(sprint),
+            "region_choices": [(key, label) for key, label in Region.choices if key != Region.OTHER],
             "country": country.upper(),
+            "region": region,
             "query": query,
+            "filtered": filtered,
+            "map": site_map(sites),
             "seats_shown": not seats.registration_closed,
             "can_apply": can_apply,
         }
@@ -79,6 +77,7 @@ def site_list(request, sprint_slug):
                 sprint.pk,
                 sprint.updated_at.isoformat(),
                 country,
+                region,
                 query,
                 can_apply,
                 context=shared,
@@ -104,7 +103,9 @@ def site_detail(request, sprint_slug, slug):
             "seats_shown": site.is_approved and not seats.registration_closed,
             "seats_left": site.seats_left,
             "organisers": [link.user for link in site.organiser_links.all()],
-            "register_url": register_url(site) if site.is_approved and site.sprint.registration_is_open else "",
+            "register_url": register_url(site)
+            if site.is_approved and takes_registrations(site.sprint, now=timezone.now())
+            else "",
             "viewer_zone_differs": str(viewer_zone) != site.timezone,
             "can_manage": request.user.has_perm("localsites.manage_site", site),
             "can_review": request.user.has_perm("sprints.review_site_applications", site.sprint),
@@ -119,11 +120,12 @@ def _timezone_names() -> list[str]:
 
 @login_required
 def site_apply(request, sprint_slug):
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     if not request.user.has_perm("localsites.apply", sprint):
         raise Http404
-    if timezone.now() >= sprint.submission_deadline_at:
-        messages.error(request, _("This sprint is over; it no longer takes site applications."))
+    refusal = apply_refusal(request.user, sprint, now=timezone.now())
+    if refusal is not None:
+        messages.error(request, " ".join(refusal.messages))
         return redirect("localsites:list", sprint_slug=sprint.slug)
     user = request.user
     initial = {
@@ -136,7 +138,7 @@ def site_apply(request, sprint_slug):
     form = SiteApplicationForm(request.POST or None, sprint=sprint, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            site = services.site_application_submit(sprint=sprint, applicant=user, data=form.to_data())
+            site = services.site_application_submit(sprint=sprint, actor=user, data=form.to_data())
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -165,7 +167,7 @@ def application_edit(request, sprint_slug, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            site = services.site_application_update(site=site, acting_user=request.user, data=form.to_data())
+            site = services.site_application_update(site=site, actor=request.user, data=form.to_data())
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -188,7 +190,7 @@ def application_edit(request, sprint_slug, slug):
 def application_withdraw(request, sprint_slug, slug):
     site = selectors.get_site_for_user(request.user, sprint_slug, slug)
     try:
-        services.site_application_withdraw(site=site, acting_user=request.user)
+        services.site_application_withdraw(site=site, actor=request.user)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -200,12 +202,11 @@ def application_withdraw(request, sprint_slug, slug):
 def my_sites(request):
     sites = with_seats(selectors.sites_of_user(request.user))
     with_people = site_ids_with_people(site.pk for site in sites)
+    now = timezone.now()
     for site in sites:
         site.can_edit = request.user.has_perm("localsites.edit_application", site)
-        # A site people registered at is not withdrawn from here (the service refuses it too).
-        site.can_withdraw = (
-            request.user.has_perm("localsites.withdraw_application", site) and site.pk not in with_people
-        )
+        # A site people registered at is not withdrawn from here (the registrations app refuses it too).
+        site.can_withdraw = may_withdraw_site(request.user, site, now=now) and site.pk not in with_people
         site.can_manage = site.is_approved
     return render(request, "localsites/my_sites.html", {"sites": sites})
 
@@ -214,7 +215,7 @@ def my_sites(request):
 
 
 def _reviewable_sprint(request, sprint_slug) -> Sprint:
-    sprint = get_sprint_for_user(request.user, sprint_slug)
+    sprint = sprint_for_viewer(sprint_slug, request.user)
     if not request.user.has_perm("sprints.review_site_applications", sprint):
         raise PermissionDenied
     return sprint
@@ -250,11 +251,11 @@ def application_decide(request, sprint_slug, pk):
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         try:
             if action == "approve":
-                services.site_application_approve(site=site, acting_user=request.user)
+                services.site_application_approve(site=site, actor=request.user)
             elif action == "reject":
-                services.site_application_reject(site=site, acting_user=request.user, reason=reason)
+                services.site_application_reject(site=site, actor=request.user, reason=reason)
             else:
-                services.site_application_request_changes(site=site, acting_user=request.user, message=reason)
+                services.site_application_request_changes(site=site, actor=request.user, message=reason)
         except ServiceError as exc:
             add_service_error(form, exc)
     if form.errors:

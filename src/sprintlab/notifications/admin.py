@@ -23,6 +23,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     def resend_failed(self, request, queryset):
         count = 0
         for message in queryset.filter(status=OutboxStatus.FAILED):
-            outbox_retry(message=message, acting_user=request.user)
+            outbox_retry(message=message, actor=request.user)
             count += 1
         self.message_user(request, _("%(count)d message(s) queued again.") % {"count": count})

@@ -337,13 +337,13 @@ def outbox_requeue_stale(*, older_than_seconds: int = 300) -> int:
 
 
 @transaction.atomic
-def outbox_retry(*, message: OutboxMessage, acting_user) -> OutboxMessage:
+def outbox_retry(*, message: OutboxMessage, actor) -> OutboxMessage:
     """Put a failed message back in the queue with a fresh set of attempts, and schedule it.
 
     Staff only. The key stays the same, so it is still sent at most once. Side effects: an audit
     entry (with the error that made it fail) and a delivery task after commit.
     """
-    if not acting_user.has_perm("notifications.retry_message", message):
+    if not actor.has_perm("notifications.retry_message", message):
         raise PermissionDeniedError(_("Only staff can resend emails."))
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if message.status != OutboxStatus.FAILED:
@@ -352,7 +352,7 @@ def outbox_retry(*, message: OutboxMessage, acting_user) -> OutboxMessage:
             % {"status": message.get_status_display().lower()}
         )
     record_audit(
-        actor=acting_user,
+        actor=actor,
         action="outbox.retry",
         target=message,
         previous_attempts=message.attempts,

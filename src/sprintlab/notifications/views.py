@@ -78,7 +78,7 @@ def outbox_detail(request, pk: int):
 def outbox_retry(request, pk: int):
     message = get_object_or_404(OutboxMessage, pk=pk)
     try:
-        services.outbox_retry(message=message, acting_user=request.user)
+        services.outbox_retry(message=message, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

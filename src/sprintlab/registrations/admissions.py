@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window
 from sprintlab.localsites.models import LocalSite
@@ -55,7 +55,7 @@ def admission_wave_create(
     decline: list[int],
     message: str,
     confirm_by: datetime | None,
-    acting_user,
+    actor,
 ) -> AdmissionWave:
     """Decide about applicants of ``sprint`` (only those at ``site`` when given) in one wave.
 
@@ -67,9 +67,11 @@ def admission_wave_create(
 
     Side effects: an AdmissionWave; the registrations' statuses; one email per decided person
     (admitted ones include ``message``); an audit entry.
-    Raises: ServiceError (bad input, unknown or already decided applicants), Conflict (over
+    Raises: PermissionDeniedError (``registrations.manage_admissions``), ServiceError (bad input, unknown or already decided applicants), Conflict (over
     capacity, or everybody was skipped).
     """
+    if not actor.has_perm("registrations.manage_admissions", sprint):
+        raise PermissionDeniedError(_("Only the sprint's organisers decide about admissions."))
     now = timezone.now()
     admit, waitlist, decline = list(admit), list(waitlist), list(decline)
     _check_wave_input(admit=admit, waitlist=waitlist, decline=decline, message=message, confirm_by=confirm_by, now=now)
@@ -130,7 +132,7 @@ def admission_wave_create(
         number=number,
         message=message or "",
         confirm_by=confirm_by or now,
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=actor,
         admitted_count=len(admit),
         waitlisted_count=len(waitlist),
         declined_count=len(decline),
@@ -156,7 +158,7 @@ def admission_wave_create(
         _save_decision(registration, wave)
         emails.notify(registration, emails.DECLINED, wave=wave)
     record_audit(
-        actor=acting_user,
+        actor=actor,
         action="registration.admission_wave",
         target=wave,
         admitted=admit,

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -18,6 +17,7 @@ from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, selectors, services
 from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
 from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 router = Router(tags=["registrations"])
 # What a change to one registration can answer besides success.
@@ -138,6 +138,18 @@ def _site_of(sprint: Sprint, site_id: int | None) -> LocalSite | None:
     return site
 
 
+def _place_named(sprint_slug: str, site_id: int | None) -> tuple[Sprint, LocalSite | None]:
+    """The sprint and site a registration names: one query when a site is named (with its sprint)."""
+    if site_id is not None:
+        site = selectors.site_with_sprint(site_id)
+        if site is not None and site.sprint.slug == sprint_slug:
+            return site.sprint, site
+    sprint = selectors.sprint_by_slug(sprint_slug)
+    if sprint is None:
+        raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
+    return sprint, _site_of(sprint, site_id)
+
+
 def _registration_for(request, registration_id: int, perm: str) -> Registration:
     """Others' registrations answer 404; a visible one the caller may not change answers 403."""
     registration = selectors.get_registration_for_user(registration_id=registration_id, user=request.auth)
@@ -156,14 +168,9 @@ def create_registration(request, payload: RegistrationIn):
     answers = payload.dict(exclude={"sprint", "site", "join_waitlist"})
     # Choices members print as their value.
     answers["experience_level"], answers["heard_from"] = str(answers["experience_level"]), str(answers["heard_from"])
-    # Slug and site id go as they came: the service reads the site with its sprint in one query,
-    # under the site's lock, and checks them there.
+    sprint, site = _place_named(payload.sprint, payload.site)
     registration, created = services.registration_create_or_get(
-        user=request.auth,
-        sprint_slug=payload.sprint,
-        site_id=payload.site,
-        join_waitlist=payload.join_waitlist,
-        **answers,
+        actor=request.auth, sprint=sprint, site=site, join_waitlist=payload.join_waitlist, **answers
     )
     return Status(201 if created else 200, registration)
 
@@ -181,7 +188,7 @@ def get_registration(request, registration_id: int):
 @router.post("/{int:registration_id}/cancel", auth=write_auth, response={200: RegistrationOut, **CHANGE_ERRORS})
 def cancel_registration(request, registration_id: int):
     registration = _registration_for(request, registration_id, "registrations.cancel_registration")
-    return services.registration_cancel(registration=registration, acting_user=request.auth)
+    return services.registration_cancel(registration=registration, actor=request.auth)
 
 
 @router.post(
@@ -193,22 +200,20 @@ def switch_registration(request, registration_id: int, payload: SwitchIn):
     registration = _registration_for(request, registration_id, "registrations.switch_registration")
     site = _site_of(registration.sprint, payload.site)
     return services.registration_switch(
-        registration=registration, site=site, acting_user=request.auth, join_waitlist=payload.join_waitlist
+        registration=registration, site=site, actor=request.auth, join_waitlist=payload.join_waitlist
     )
 
 
 @router.post("/{int:registration_id}/confirm", auth=write_auth, response={200: RegistrationOut, **CHANGE_ERRORS})
 def confirm_offer(request, registration_id: int):
     registration = _registration_for(request, registration_id, "registrations.confirm_offer")
-    return services.registration_confirm_offer(registration=registration)
+    return services.registration_confirm_offer(registration=registration, actor=request.auth)
 
 
 @router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422, 503)})
 def create_admission_wave(request, payload: WaveIn):
     """Admit, waitlist or decline applicants of a reviewed sprint (sprint organisers and staff)."""
-    sprint = Sprint.objects.filter(slug=payload.sprint).first()
-    if sprint is None or not request.auth.has_perm("sprints.view_sprint", sprint):
-        raise Http404
+    sprint = sprint_for_viewer(payload.sprint, request.auth)
     if not request.auth.has_perm("registrations.manage_admissions", sprint):
         raise PermissionDenied(_("Only the sprint's organisers decide about admissions."))
     wave = admissions.admission_wave_create(
@@ -219,6 +224,6 @@ def create_admission_wave(request, payload: WaveIn):
         decline=payload.decline,
         message=payload.message,
         confirm_by=payload.confirm_by,
-        acting_user=request.auth,
+        actor=request.auth,
     )
     return Status(201, wave)

@@ -12,21 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.dates import localtime_or_none
-from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
+from sprintlab.core.errors import PermissionDeniedError, ServiceError
 from sprintlab.localsites.models import LocalSite, SiteMessage
 from sprintlab.notifications.services import outbox_enqueue
 from sprintlab.registrations.models import Registration, RegistrationStatus
+from sprintlab.registrations.permissions import check_in_refusal, check_in_undo_refusal
 
 
 @transaction.atomic
-def site_message_send(*, site: LocalSite, acting_user, subject: str, body: str) -> SiteMessage:
+def site_message_send(*, site: LocalSite, actor, subject: str, body: str) -> SiteMessage:
     """Email everyone confirmed at ``site``.
 
     Side effects: a ``SiteMessage`` and one outbox email per confirmed attendee (keys
     ``site-message:<message id>:<user id>``, so a retry never sends twice); an audit entry.
     """
-    if not acting_user.has_perm("localsites.message_attendees", site):
+    if not actor.has_perm("localsites.message_attendees", site):
         raise PermissionDeniedError(_("Only the site's organisers can message its attendees."))
     subject, body = (subject or "").strip(), (body or "").strip()
     errors = {}
@@ -44,7 +44,7 @@ def site_message_send(*, site: LocalSite, acting_user, subject: str, body: str) 
         Registration.objects.filter(site=site, status=RegistrationStatus.CONFIRMED).select_related("user")
     )
     message = SiteMessage.objects.create(
-        site=site, author=acting_user, subject=subject, body=body, recipient_count=len(recipients)
+        site=site, author=actor, subject=subject, body=body, recipient_count=len(recipients)
     )
     for registration in recipients:
         outbox_enqueue(
@@ -52,62 +52,52 @@ def site_message_send(*, site: LocalSite, acting_user, subject: str, body: str) 
             to_email=registration.user.email,
             subject=f"[{site.name}] {subject}",
             template="localsites/emails/site_message",
-            context={"site": site, "sprint": site.sprint, "message": message, "author": acting_user},
+            context={"site": site, "sprint": site.sprint, "message": message, "author": actor},
             user=registration.user,
         )
-    record_audit(actor=acting_user, action="site.messaged", target=site, recipients=len(recipients))
+    record_audit(actor=actor, action="site.messaged", target=site, recipients=len(recipients))
     return message
 
 
 @transaction.atomic
-def site_check_in(*, registration: Registration, acting_user) -> Registration:
+def site_check_in(*, registration: Registration, actor) -> Registration:
     """Mark a confirmed attendee of a site as arrived; checking in twice changes nothing.
 
     Side effects: ``checked_in_at``/``checked_in_by`` on the registration; an audit entry.
     """
-    registration = _lock_for_check_in(registration, acting_user)
-    if registration.status != RegistrationStatus.CONFIRMED:
-        raise Conflict(
-            _("Only confirmed attendees can be checked in (this one is: %(status)s).")
-            % {"status": registration.get_status_display()}
-        )
-    if not registration.site.check_in_is_open():
-        opens = localtime_or_none(registration.site.check_in_opens_at, registration.site.zone)
-        raise Conflict(
-            _("Check-in opens at %(time)s, before the doors open.")
-            % {"time": opens.strftime("%Y-%m-%d %H:%M %Z") if opens else registration.site.check_in_opens_at}
-        )
+    registration = _lock_for_check_in(registration)
+    refusal = check_in_refusal(actor, registration, now=timezone.now())
+    if refusal is not None:
+        raise refusal
     if registration.checked_in_at is None:
         registration.checked_in_at = timezone.now()
-        registration.checked_in_by = acting_user
+        registration.checked_in_by = actor
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        record_audit(actor=acting_user, action="registration.checked_in", target=registration)
+        record_audit(actor=actor, action="registration.checked_in", target=registration)
     return registration
 
 
 @transaction.atomic
-def site_check_in_undo(*, registration: Registration, acting_user) -> Registration:
+def site_check_in_undo(*, registration: Registration, actor) -> Registration:
     """Take back a check-in made by mistake.
 
     Side effects: clears ``checked_in_at``/``checked_in_by``; an audit entry.
     """
-    registration = _lock_for_check_in(registration, acting_user)
+    registration = _lock_for_check_in(registration)
+    refusal = check_in_undo_refusal(actor, registration)
+    if refusal is not None:
+        raise refusal
     if registration.checked_in_at is not None:
         registration.checked_in_at = None
         registration.checked_in_by = None
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
-        record_audit(actor=acting_user, action="registration.check_in_undone", target=registration)
+        record_audit(actor=actor, action="registration.check_in_undone", target=registration)
     return registration
 
 
-def _lock_for_check_in(registration: Registration, acting_user) -> Registration:
-    registration = (
+def _lock_for_check_in(registration: Registration) -> Registration:
+    return (
         Registration.objects.select_for_update(of=("self",))
         .select_related("site__sprint", "user")
         .get(pk=registration.pk)
     )
-    if registration.site is None:
-        raise Conflict(_("This person takes part remotely; there is nothing to check in."))
-    if not acting_user.has_perm("localsites.check_in", registration.site):
-        raise PermissionDeniedError(_("Only the site's organisers can check people in."))
-    return registration

@@ -6,9 +6,10 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
-from sprintlab.core.dates import format_local
 from sprintlab.registrations.models import ExperienceLevel, Registration
+from sprintlab.registrations.permissions import registration_closed_reason
 from sprintlab.registrations.selectors import SprintSeats
 from sprintlab.sprints.models import Sprint
 
@@ -34,7 +35,7 @@ class RegisterAction:
 def register_action(
     sprint: Sprint, seats: SprintSeats, registration: Registration | None, now: datetime
 ) -> RegisterAction:
-    if registration is not None and not registration.may_register_again:
+    if registration is not None and not registration.is_reopenable:
         return RegisterAction(
             label=_("You are registered — %(status)s") % {"status": registration.get_status_display()},
             url=reverse("registrations:mine"),
@@ -54,21 +55,26 @@ def register_action(
 
 
 def _open_register_action(sprint: Sprint, seats: SprintSeats, now: datetime, *, label: str) -> RegisterAction:
-    """The button for someone without a live registration: register, join the waitlist, or why not."""
-    if not sprint.is_published:
-        return RegisterAction(label, reason=_("This sprint is a draft; registration opens once it is published."))
-    if now < sprint.registration_opens_at:
-        opens = format_local(sprint.registration_opens_at)
-        return RegisterAction(label, reason=_("Registration opens on %(when)s.") % {"when": opens})
-    if now >= sprint.registration_deadline:
+    """The button for someone without a live registration: register, join the waitlist, or why not.
+
+    Open or not is the registration service's own rule (``registration_closed_reason``).
+    """
+    closed_reason = registration_closed_reason(sprint, now=now)
+    if closed_reason and sprint.is_published and now >= sprint.registration_deadline:
         # No button, not even a disabled one: nothing can be registered for any more.
-        return RegisterAction("", reason=_("Registration for this sprint has closed."))
+        return RegisterAction("", reason=closed_reason)
+    if closed_reason:
+        return RegisterAction(label, reason=closed_reason)
     url = reverse("registrations:register", kwargs={"slug": sprint.slug})
     if seats.sprint_full:
         return RegisterAction(
             _("Join the waitlist"),
             url=url,
-            reason=_("All %(capacity)s seats are taken: you will be placed on the waitlist.")
+            reason=ngettext(
+                "The only seat is taken: you will be placed on the waitlist.",
+                "All %(capacity)s seats are taken: you will be placed on the waitlist.",
+                sprint.capacity,
+            )
             % {"capacity": sprint.capacity},
         )
     return RegisterAction(label, url=url)

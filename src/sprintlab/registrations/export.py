@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from sprintlab.core.csv_export import csv_lines
 from sprintlab.core.dates import localtime_or_none
 from sprintlab.registrations.models import Registration
 
@@ -63,6 +62,6 @@ def registration_row(registration: Registration) -> list[str]:
     return values
 
 
-def registration_csv_lines(registrations: QuerySet[Registration]) -> Iterator[str]:
-    rows = (registration_row(registration) for registration in registrations.iterator(chunk_size=2000))
-    return csv_lines(registration_header(), rows)
+def registration_rows(registrations: QuerySet[Registration]) -> Iterator[list[str]]:
+    """The rows for ``core.csv_export.csv_download``, read in chunks so a large sprint streams."""
+    return (registration_row(registration) for registration in registrations.iterator(chunk_size=2000))

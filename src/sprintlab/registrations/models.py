@@ -157,6 +157,6 @@ class Registration(TimeStampedModel):
         return self.status in ACTIVE_STATUSES
 
     @property
-    def may_register_again(self) -> bool:
-        """Cancelled or expired: the person may register again while registration is open."""
+    def is_reopenable(self) -> bool:
+        """Cancelled or expired: registering again reopens it (``permissions.may_register_again`` adds when)."""
         return self.status in REOPENABLE_STATUSES

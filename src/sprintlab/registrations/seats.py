@@ -38,10 +38,6 @@ from sprintlab.sprints.models import AdmissionMode, Sprint
 # The hot reads of a registration, compiled to SQL once per process (see core.precompiled).
 LOCKED_SPRINT = PrecompiledQuery(lambda pk: Sprint.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_001)
 # Only this row is locked (``of=self``): the sprint's row is read, not locked.
-LOCKED_SITE_WITH_SPRINT = PrecompiledQuery(
-    lambda pk: LocalSite.objects.select_related("sprint").select_for_update(of=("self",)).filter(pk=pk).order_by(),
-    pk=-7_000_004,
-)
 LOCKED_SITE = PrecompiledQuery(lambda pk: LocalSite.objects.select_for_update().filter(pk=pk).order_by(), pk=-7_000_002)
 SITE_COUNTS = PrecompiledQuery(
     lambda site_id: (

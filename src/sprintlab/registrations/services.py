@@ -15,13 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
-from sprintlab.core.dates import format_local
 from sprintlab.core.errors import Conflict, ServiceError
-from sprintlab.core.precompiled import PrecompiledQuery
+from sprintlab.core.permissions import is_signed_in
 from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import emails, seats
-from sprintlab.registrations.models import ACTIVE_STATUSES, REOPENABLE_STATUSES, Registration, RegistrationStatus
+from sprintlab.registrations.models import REOPENABLE_STATUSES, Registration, RegistrationStatus
+from sprintlab.registrations.permissions import (
+    cancel_refusal,
+    confirm_offer_refusal,
+    may_confirm_as,
+    register_refusal,
+    switch_refusal,
+)
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 ANSWER_FIELDS = (
@@ -36,18 +42,7 @@ ANSWER_FIELDS = (
 )
 
 
-def check_registration_open(*, sprint: Sprint, now: datetime) -> None:
-    """Raise Conflict with the reason when ``sprint`` does not take registrations at ``now``."""
-    if not sprint.is_published:
-        raise Conflict(_("This sprint is not published, so it does not take registrations."))
-    if now < sprint.registration_opens_at:
-        opens = format_local(sprint.registration_opens_at)
-        raise Conflict(_("Registration opens on %(when)s.") % {"when": opens})
-    if now >= sprint.registration_deadline:
-        raise Conflict(_("Registration for this sprint has closed."))
-
-
-def check_place(*, sprint: Sprint, site: LocalSite | None) -> None:
+def _check_place(*, sprint: Sprint, site: LocalSite | None) -> None:
     """Raise ServiceError on ``site`` when the place cannot be chosen for ``sprint``."""
     if site is None:
         if not sprint.remote_allowed:
@@ -116,47 +111,29 @@ EVENT_FOR_STATUS = {
 
 @retry_on_conflict
 def registration_create_or_get(
-    *,
-    user,
-    sprint: Sprint | None = None,
-    sprint_slug: str = "",
-    site: LocalSite | None = None,
-    site_id: int | None = None,
-    join_waitlist: bool = True,
-    **answers,
+    *, actor, sprint: Sprint, site: LocalSite | None = None, join_waitlist: bool = True, **answers
 ) -> tuple[Registration, bool]:
-    """Register ``user`` for ``sprint`` remotely (no site) or at ``site``; return (registration, created).
+    """Register ``actor`` for ``sprint`` remotely (no site) or at ``site``; return (registration, created).
 
-    To save queries the API passes ``sprint_slug`` and ``site_id`` instead of objects: the site
-    and its sprint are then read in one query, under the site's lock. Open mode: confirmed while
-    seats remain at the site and in the sprint, else waitlisted (or refused when ``join_waitlist``
-    is False). Reviewed mode: applied, for organisers to decide. A person already registered gets
-    their registration back unchanged, also when two requests race (the unique constraint
-    decides). One who cancelled may register again. A new waitlisted registration comes with
-    ``waitlist_position`` set.
+    Open mode: confirmed while seats remain at the site and in the sprint, else waitlisted (or
+    refused when ``join_waitlist`` is False). Reviewed mode: applied, for organisers to decide. A
+    person already registered gets their registration back unchanged, also when two requests race
+    (the unique constraint decides). One who cancelled may register again. A new waitlisted
+    registration comes with ``waitlist_position`` set.
 
     Side effects: one Registration row; an email (confirmation with .ics, waitlist or application
     received) written to the outbox.
-    Raises: Conflict (unpublished, not open yet, closed, full without waitlist), ServiceError
-    (a field: unknown sprint or site, remote not allowed, unusable site, code of conduct not
-    accepted, invalid answer).
+    Raises: PermissionDeniedError (not signed in), Conflict (unpublished, not open yet, closed,
+    full without waitlist), ServiceError (a field: remote not allowed, unusable site, code of
+    conduct not accepted, invalid answer).
     """
-    if site is not None:
-        site_id = site.pk
-    attempt = _Attempt(
-        user=user, sprint=sprint, sprint_slug=sprint_slug, site_id=site_id, join_waitlist=join_waitlist, answers=answers
-    )
+    attempt = _Attempt(actor=actor, sprint=sprint, site=site, join_waitlist=join_waitlist, answers=answers)
     # The common case (a first registration) runs optimistically: no look-up of an existing row,
     # no savepoint. A repeat or a reopened registration makes the INSERT fail on the unique
     # (sprint, user) constraint; the transaction is then rolled back and the rare path below runs.
     try:
-        try:
-            with transaction.atomic():
-                return attempt.register(reopen=False)
-        except _SprintFirst:  # rolled back: the site's lock is released before we wait for another
-            attempt.sprint = _sprint_by_slug(sprint_slug)
-            with transaction.atomic():
-                return attempt.register(reopen=False)
+        with transaction.atomic():
+            return attempt.register(reopen=False)
     except (Conflict, ServiceError):
         existing = attempt.existing()
         if existing is not None and existing.status not in REOPENABLE_STATUSES:
@@ -172,57 +149,33 @@ def registration_create_or_get(
         return attempt.register(reopen=True)
 
 
-class _SprintFirst(Exception):
-    """The sprint must be locked before the site (it has a capacity), or the slug does not match."""
-
-
-def _sprint_by_slug(slug: str) -> Sprint:
-    sprint = SPRINT_BY_SLUG.first(slug=slug)
-    if sprint is None:
-        raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
-    return sprint
-
-
-SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
-
-
 class _Attempt:
-    def __init__(self, *, user, sprint, sprint_slug, site_id, join_waitlist, answers):
-        self.user, self.sprint, self.sprint_slug, self.site_id = user, sprint, sprint_slug, site_id
+    def __init__(self, *, actor, sprint: Sprint, site: LocalSite | None, join_waitlist: bool, answers: dict):
+        self.actor, self.sprint, self.site = actor, sprint, site
         self.join_waitlist, self.answers = join_waitlist, answers
 
     def existing(self) -> Registration | None:
-        if self.sprint is None:
+        if not is_signed_in(self.actor):
             return None
-        return Registration.objects.filter(sprint=self.sprint, user=self.user).select_related("sprint", "site").first()
+        return Registration.objects.filter(sprint=self.sprint, user=self.actor).select_related("sprint", "site").first()
 
     def _sprint_and_site(self) -> tuple[Sprint, LocalSite | None]:
         """Lock (sprint, when it has a capacity, then) the site; return both as read under the locks."""
-        site_id = self.site_id
-        if self.sprint is None:
-            if site_id is None:
-                self.sprint = _sprint_by_slug(self.sprint_slug)
-            else:
-                # One query: the site, locked, with its sprint. Fine when the sprint has no
-                # capacity (its row is never locked); otherwise start again, sprint first.
-                site = seats.LOCKED_SITE_WITH_SPRINT.first(pk=site_id)
-                if site is None or site.sprint.slug != self.sprint_slug or site.sprint.capacity is not None:
-                    raise _SprintFirst
-                self.sprint = site.sprint
-                return site.sprint, site
-        sprint, locked_sites = seats.lock_places(sprint=self.sprint, sites=[LocalSite(pk=site_id)] if site_id else [])
-        if site_id is None:
+        sprint, locked_sites = seats.lock_places(sprint=self.sprint, sites=[self.site])
+        if self.site is None:
             return sprint, None
-        site = locked_sites.get(site_id)
+        site = locked_sites.get(self.site.pk)
         if site is None:
             raise ServiceError({"site": [_("There is no site with this id.")]})
         return sprint, site
 
     def register(self, *, reopen: bool) -> tuple[Registration, bool]:
-        user = self.user
+        user = self.actor
         sprint, site = self._sprint_and_site()
-        check_registration_open(sprint=sprint, now=timezone.now())
-        check_place(sprint=sprint, site=site)
+        refusal = register_refusal(user, sprint, now=timezone.now())
+        if refusal is not None:
+            raise refusal
+        _check_place(sprint=sprint, site=site)
         clean_answers = _validated_answers(self.answers)
         existing = None
         if reopen:
@@ -275,18 +228,18 @@ def _new_status(*, sprint: Sprint, site: LocalSite | None, join_waitlist: bool) 
 
 
 def registration_create(
-    *, user, sprint: Sprint, site: LocalSite | None = None, join_waitlist: bool = True, **answers
+    *, actor, sprint: Sprint, site: LocalSite | None = None, join_waitlist: bool = True, **answers
 ) -> Registration:
     """Like ``registration_create_or_get`` but returns only the registration."""
     registration, _created = registration_create_or_get(
-        user=user, sprint=sprint, site=site, join_waitlist=join_waitlist, **answers
+        actor=actor, sprint=sprint, site=site, join_waitlist=join_waitlist, **answers
     )
     return registration
 
 
 @retry_on_conflict
 @transaction.atomic
-def registration_cancel(*, registration: Registration, acting_user) -> Registration:
+def registration_cancel(*, registration: Registration, actor) -> Registration:
     """Cancel ``registration``, free its seat and give it to the first person waiting.
 
     Side effects: the registration becomes cancelled; the first waiting person at the same place
@@ -296,22 +249,20 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
     Raises: Conflict when the registration is no longer active or the sprint is over.
     """
     registration, sprint, sites = seats.lock_registration(registration)
-    if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(
-            _("This registration is already %(status)s.") % {"status": registration.get_status_display().lower()}
-        )
+    registration.sprint = sprint
     now = timezone.now()
-    if now >= sprint.submission_deadline_at:
-        raise Conflict(_("This sprint is over; its registrations can no longer be cancelled."))
+    refusal = cancel_refusal(actor, registration, now=now)
+    if refusal is not None:
+        raise refusal
     held_seat = registration.holds_seat
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.revision += 1
     registration.save(update_fields=["status", "cancelled_at", "revision", "updated_at"])
     emails.notify(registration, emails.CANCELLED)
-    if acting_user is not None and acting_user.pk != registration.user_id:
+    if actor.pk != registration.user_id:
         record_audit(
-            actor=acting_user, action="registration.cancel", target=registration, participant=registration.user.email
+            actor=actor, action="registration.cancel", target=registration, participant=registration.user.email
         )
     if held_seat:
         seats.fill_free_seats(sprint=sprint, site=registration.site, sites=sites, now=now)
@@ -321,7 +272,7 @@ def registration_cancel(*, registration: Registration, acting_user) -> Registrat
 @retry_on_conflict
 @transaction.atomic
 def registration_switch(
-    *, registration: Registration, site: LocalSite | None, acting_user, join_waitlist: bool = True
+    *, registration: Registration, site: LocalSite | None, actor, join_waitlist: bool = True
 ) -> Registration:
     """Move ``registration`` to ``site`` (None: remote): a seat there, or its waitlist.
 
@@ -337,16 +288,14 @@ def registration_switch(
     """
     registration, sprint, locked_sites = seats.lock_registration(registration, extra_sites=(site,))
     target = locked_sites.get(site.pk) if site is not None else None
-    if registration.status not in ACTIVE_STATUSES:
-        raise Conflict(
-            _("This registration is %(status)s; register again instead.")
-            % {"status": registration.get_status_display().lower()}
-        )
+    registration.sprint = sprint
+    now = timezone.now()
+    refusal = switch_refusal(actor, registration, now=now)
+    if refusal is not None:
+        raise refusal
     if registration.site_id == (target.pk if target else None):
         raise ServiceError({"site": [_("You are already registered for this place.")]})
-    now = timezone.now()
-    check_registration_open(sprint=sprint, now=now)
-    check_place(sprint=sprint, site=target)
+    _check_place(sprint=sprint, site=target)
     old_site, held_seat, old_status = registration.site, registration.holds_seat, registration.status
     if old_status == RegistrationStatus.APPLIED:
         status = RegistrationStatus.APPLIED
@@ -371,9 +320,9 @@ def registration_switch(
     registration.revision += 1
     registration.save()
     emails.notify(registration, EVENT_FOR_STATUS[status], switched=True)
-    if acting_user is not None and acting_user.pk != registration.user_id:
+    if actor.pk != registration.user_id:
         record_audit(
-            actor=acting_user,
+            actor=actor,
             action="registration.switch",
             target=registration,
             from_site=old_site.pk if old_site else None,
@@ -385,24 +334,25 @@ def registration_switch(
 
 
 @transaction.atomic
-def registration_confirm_offer(*, registration: Registration) -> Registration:
-    """Confirm the seat offered in reviewed mode, before its deadline.
+def registration_confirm_offer(*, registration: Registration, actor) -> Registration:
+    """The participant (``actor``) confirms the seat offered in reviewed mode, before its deadline.
 
-    Side effects: the registration becomes confirmed; a confirmation email with the .ics file.
-    Raises: Conflict when there is no open offer or its deadline has passed.
+    Confirming twice changes nothing. Side effects: the registration becomes confirmed; a
+    confirmation email with the .ics file.
+    Raises: PermissionDeniedError (someone else's offer), Conflict when there is no open offer or
+    its deadline has passed.
     """
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("user", "sprint", "site")
         .get(pk=registration.pk)
     )
-    if registration.status == RegistrationStatus.CONFIRMED:
-        return registration
-    if registration.status != RegistrationStatus.OFFERED:
-        raise Conflict(_("There is no seat offer to confirm."))
     now = timezone.now()
-    if registration.confirm_by is not None and now > registration.confirm_by:
-        raise Conflict(_("This offer expired on %(when)s.") % {"when": format_local(registration.confirm_by)})
+    if registration.status == RegistrationStatus.CONFIRMED and may_confirm_as(actor, registration):
+        return registration
+    refusal = confirm_offer_refusal(actor, registration, now=now)
+    if refusal is not None:
+        raise refusal
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = now
     registration.revision += 1

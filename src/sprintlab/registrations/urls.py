@@ -1,6 +1,7 @@
 from django.urls import path
 
-from sprintlab.registrations import views, views_organising
+from sprintlab.localsites.urls import SITE
+from sprintlab.registrations import views, views_attendance, views_organising
 
 app_name = "registrations"
 urlpatterns = [
@@ -12,4 +13,8 @@ urlpatterns = [
     path("registrations/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("registrations/<int:pk>/switch/", views.switch, name="switch"),
     path("registrations/<int:pk>/confirm/", views.confirm, name="confirm"),
+    # A site's people on the day, under the site's URL (the site pages themselves: localsites.urls).
+    path(SITE + "dashboard/message/", views_attendance.site_message, name="site_message"),
+    path(SITE + "check-in/", views_attendance.check_in, name="check_in"),
+    path(SITE + "check-in/<int:registration_id>/", views_attendance.check_in_attendee, name="check_in_attendee"),
 ]

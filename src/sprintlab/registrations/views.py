@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sprintlab.core.errors import Conflict, ServiceError
+from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
-from sprintlab.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
-from sprintlab.sprints.models import Sprint
+from sprintlab.registrations.models import Registration, RegistrationStatus
+from sprintlab.registrations.permissions import (
+    may_cancel,
+    may_confirm_offer,
+    may_register_again,
+    may_switch,
+    registration_closed_reason,
+    switch_refusal,
+)
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 STATUS_BADGES = {
     RegistrationStatus.CONFIRMED: "badge-ok",
@@ -45,22 +54,6 @@ STATUS_MESSAGES = {
 }
 
 
-def _visible_sprint(request, slug: str) -> Sprint:
-    sprint = Sprint.objects.filter(slug=slug).first()
-    if sprint is None or not request.user.has_perm("sprints.view_sprint", sprint):
-        raise Http404
-    return sprint
-
-
-def _add_service_error(form, exc: ServiceError, field_map: dict[str, str]) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            name = field_map.get(field, field)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _next_or_mine(request) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -70,20 +63,16 @@ def _next_or_mine(request) -> str:
 
 @login_required
 def register(request, slug):
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     existing = Registration.objects.filter(sprint=sprint, user=request.user).first()
-    if existing is not None and existing.status not in services.REOPENABLE_STATUSES:
+    if existing is not None and not existing.is_reopenable:
         messages.info(
             request,
             _("You're already registered for %(sprint)s (%(status)s).")
             % {"sprint": sprint.title, "status": existing.get_status_display().lower()},
         )
         return redirect("registrations:mine")
-    closed_reason = None
-    try:
-        services.check_registration_open(sprint=sprint, now=timezone.now())
-    except Conflict as exc:
-        closed_reason = exc.messages[0]
+    closed_reason = registration_closed_reason(sprint, now=timezone.now()) or None
     seats = selectors.sprint_seats(sprint)
     sites = selectors.with_seats(selectors.approved_sites(sprint), seats_of=seats)
     initial = {"place": request.GET.get("site") or (REMOTE if sprint.remote_allowed else None)}
@@ -97,14 +86,14 @@ def register(request, slug):
     if request.method == "POST" and closed_reason is None and form.is_valid():
         try:
             registration, _created = services.registration_create_or_get(
-                user=request.user,
+                actor=request.user,
                 sprint=sprint,
                 site=form.cleaned_data["place"],
                 join_waitlist=form.cleaned_data["join_waitlist"],
                 **form.answers(),
             )
         except ServiceError as exc:
-            _add_service_error(form, exc, {"site": "place"})
+            add_service_error(form, exc, {"site": "place"})
         else:
             messages.success(request, STATUS_MESSAGES[registration.status] % {"sprint": sprint.title})
             return redirect("registrations:mine")
@@ -120,7 +109,8 @@ def register(request, slug):
 def my_sprints(request):
     registrations = selectors.registrations_of_user(request.user)
     now = timezone.now()
-    switchable = [r for r in registrations if r.status in ACTIVE_STATUSES and r.sprint.registration_is_open]
+    user = request.user
+    switchable = [r for r in registrations if may_switch(user, r, now=now)]
     # The switch menu lists every site of the sprint with its seats: it is loaded when opened
     # (``switch``); here only whether there is anywhere else to go.
     site_counts = selectors.approved_site_counts([r.sprint_id for r in switchable])
@@ -128,11 +118,11 @@ def my_sprints(request):
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
         registration.badge = STATUS_BADGES[registration.status]
-        registration.can_cancel = registration.status in ACTIVE_STATUSES and not registration.sprint_is_over
+        registration.can_cancel = may_cancel(user, registration, now=now)
         # Live and still ahead (or running): worth a countdown and a calendar entry.
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
-        registration.can_confirm = registration.status == RegistrationStatus.OFFERED
-        registration.can_register_again = registration.may_register_again and registration.sprint.registration_is_open
+        registration.can_confirm = may_confirm_offer(user, registration, now=now)
+        registration.can_register_again = may_register_again(user, registration, now=now)
         here = int(registration.site is not None and registration.site.is_approved)
         registration.can_switch = registration in switchable and (
             (registration.sprint.remote_allowed and registration.site_id is not None)
@@ -150,7 +140,7 @@ def my_sprints(request):
 
 def sprint_calendar(request, slug):
     """ "Add to calendar": the sprint as an .ics file, with the viewer's site hours when they hold a place."""
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     registration = selectors.active_registration_of(sprint=sprint, user=request.user)
     response = HttpResponse(
         emails.sprint_calendar(sprint, registration=registration), content_type="text/calendar; charset=utf-8"
@@ -171,7 +161,7 @@ def _registration_for_action(request, pk: int, perm: str) -> Registration:
 def cancel(request, pk):
     registration = _registration_for_action(request, pk, "registrations.cancel_registration")
     try:
-        services.registration_cancel(registration=registration, acting_user=request.user)
+        services.registration_cancel(registration=registration, actor=request.user)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -198,7 +188,9 @@ def switch(request, pk):
     )
     if request.method == "GET":
         template = "registrations/switch.html#switch-form" if request.htmx else "registrations/switch.html"
-        return render(request, template, {"registration": registration, "form": form})
+        # Registration may have closed since "My sprints" offered the menu: say so instead of a form.
+        refusal = switch_refusal(request.user, registration, now=timezone.now())
+        return render(request, template, {"registration": registration, "form": form, "refusal": refusal})
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_next_or_mine(request))
@@ -206,7 +198,7 @@ def switch(request, pk):
         registration = services.registration_switch(
             registration=registration,
             site=form.cleaned_data["place"],
-            acting_user=request.user,
+            actor=request.user,
             join_waitlist=form.cleaned_data["join_waitlist"],
         )
     except ServiceError as exc:
@@ -226,7 +218,7 @@ def switch(request, pk):
 def confirm(request, pk):
     registration = _registration_for_action(request, pk, "registrations.confirm_offer")
     try:
-        services.registration_confirm_offer(registration=registration)
+        services.registration_confirm_offer(registration=registration, actor=request.user)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -238,7 +230,7 @@ def confirm(request, pk):
 
 @login_required
 def admissions_page(request, slug):
-    sprint = _visible_sprint(request, slug)
+    sprint = sprint_for_viewer(slug, request.user)
     if not request.user.has_perm("registrations.manage_admissions", sprint):
         raise PermissionDenied
     seats = selectors.sprint_seats(sprint)
@@ -268,10 +260,10 @@ def admissions_page(request, slug):
                 decline=chosen if decision == "decline" else [],
                 message=form.cleaned_data["message"],
                 confirm_by=form.cleaned_data["confirm_by"],
-                acting_user=request.user,
+                actor=request.user,
             )
         except ServiceError as exc:
-            _add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
+            add_service_error(form, exc, {"admit": "selected", "waitlist": "selected", "decline": "selected"})
         else:
             messages.success(
                 request,

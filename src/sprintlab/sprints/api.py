@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
 from sprintlab.core.errors import ServiceError
+from sprintlab.registrations.permissions import takes_registrations
 from sprintlab.registrations.selectors import (
     RegistrationFilters,
     registrations_for_organisers,
@@ -32,6 +33,7 @@ from sprintlab.sprints.schemas import (
     TeamMemberOut,
 )
 from sprintlab.sprints.selectors import (
+    SEARCH_MAX_LENGTH,
     WHEN_CHOICES,
     account_by_email,
     published_sprints,
@@ -55,6 +57,7 @@ LIST_FIELDS = ("partners", "tracks", "prizes")
 class SprintListQuery(Schema):
     when: str = "upcoming"
     area: str = ""
+    q: str = Field("", max_length=SEARCH_MAX_LENGTH)
 
 
 class RegistrationQuery(Schema):
@@ -106,7 +109,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
         },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,
         "phase": sprint.phase_at(now),
-        "registration_is_open": sprint.registration_open_at(now),
+        "registration_is_open": takes_registrations(sprint, now=now),
         "seats_left": sprint_seats(sprint, now=now).left_at(None),
         "timeline": [_step(step) for step in sprint.timeline()],
         "next_step": _step(sprint.next_step(now)),
@@ -146,7 +149,9 @@ def _service_arguments(payload: dict) -> dict:
 @router.get("", response={200: list[SprintListOut], **errors(400, 422)}, summary="Published sprints")
 @paginate(BoundedPageNumberPagination, page_size=24)
 def list_sprints(request, filters: Query[SprintListQuery]):
-    """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area."""
+    """Published sprints: `when` is upcoming (default), running or past; `area` narrows to one research area;
+    `q` (at most 100 characters) keeps the sprints whose title, tagline, a track or a co-host contains every
+    word of it, ignoring case."""
     if filters.when not in WHEN_CHOICES:
         raise ServiceError({"when": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(WHEN_CHOICES)}]})
     if filters.area and filters.area not in ResearchArea.values:
@@ -158,14 +163,14 @@ def list_sprints(request, filters: Query[SprintListQuery]):
                 ]
             }
         )
-    return with_registered_count(published_sprints(when=filters.when, area=filters.area))
+    return with_registered_count(published_sprints(when=filters.when, area=filters.area, query=filters.q))
 
 
 @router.get("/{slug}", response={200: SprintOut, **errors(404)}, summary="One sprint")
 def get_sprint(request, slug: str):
     """A sprint with its timeline, phase, live counts, tracks, prizes and partners. Drafts answer 404 unless
     the caller organises or co-hosts them."""
-    return _sprint_out(request, sprint_for_viewer(slug, viewer(request)))
+    return _sprint_out(request, sprint_for_viewer(slug, viewer(request), with_content=True))
 
 
 @router.post(
@@ -177,8 +182,8 @@ def get_sprint(request, slug: str):
 def create_sprint(request, payload: SprintIn):
     if not request.user.has_perm("sprints.create_sprint"):
         raise PermissionDenied(_("Only staff and people with the organiser role create sprints."))
-    sprint = sprint_create(acting_user=request.user, **_service_arguments(payload.dict()))
-    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user)))
+    sprint = sprint_create(actor=request.user, **_service_arguments(payload.dict()))
+    return Status(201, _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True)))
 
 
 @router.patch(
@@ -189,10 +194,8 @@ def create_sprint(request, payload: SprintIn):
 )
 def update_sprint(request, slug: str, payload: SprintPatch):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    sprint = sprint_update(
-        acting_user=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True))
-    )
-    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user))
+    sprint = sprint_update(actor=request.user, sprint=sprint, **_service_arguments(payload.dict(exclude_unset=True)))
+    return _sprint_out(request, sprint_for_viewer(sprint.slug, request.user, with_content=True))
 
 
 @router.post(
@@ -204,13 +207,13 @@ def update_sprint(request, slug: str, payload: SprintPatch):
 def clone_sprint(request, slug: str, payload: CloneIn):
     source = sprint_for_manager(slug, request.user, "sprints.clone_sprint")
     clone = sprint_clone(
-        acting_user=request.user,
+        actor=request.user,
         source=source,
         kickoff_at=_aware(payload.kickoff_at),
         slug=payload.slug,
         title=payload.title,
     )
-    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user)))
+    return Status(201, _sprint_out(request, sprint_for_viewer(clone.slug, request.user, with_content=True)))
 
 
 @router.get(
@@ -252,11 +255,8 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
         partner = Partner.objects.filter(pk=payload.partner).first()
         if partner is None:
             raise ServiceError({"partner": [_("Unknown partner id: %(id)s.") % {"id": payload.partner}]})
-    already = sprint.memberships.filter(user=member, role=payload.role).exists()
-    membership = sprint_membership_add(
-        acting_user=request.user, sprint=sprint, user=member, role=payload.role, partner=partner
-    )
-    return Status(200 if already else 201, team_memberships(sprint).get(pk=membership.pk))
+    added = sprint_membership_add(actor=request.user, sprint=sprint, user=member, role=payload.role, partner=partner)
+    return Status(201 if added.created else 200, team_memberships(sprint).get(pk=added.membership.pk))
 
 
 @router.delete(
@@ -268,5 +268,5 @@ def add_team_member(request, slug: str, payload: TeamMemberIn):
 def remove_team_member(request, slug: str, membership_id: int):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
     membership = get_object_or_404(SprintMembership, pk=membership_id, sprint=sprint)
-    sprint_membership_remove(membership=membership, acting_user=request.user)
+    sprint_membership_remove(membership=membership, actor=request.user)
     return Status(204, None)

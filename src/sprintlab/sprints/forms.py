@@ -181,14 +181,14 @@ class TeamMemberForm(forms.Form):
         help_text=_("Co-hosts only: the organisation they represent."),
     )
 
-    def __init__(self, *args, sprint: Sprint, acting_user, **kwargs):
+    def __init__(self, *args, sprint: Sprint, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = sprint.partners.order_by("name")
-        self.acting_user = acting_user
+        self.actor = actor
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]
-        self.member = account_by_email(email, looked_up_by=self.acting_user)
+        self.member = account_by_email(email, looked_up_by=self.actor)
         if self.member is None:
             raise forms.ValidationError(
                 _("No account uses this address. Ask them to sign up first, then add them here.")

@@ -212,13 +212,6 @@ class Sprint(TimeStampedModel):
     def get_phase_display(self) -> str:
         return Phase(self.phase).label
 
-    def registration_open_at(self, now: datetime) -> bool:
-        return self.is_published and self.registration_opens_at <= now < self.registration_deadline
-
-    @property
-    def registration_is_open(self) -> bool:
-        return self.registration_open_at(timezone.now())
-
     def timeline(self) -> list[TimelineStep]:
         return [TimelineStep(field, label, getattr(self, field)) for field, label in self.TIMELINE_FIELDS]
 

@@ -129,7 +129,12 @@ class SprintListOut(Schema):
     kickoff_at: datetime
     submission_deadline_at: datetime
     registered_count: int
+    cover_image: str | None
     url: str
+
+    @staticmethod
+    def resolve_cover_image(sprint, context) -> str | None:
+        return context["request"].build_absolute_uri(sprint.cover_image.url) if sprint.cover_image else None
 
     @staticmethod
     def resolve_url(sprint, context) -> str:

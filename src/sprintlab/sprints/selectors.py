@@ -4,26 +4,54 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
-from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole, Track
 
 WHEN_CHOICES = ("upcoming", "running", "past")
+# A search is at most this long (the page's box and the API refuse more) and uses its first few words.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
 
 
-def published_sprints(*, when: str = "upcoming", area: str = "", now: datetime | None = None) -> QuerySet[Sprint]:
+def search_words(query: str) -> list[str]:
+    """The words of a search, in order, without repeats: at most ``SEARCH_MAX_WORDS``."""
+    words = dict.fromkeys(query.casefold().split())
+    return list(words)[:SEARCH_MAX_WORDS]
+
+
+def matching_sprints(sprints: QuerySet[Sprint], query: str) -> QuerySet[Sprint]:
+    """``sprints`` whose title, tagline, a track's name or a co-host's name contains every word of ``query``.
+
+    Tracks and co-hosts are matched with EXISTS, so a sprint comes once however many of them match,
+    and the search adds no query to the page.
+    """
+    for word in search_words(query):
+        tracks = Track.objects.filter(sprint=OuterRef("pk"), name__icontains=word)
+        partners = Sprint.partners.through.objects.filter(sprint=OuterRef("pk"), partner__name__icontains=word)
+        sprints = sprints.filter(
+            Q(title__icontains=word) | Q(tagline__icontains=word) | Exists(tracks) | Exists(partners)
+        )
+    return sprints
+
+
+def published_sprints(
+    *, when: str = "upcoming", area: str = "", query: str = "", now: datetime | None = None
+) -> QuerySet[Sprint]:
     """Published sprints in one tab (pages add ``registrations.selectors.with_registered_count``).
 
     upcoming: kickoff in the future (soonest first); running: kickoff ≤ now < submission deadline;
-    past: after the submission deadline (latest first).
+    past: after the submission deadline (latest first). ``query`` narrows them with ``matching_sprints``.
     """
     now = now or timezone.now()
     sprints = Sprint.objects.filter(is_published=True)
     if area:
         sprints = sprints.filter(research_area=area)
+    if query:
+        sprints = matching_sprints(sprints, query)
     if when == "running":
         return sprints.filter(kickoff_at__lte=now, submission_deadline_at__gt=now).order_by(
             "submission_deadline_at", "id"
@@ -55,8 +83,17 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
     )
 
 
+def _partners_by_name() -> Prefetch:
+    return Prefetch("partners", queryset=Partner.objects.order_by("name"))
+
+
 def _content_prefetches() -> tuple:
-    return (Prefetch("partners", queryset=Partner.objects.order_by("name")), "tracks", "prizes")
+    return (_partners_by_name(), "tracks", "prizes")
+
+
+def with_partners(sprints: QuerySet[Sprint]) -> QuerySet[Sprint]:
+    """``sprints`` with their co-hosts by name: one more query, whatever their number."""
+    return sprints.prefetch_related(_partners_by_name())
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:
@@ -71,14 +108,15 @@ def load_content(sprint: Sprint) -> Sprint:
     return sprint
 
 
-def sprint_for_viewer(slug: str, user, *, content: bool = True) -> Sprint:
-    """The sprint called ``slug`` (with its content unless ``content=False``), or 404 when it is
-    missing or a draft ``user`` may not see.
+def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
+    """The sprint called ``slug``, or 404 when it is missing or a draft ``user`` may not see.
 
-    A draft answers exactly like a missing sprint, so that its existence does not leak.
+    The one "sprint visible or 404" of pages and the API alike. A draft answers exactly like a
+    missing sprint, so that its existence does not leak. ``with_content`` prefetches partners,
+    tracks and prizes for the sprint's own page.
     """
     sprints = Sprint.objects.filter(slug=slug)
-    sprint = (sprint_with_content(sprints) if content else sprints).first()
+    sprint = (sprint_with_content(sprints) if with_content else sprints).first()
     if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
         raise Http404("No such sprint.")
     return sprint

@@ -5,6 +5,7 @@ forms and the API refuse exactly the same input with the same messages.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -129,7 +130,7 @@ def _save_sprint(sprint: Sprint) -> None:
 @transaction.atomic
 def sprint_create(
     *,
-    acting_user,
+    actor,
     values: Mapping[str, Any],
     partners: Iterable[Partner] = (),
     tracks: Sequence[Mapping[str, Any]] = (),
@@ -138,20 +139,20 @@ def sprint_create(
     """Create a sprint from ``values`` (see EDITABLE_FIELDS) with its partners, tracks and prizes.
 
     Only staff and holders of the organiser role may (``sprints.create_sprint``).
-    Side effects: ``acting_user`` becomes an organiser of the new sprint; an audit entry "sprint.create".
+    Side effects: ``actor`` becomes an organiser of the new sprint; an audit entry "sprint.create".
     Raises ServiceError with messages per field when anything is invalid; then nothing is saved.
     """
-    if not acting_user.has_perm("sprints.create_sprint"):
+    if not actor.has_perm("sprints.create_sprint"):
         raise PermissionDeniedError(_("Only staff and people with the organiser role create sprints."))
-    sprint = Sprint(created_by=acting_user if acting_user.is_authenticated else None)
+    sprint = Sprint(created_by=actor)
     _apply_values(sprint, values)
     _validate(sprint)
     _save_sprint(sprint)
     sprint.partners.set(partners)
     _save_children(sprint, Track, tracks, TRACK_FIELDS, "tracks")
     _save_children(sprint, Prize, prizes, PRIZE_FIELDS, "prizes")
-    SprintMembership.objects.create(sprint=sprint, user=acting_user, role=SprintRole.ORGANISER)
-    record_audit(actor=acting_user, action="sprint.create", target=sprint, slug=sprint.slug)
+    SprintMembership.objects.create(sprint=sprint, user=actor, role=SprintRole.ORGANISER)
+    record_audit(actor=actor, action="sprint.create", target=sprint, slug=sprint.slug)
     return sprint
 
 
@@ -159,7 +160,7 @@ def sprint_create(
 @transaction.atomic
 def sprint_update(
     *,
-    acting_user,
+    actor,
     sprint: Sprint,
     values: Mapping[str, Any],
     partners: Iterable[Partner] | None = None,
@@ -172,6 +173,8 @@ def sprint_update(
     "sprint.unpublish" when the switch flips); a changed capacity gives new seats to waiting people
     (``capacity_changed``). Invalid input raises ServiceError and changes nothing.
     """
+    if not actor.has_perm("sprints.change_sprint", sprint):
+        raise PermissionDeniedError(_("Only the sprint's organisers and staff change it."))
     sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
     was_published = sprint.is_published
     changed = _apply_values(sprint, values)
@@ -188,21 +191,21 @@ def sprint_update(
     if prizes is not None:
         _save_children(sprint, Prize, prizes, PRIZE_FIELDS, "prizes")
         changed.append("prizes")
-    record_audit(actor=acting_user, action="sprint.update", target=sprint, fields=sorted(set(changed)))
+    record_audit(actor=actor, action="sprint.update", target=sprint, fields=sorted(set(changed)))
     if sprint.is_published != was_published:
-        record_audit(
-            actor=acting_user, action="sprint.publish" if sprint.is_published else "sprint.unpublish", target=sprint
-        )
+        record_audit(actor=actor, action="sprint.publish" if sprint.is_published else "sprint.unpublish", target=sprint)
     return sprint
 
 
 @transaction.atomic
-def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str, title: str = "") -> Sprint:
+def sprint_clone(*, actor, source: Sprint, kickoff_at: datetime, slug: str, title: str = "") -> Sprint:
     """Copy ``source`` as an unpublished draft whose whole timeline moves so that kickoff is ``kickoff_at``.
 
-    Copies text, settings, partners, tracks, prizes and organiser/co-host memberships; ``acting_user``
+    Copies text, settings, partners, tracks, prizes and organiser/co-host memberships; ``actor``
     becomes an organiser too. Side effects: an audit entry "sprint.clone" on the new sprint.
     """
+    if not actor.has_perm("sprints.clone_sprint", source):
+        raise PermissionDeniedError(_("Only the sprint's organisers and staff clone it."))
     if not datetime_in_window(kickoff_at):
         raise ServiceError({"kickoff_at": [DATETIME_WINDOW_MESSAGE]})
     delta = kickoff_at - source.kickoff_at
@@ -210,7 +213,7 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
         title=title or source.title,
         slug=slug,
         is_published=False,
-        created_by=acting_user if acting_user.is_authenticated else None,
+        created_by=actor,
         **{field: getattr(source, field) for field in COPIED_FIELDS},
     )
     for field in SHIFTED_FIELDS:
@@ -241,9 +244,9 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
         SprintMembership(sprint=clone, user_id=m.user_id, role=m.role, partner_id=m.partner_id)
         for m in source.memberships.all()
     )
-    SprintMembership.objects.get_or_create(sprint=clone, user=acting_user, role=SprintRole.ORGANISER)
+    SprintMembership.objects.get_or_create(sprint=clone, user=actor, role=SprintRole.ORGANISER)
     record_audit(
-        actor=acting_user,
+        actor=actor,
         action="sprint.clone",
         target=clone,
         source=source.slug,
@@ -252,15 +255,24 @@ def sprint_clone(*, acting_user, source: Sprint, kickoff_at: datetime, slug: str
     return clone
 
 
+@dataclass(frozen=True)
+class MembershipAdded:
+    """What ``sprint_membership_add`` did: the membership, and whether it is new (False: it existed)."""
+
+    membership: SprintMembership
+    created: bool
+
+
 @transaction.atomic
-def sprint_membership_add(
-    *, acting_user, sprint: Sprint, user, role: str, partner: Partner | None = None
-) -> SprintMembership:
+def sprint_membership_add(*, actor, sprint: Sprint, user, role: str, partner: Partner | None = None) -> MembershipAdded:
     """Give ``user`` the ``role`` (organiser or co-host) in ``sprint``; adding it twice changes nothing.
 
     A co-host represents one of the sprint's partner organisations; an organiser represents none.
+    Returns the membership and whether it is new, so callers can say "nothing changed".
     Side effects: an audit entry "sprint.membership_add" when the role is new.
     """
+    if not actor.has_perm("sprints.change_sprint", sprint):
+        raise PermissionDeniedError(_("Only the sprint's organisers and staff change its team."))
     if role not in SprintRole.values:
         raise ServiceError({"role": [_("Choose organiser or partner co-host.")]})
     if role == SprintRole.COHOST:
@@ -275,22 +287,24 @@ def sprint_membership_add(
     )
     if created:
         record_audit(
-            actor=acting_user,
+            actor=actor,
             action="sprint.membership_add",
             target=sprint,
             user_id=user.pk,
             role=role,
             partner_id=partner.pk if partner else None,
         )
-    return membership
+    return MembershipAdded(membership=membership, created=created)
 
 
 @transaction.atomic
-def sprint_membership_remove(*, membership: SprintMembership, acting_user) -> None:
+def sprint_membership_remove(*, membership: SprintMembership, actor) -> None:
     """Take a person's role in a sprint away; the sprint's last organiser stays.
 
     Side effects: an audit entry "sprint.membership_remove".
     """
+    if not actor.has_perm("sprints.change_sprint", membership.sprint):
+        raise PermissionDeniedError(_("Only the sprint's organisers and staff change its team."))
     if membership.role == SprintRole.ORGANISER:
         # Lock the organiser rows so two organisers removing each other at once cannot leave none.
         organiser_ids = list(
@@ -301,7 +315,7 @@ def sprint_membership_remove(*, membership: SprintMembership, acting_user) -> No
         if not any(pk != membership.pk for pk in organiser_ids):
             raise Conflict(_("A sprint needs at least one organiser: add another organiser before removing this one."))
     record_audit(
-        actor=acting_user,
+        actor=actor,
         action="sprint.membership_remove",
         target=membership.sprint,
         user_id=membership.user_id,
@@ -312,10 +326,12 @@ def sprint_membership_remove(*, membership: SprintMembership, acting_user) -> No
 
 
 @transaction.atomic
-def partner_create(*, acting_user, name: str, url: str = "", logo=None) -> Partner:
-    """Add a partner organisation. Side effects: an audit entry "partner.create"."""
+def partner_create(*, actor, name: str, url: str = "", logo=None) -> Partner:
+    """Add a partner organisation (``sprints.create_partner``). Side effects: an audit entry "partner.create"."""
+    if not actor.has_perm("sprints.create_partner"):
+        raise PermissionDeniedError(_("Only staff and sprint organisers add partner organisations."))
     partner = Partner(name=name.strip(), url=url, logo=logo or "")
     _validate(partner)
     partner.save()
-    record_audit(actor=acting_user, action="partner.create", target=partner, name=partner.name)
+    record_audit(actor=actor, action="partner.create", target=partner, name=partner.name)
     return partner

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.core.markdown import render_markdown
 from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
 from sprintlab.sprints.forms import (
@@ -27,18 +28,6 @@ from sprintlab.sprints.forms import (
 from sprintlab.sprints.models import Phase, Sprint
 from sprintlab.sprints.selectors import sprint_for_manager
 from sprintlab.sprints.services import partner_create, sprint_clone, sprint_create, sprint_update
-
-
-def attach_errors(form, exc: ServiceError) -> None:
-    """Show a service's refusal next to the fields it names, the rest at the top of the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, messages_ in exc.message_dict.items():
-        if field in form.fields and field not in form.errors:
-            form.add_error(field, messages_)
-        else:
-            form.add_error(None, [f"{field}: {message}" for message in messages_] if field != "__all__" else messages_)
 
 
 @login_required
@@ -68,7 +57,7 @@ def _sprint_form_page(request, sprint: Sprint | None):
             preview = _preview_context(form, tracks, prizes)
         elif valid:
             arguments = {
-                "acting_user": request.user,
+                "actor": request.user,
                 "values": form.service_values(),
                 "partners": form.cleaned_data["partners"],
                 "tracks": formset_rows(tracks),
@@ -77,7 +66,7 @@ def _sprint_form_page(request, sprint: Sprint | None):
             try:
                 saved = sprint_update(sprint=sprint, **arguments) if sprint else sprint_create(**arguments)
             except ServiceError as exc:
-                attach_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("The sprint was saved.") if sprint else _("The sprint was created."))
                 return redirect(saved.get_absolute_url())
@@ -131,9 +120,9 @@ def sprint_clone_view(request, slug):
         form = CloneForm(request.POST)
         if form.is_valid():
             try:
-                clone = sprint_clone(acting_user=request.user, source=source, **form.cleaned_data)
+                clone = sprint_clone(actor=request.user, source=source, **form.cleaned_data)
             except ServiceError as exc:
-                attach_errors(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("A draft copy was created; check it and publish it when ready."))
                 return redirect("sprints:edit", slug=clone.slug)
@@ -154,9 +143,9 @@ def partner_create_view(request):
     form = PartnerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = partner_create(acting_user=request.user, **form.cleaned_data)
+            partner = partner_create(actor=request.user, **form.cleaned_data)
         except ServiceError as exc:
-            attach_errors(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("%(name)s was added; you can now pick it on the sprint form.") % {"name": partner.name}

@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from sprintlab.core.csv_export import csv_download
 from sprintlab.localsites.selectors import sprint_sites_for_filter
 from sprintlab.registrations.display import EXPERIENCE_SHORT
-from sprintlab.registrations.export import registration_csv_lines
+from sprintlab.registrations.export import registration_header, registration_rows
 from sprintlab.registrations.forms import RegistrationFilterForm
 from sprintlab.registrations.models import RegistrationStatus
 from sprintlab.registrations.selectors import registration_status_counts, registrations_for_organisers
@@ -25,9 +25,11 @@ def sprint_registrations_view(request, slug):
     registrations = registrations_for_organisers(sprint, filters)
     if request.GET.get("format") == "csv":
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
-        response = StreamingHttpResponse(registration_csv_lines(registrations), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{sprint.slug}-registrations-{stamp}.csv"'
-        return response
+        return csv_download(
+            filename=f"{sprint.slug}-registrations-{stamp}.csv",
+            header=registration_header(),
+            rows=registration_rows(registrations),
+        )
     page = Paginator(registrations, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for registration in page.object_list:

@@ -8,30 +8,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sprintlab.core.errors import ServiceError
+from sprintlab.core.forms import add_service_error
 from sprintlab.sprints.forms import TeamMemberForm
 from sprintlab.sprints.models import SprintMembership, SprintRole
 from sprintlab.sprints.selectors import sprint_for_manager, team_memberships
 from sprintlab.sprints.services import sprint_membership_add, sprint_membership_remove
-from sprintlab.sprints.views_manage import attach_errors
 
 
 @login_required
 def sprint_team_view(request, slug):
     sprint = sprint_for_manager(slug, request.user, "sprints.change_sprint")
-    form = TeamMemberForm(request.POST or None, sprint=sprint, acting_user=request.user)
+    form = TeamMemberForm(request.POST or None, sprint=sprint, actor=request.user)
     if request.method == "POST" and form.is_valid():
         member, role = form.member, form.cleaned_data["role"]
-        # Adding a role twice is harmless; say so instead of pretending something changed.
-        already = sprint.memberships.filter(user=member, role=role).exists()
         try:
-            sprint_membership_add(
-                acting_user=request.user, sprint=sprint, user=member, role=role, partner=form.cleaned_data["partner"]
+            added = sprint_membership_add(
+                actor=request.user, sprint=sprint, user=member, role=role, partner=form.cleaned_data["partner"]
             )
         except ServiceError as exc:
-            attach_errors(form, exc)
+            add_service_error(form, exc)
         else:
             values = {"name": member.name, "role": SprintRole(role).label}
-            if already:
+            # Adding a role twice is harmless; say so instead of pretending something changed.
+            if not added.created:
                 messages.info(
                     request, _("%(name)s already has the role “%(role)s” in this sprint; nothing changed.") % values
                 )
@@ -59,7 +58,7 @@ def sprint_team_remove_view(request, slug, membership_id):
         # Taking one's own role away may end one's access to this sprint: ask first, on a page of its own.
         return render(request, "sprints/sprint_team_leave.html", {"sprint": sprint, "membership": membership})
     try:
-        sprint_membership_remove(membership=membership, acting_user=request.user)
+        sprint_membership_remove(membership=membership, actor=request.user)
     except ServiceError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("sprints:team", slug=sprint.slug)

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No account uses {email}.")
         try:
-            _token, secret = api_token_create(user=user, name=name)
+            _token, secret = api_token_create(actor=user, name=name)
         except ServiceError as error:
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(secret)

@@ -15,6 +15,8 @@
   // First visit: the server did not know the zone yet and rendered times in its fallback zone
   // (<body data-timezone-fallback>). Rewrite each <time data-format data-zone> shown in that
   // zone in the browser's zone; the server's text stays wherever something is not supported.
+  // data-format is the pattern of one of the named styles (sprintlab.core.dates: date, datetime,
+  // time), in Django's letters; the names of days and months come from Intl in the page's language.
   function zoneAliases() {
     var node = document.getElementById("zone-aliases");
     try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
@@ -47,6 +49,19 @@
     }
     return out;
   }
+  // The end of a date range (sprintlab.core.dates.format_range) leaves out its date when the range
+  // ends on the day it starts; in the browser's zone the two days may differ, so decide again here.
+  function dayIn(date, zone) {
+    return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: zone }).format(date);
+  }
+  function formatFor(el, date, zone) {
+    var sameDay = el.getAttribute("data-format-same-day");
+    var start = sameDay && el.parentNode ? el.parentNode.querySelector("time") : null;
+    if (!start || start === el) { return el.getAttribute("data-format"); }
+    var startDate = new Date(start.getAttribute("datetime"));
+    if (isNaN(startDate.getTime())) { return el.getAttribute("data-format"); }
+    return dayIn(startDate, zone) === dayIn(date, zone) ? sameDay : el.getAttribute("data-format-other-day");
+  }
   function convertTimes() {
     var fallback = document.body.getAttribute("data-timezone-fallback");
     if (!fallback || !browserZone) { return; }
@@ -58,7 +73,7 @@
       var date = new Date(el.getAttribute("datetime"));
       if (isNaN(date.getTime())) { return; }
       try {
-        var text = formatIn(date, el.getAttribute("data-format"), zone, lang);
+        var text = formatIn(date, formatFor(el, date, zone), zone, lang);
         if (text) { el.textContent = text; el.setAttribute("data-zone", zone); }
       } catch (e) { /* keep the server's text */ }
     });

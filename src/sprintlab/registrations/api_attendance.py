@@ -1,0 +1,43 @@
+"""/api/v1/sites/{site_id}/check-ins: check-in at the door, for a site's organisers.
+
+The paths sit under the site, as the sites router's do, but check-in writes registrations
+(``registrations.attendance``), so its endpoints live here, above the sites app. Their operation
+ids stay those they had in the sites router, so clients generated from the schema keep working.
+"""
+
+from ninja import Router
+
+from sprintlab.api.auth import write_auth
+from sprintlab.api.errors import errors
+from sprintlab.localsites import selectors as site_selectors
+from sprintlab.localsites.schemas import AttendeeOut, CheckInIn
+from sprintlab.registrations import attendance, selectors
+
+router = Router(tags=["sites"])
+CHECK_IN_ERRORS = errors(400, 401, 403, 404, 409, 422)
+
+
+@router.post(
+    "sites/{site_id}/check-ins",
+    response={200: AttendeeOut, **CHECK_IN_ERRORS},
+    auth=write_auth,
+    summary="Check an attendee in",
+    operation_id="sprintlab_localsites_api_create_check_in",
+)
+def create_check_in(request, site_id: int, payload: CheckInIn):
+    site = site_selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
+    registration = selectors.get_site_registration(site, payload.registration)
+    return attendance.site_check_in(registration=registration, actor=request.auth)
+
+
+@router.delete(
+    "sites/{site_id}/check-ins/{registration_id}",
+    response={200: AttendeeOut, **CHECK_IN_ERRORS},
+    auth=write_auth,
+    summary="Undo a check-in",
+    operation_id="sprintlab_localsites_api_delete_check_in",
+)
+def delete_check_in(request, site_id: int, registration_id: int):
+    site = site_selectors.get_site_by_id_for_user(request.auth, site_id, perm="localsites.check_in")
+    registration = selectors.get_site_registration(site, registration_id)
+    return attendance.site_check_in_undo(registration=registration, actor=request.auth)
