@@ -35,20 +35,27 @@ ATTENDEE_STATUSES = SEAT_HOLDING_STATUSES
 WAITLIST_STATUSES = (RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED)
 
 
-# The registration API's reads of the place it names: precompiled, as they run on every registration.
+# The registration API's read of the site it names (the sprint's is sprints.selectors.sprint_by_slug):
+# precompiled, as it runs on every registration.
 SITE_WITH_SPRINT = PrecompiledQuery(
     lambda pk: LocalSite.objects.select_related("sprint").filter(pk=pk).order_by(), pk=-7_000_005
 )
-SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
+# A person's registration for a sprint, on every signed-in sprint page (unique: at most one row).
+REGISTRATION_OF_USER = PrecompiledQuery(
+    lambda sprint_id, user_id: Registration.objects.filter(sprint_id=sprint_id, user_id=user_id).order_by("pk")[:1],
+    sprint_id=-7_000_011,
+    user_id=-7_000_012,
+)
+# A person's registrations with their sprints and sites, on every visit to "My sprints".
+REGISTRATIONS_OF_USER = PrecompiledQuery(
+    lambda user_id: Registration.objects.filter(user_id=user_id).select_related("sprint", "site"),
+    user_id=-7_000_013,
+)
 
 
 def site_with_sprint(site_id: int) -> LocalSite | None:
     """The site with this id and its sprint, in one query (no lock: the service locks what it counts)."""
     return SITE_WITH_SPRINT.first(pk=site_id)
-
-
-def sprint_by_slug(slug: str) -> Sprint | None:
-    return SPRINT_BY_SLUG.first(slug=slug)
 
 
 def get_registration_for_user(
@@ -63,7 +70,7 @@ def get_registration_for_user(
 
 def registration_of_user(sprint: Sprint, user) -> Registration | None:
     """``user``'s registration for ``sprint`` in any status, or None."""
-    return Registration.objects.filter(sprint=sprint, user=user).first()
+    return REGISTRATION_OF_USER.first(sprint_id=sprint.pk, user_id=user.pk)
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -88,7 +95,7 @@ def registrations_of_user(user) -> list[Registration]:
     """
     now = timezone.now()
     registrations = sorted(
-        Registration.objects.filter(user=user).select_related("sprint", "site"),
+        REGISTRATIONS_OF_USER.all(user_id=user.pk),
         key=lambda r: (
             (0, r.sprint.kickoff_at.timestamp())
             if r.sprint.submission_deadline_at >= now

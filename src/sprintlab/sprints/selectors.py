@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
+from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole, Track
 
 WHEN_CHOICES = ("upcoming", "running", "past")
@@ -108,6 +109,14 @@ def load_content(sprint: Sprint) -> Sprint:
     return sprint
 
 
+# A sprint by its slug: read on every sprint page and every registration through the API.
+SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
+
+
+def sprint_by_slug(slug: str) -> Sprint | None:
+    return SPRINT_BY_SLUG.first(slug=slug)
+
+
 def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
     """The sprint called ``slug``, or 404 when it is missing or a draft ``user`` may not see.
 
@@ -115,8 +124,7 @@ def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
     missing sprint, so that its existence does not leak. ``with_content`` prefetches partners,
     tracks and prizes for the sprint's own page.
     """
-    sprints = Sprint.objects.filter(slug=slug)
-    sprint = (sprint_with_content(sprints) if with_content else sprints).first()
+    sprint = sprint_with_content().filter(slug=slug).first() if with_content else sprint_by_slug(slug)
     if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
         raise Http404("No such sprint.")
     return sprint
