@@ -70,7 +70,11 @@ def table(results: list[Result], about: dict) -> Table:
     for column in columns:
         out.add_column(column, justify="left" if column in ("benchmark", "target") else "right")
     for r in results:
-        target = f"≥{r.target_rate:.0f}/s, p99<{r.target_p99_ms:.0f} ms" if r.target_rate else "ceiling"
+        target = (
+            f"≥{r.target_rate:.0f}/s, p99<{r.target_p99_ms:.0f} ms"
+            if r.target_rate
+            else ("–" if r.latencies else "ceiling")
+        )
         latencies = [f"{r.p(f):.1f}" for f in (0.5, 0.95, 0.99)] if r.latencies else ["–"] * 3
         met = {True: "[green]yes[/]", False: "[red]no[/]", None: "–"}[r.met]
         cpu = r.cpu_ms_per_request()
@@ -112,13 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0, help="Duration of each page load and of pgbench.")
     parser.add_argument("--no-seed", action="store_true", help="Do not load demo data into the pages database.")
+    parser.add_argument(
+        "--no-signed-in", action="store_true", help="Pages: only the anonymous rows (no signed-in people's rows)."
+    )
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     args = parser.parse_args(argv)
     which = set(args.which or BENCHMARKS)
     if which - set(BENCHMARKS):
         unknown = ", ".join(sorted(which - set(BENCHMARKS)))
         parser.error(f"unknown benchmark {unknown}; choose from {', '.join(BENCHMARKS)}")
-    console = Console(width=150)
+    console = Console(width=170)
     static_root = ROOT / "var" / "bench" / "static"
     results: list[Result] = []
     details: dict = {}
@@ -148,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             static_root=static_root,
             seed=not args.no_seed,
+            signed_in=not args.no_signed_in,
             log=console.log,
         )
     about = machine(args.database_url if {"registration", "pgbench"} & which else args.pages_database_url)

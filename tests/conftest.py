@@ -73,6 +73,15 @@ def cache_of_this_test_process():
         yield
 
 
+@pytest.fixture(autouse=True)
+def empty_cache(cache_of_this_test_process):
+    """Every test starts with an empty cache: what is remembered per person is keyed by ids, and
+    a rolled-back test hands the same ids out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def page(page):
     """Playwright's page with generous timeouts and the htmx request counter (tests/browser_support.py)."""

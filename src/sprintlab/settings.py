@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sprintlab.core.context_processors.sprintlab",
+                "sprintlab.sprints.context_processors.navigation",
             ],
         },
     }
@@ -150,10 +151,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions are read from the cache (and written through to the database): no query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Seconds the live counts on a sprint page may be reused (0 = count on every view).
 SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "10"))
 # Check-in at a site opens this many hours before its doors open (early arrivals, set-up the day before).
 CHECK_IN_OPENS_HOURS_BEFORE = float(os.environ.get("CHECK_IN_OPENS_HOURS_BEFORE", "24"))
+# Seconds the parts of busy pages that every signed-in viewer shares may be reused (0 = render
+# every time; see sprintlab.core.cache.shared_fragment): the same freshness anonymous visitors get.
+SHARED_FRAGMENT_SECONDS = int(os.environ.get("SHARED_FRAGMENT_SECONDS", "5"))
 # Serve the busiest public pages to anonymous visitors from a cache of a few seconds.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 

@@ -69,6 +69,9 @@ def scenarios() -> dict[str, Comparison]:
     ):
         RegistrationFactory(sprint=sprint, site=site, status=status)
     active, inactive = UserFactory(), UserFactory(is_active=False)
+    # A person at a site in one sprint and remote in another: both kinds of row, with and without a site.
+    person = RegistrationFactory(sprint=sprint, site=site).user
+    RegistrationFactory(user=person, sprint=SprintFactory(remote_allowed=True), site=None)
     tokens = [_token(active), _token(active, revoked=True), _token(inactive), "no-such-hash"]
     return {
         "sprintlab.api.auth.TOKEN_WITH_USER": Comparison([{"key_hash": key} for key in tokens], related=("user",)),
@@ -77,8 +80,16 @@ def scenarios() -> dict[str, Comparison]:
         "sprintlab.registrations.selectors.SITE_WITH_SPRINT": Comparison(
             [{"pk": site.pk}, {"pk": MISSING_ID}], related=("sprint",)
         ),
-        "sprintlab.registrations.selectors.SPRINT_BY_SLUG": Comparison(
-            [{"slug": sprint.slug}, {"slug": "no-such-sprint"}]
+        "sprintlab.sprints.selectors.SPRINT_BY_SLUG": Comparison([{"slug": sprint.slug}, {"slug": "no-such-sprint"}]),
+        "sprintlab.registrations.selectors.REGISTRATION_OF_USER": Comparison(
+            [
+                {"sprint_id": sprint.pk, "user_id": person.pk},
+                {"sprint_id": sprint.pk, "user_id": active.pk},
+                {"sprint_id": MISSING_ID, "user_id": person.pk},
+            ]
+        ),
+        "sprintlab.registrations.selectors.REGISTRATIONS_OF_USER": Comparison(
+            [{"user_id": person.pk}, {"user_id": active.pk}, {"user_id": MISSING_ID}], related=("sprint",)
         ),
         "sprintlab.registrations.seats.SITE_COUNTS": Comparison(
             [{"site_id": site.pk}, {"site_id": empty_site.pk}, {"site_id": MISSING_ID}], rows=True

@@ -121,11 +121,11 @@ class TestSitesMap:
         url = reverse("localsites:list", args=[sprint.slug])
         everything = client.get(url).content.decode()
         assert '<a href="#region-africa">' in everything and '<a href="#region-asia">' in everything
-        response = client.get(url, {"region": "africa"})
-        assert response.context["site_count"] == 1 and response.context["filtered"]
-        assert "Clear" in response.content.decode()
+        # The list is a shared fragment (rendered apart from the page): count the sites in the HTML.
+        africa = client.get(url, {"region": "africa"}).content.decode()
+        assert africa.count('class="site-card"') == 1 and "Clear" in africa
         # An unknown region is ignored rather than refused.
-        assert client.get(url, {"region": "atlantis"}).context["site_count"] == 3
+        assert client.get(url, {"region": "atlantis"}).content.decode().count('class="site-card"') == 3
 
     def test_cards_show_city_country_seats_and_host_in_one_grid_per_region(self, client, sprint):
         LocalSiteFactory(sprint=sprint, name="Trinity", city="Cambridge", capacity=12, contact_name="Ada Host")

@@ -145,7 +145,14 @@ def test_the_switch_menu_counts_the_persons_own_seat_as_free(client):
     RegistrationFactory(sprint=sprint)
     client.force_login(mine.user)
 
-    html = client.get(reverse("registrations:mine")).content.decode()
+    # "My sprints" loads the menu from the switch page when it is opened.
+    assert (
+        reverse("registrations:switch", kwargs={"pk": mine.pk})
+        in client.get(reverse("registrations:mine")).content.decode()
+    )
+    html = client.get(
+        reverse("registrations:switch", kwargs={"pk": mine.pk}), headers={"HX-Request": "true"}
+    ).content.decode()
 
     option = re.search(rf'<option value="{site.pk}"[^>]*>([^<]*)</option>', html)
     assert option is not None and "1 seat left" in option.group(1), option

@@ -325,6 +325,30 @@ class TestAdmissionsPage:
         assert client.get(url).status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("remote_allowed", "at_site", "other_sites", "pending_sites", "offered"),
+    [
+        (False, True, 0, 1, False),  # at the only approved site, nowhere else to go
+        (False, True, 1, 0, True),
+        (True, True, 0, 0, True),  # remote is the other place
+        (True, False, 0, 0, False),  # remote, and no site
+        (True, False, 1, 0, True),
+        (False, False, 0, 2, False),  # pending sites are no place to go
+    ],
+)
+def test_my_sprints_offers_the_switch_menu_only_when_there_is_somewhere_to_go(
+    client, remote_allowed, at_site, other_sites, pending_sites, offered
+):
+    sprint = SprintFactory(remote_allowed=remote_allowed)
+    site = LocalSiteFactory(sprint=sprint) if at_site else None
+    LocalSiteFactory.create_batch(other_sites, sprint=sprint)
+    LocalSiteFactory.create_batch(pending_sites, sprint=sprint, status="pending")
+    registration = RegistrationFactory(sprint=sprint, site=site)
+    client.force_login(registration.user)
+    html = client.get(reverse("registrations:mine")).content.decode()
+    assert (reverse("registrations:switch", kwargs={"pk": registration.pk}) in html) is offered
+
+
 def test_counts_of_one_read_in_the_singular(client):
     """Plural forms: "the only seat", "1 hour", never "All 1 seats" or "1 hours"."""
     sprint = SprintFactory(capacity=1, admission_mode=AdmissionMode.REVIEWED, confirm_window_hours=1)

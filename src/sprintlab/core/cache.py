@@ -1,4 +1,5 @@
-"""Short-lived caching of whole public pages for anonymous visitors.
+"""Short-lived caching of whole public pages for anonymous visitors, and of the parts of pages
+that every signed-in viewer shares (``shared_fragment``).
 
 Busy public pages (the sprint list, a sprint page, a sprint's sites) are the same for every
 anonymous visitor in the same time zone, and live counts that are a few seconds old are fine.
@@ -13,14 +14,18 @@ by every app server process; otherwise each process keeps its own copy.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 from sprintlab.core.middleware import TIMEZONE_COOKIE
+from sprintlab.core.timezones import canonical_zone_name
 
 KEY_PREFIX = "anon-page:v1:"
 # Headers a view may set that belong to the page itself; everything else is added per request
@@ -91,3 +96,36 @@ def cache_anonymous_page(seconds: int = 5, cache_alias: str = "default"):
         return wrapper
 
     return decorator
+
+
+# --- Parts of a page that every viewer shares -------------------------------------------------
+
+FRAGMENT_KEY_PREFIX = "shared-fragment:v1:"
+
+
+def shared_fragment(template_name: str, *vary_on, context: Callable[[], dict]) -> SafeString:
+    """``template_name`` (usually a partial, ``page.html#shared``) as every viewer sees it.
+
+    Signed-in people get fresh pages, but most of a busy page is the same for all of them (a
+    sprint's content, its sites and their seats). That part is rendered at most once every
+    ``SHARED_FRAGMENT_SECONDS`` per ``vary_on``, language and time zone, and the rest of the page
+    (the viewer's registration, roles, forms) around it on every request. It is rendered without
+    the request, so no user, permission, CSRF token or message can get into it; ``context`` is
+    called only when it is rendered. 0 seconds renders it every time.
+    """
+    zone = canonical_zone_name(timezone.get_current_timezone_name())
+
+    def render() -> str:
+        return render_to_string(template_name, {"current_timezone_name": zone, **context()})
+
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0:
+        return mark_safe(render())
+    parts = (template_name, *map(str, vary_on), translation.get_language() or "", zone)
+    key = FRAGMENT_KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    cache = caches["default"]
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), seconds)
+    return mark_safe(html)

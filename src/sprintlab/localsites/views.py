@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
 from sprintlab.core.geography import Region
@@ -26,8 +26,9 @@ from sprintlab.localsites.forms import DecisionForm, ReviewFilterForm, SiteAppli
 from sprintlab.localsites.models import LocalSite
 from sprintlab.localsites.permissions import apply_refusal, may_withdraw_site, takes_site_applications
 from sprintlab.registrations.permissions import takes_registrations
-from sprintlab.registrations.selectors import site_ids_with_people, sprint_seats, with_seats
+from sprintlab.registrations.selectors import shown_sprint_seats, site_ids_with_people, sprint_seats, with_seats
 from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.permissions import shows_organiser_home
 from sprintlab.sprints.selectors import sprint_for_viewer
 
 
@@ -43,16 +44,16 @@ def site_list(request, sprint_slug):
     region = request.GET.get("region", "")
     region = region if region in Region.values else ""
     query = request.GET.get("q", "").strip()[:100]
-    seats = sprint_seats(sprint)
-    sites = with_seats(selectors.public_sites(sprint, country=country, region=region, query=query), seats_of=seats)
-    filtered = bool(country or region or query)
-    regions = selectors.group_by_region(sites)
-    return render(
-        request,
-        "localsites/site_list.html",
-        {
+    # The same for every viewer (the form asks visitors to sign in), and part of the shared key.
+    can_apply = takes_site_applications(sprint, now=timezone.now())
+
+    def shared() -> dict:
+        seats = shown_sprint_seats(sprint)
+        sites = with_seats(selectors.public_sites(sprint, country=country, region=region, query=query), seats_of=seats)
+        filtered = bool(country or region or query)
+        return {
             "sprint": sprint,
-            "regions": regions,
+            "regions": selectors.group_by_region(sites),
             "site_count": len(sites),
             "countries": selectors.public_site_countries(sprint),
             "region_choices": [(key, label) for key, label in Region.choices if key != Region.OTHER],
@@ -62,9 +63,28 @@ def site_list(request, sprint_slug):
             "filtered": filtered,
             "map": site_map(sites),
             "seats_shown": not seats.registration_closed,
-            # The same for every viewer (the page is cached for visitors); the form asks them to sign in.
-            "can_apply": takes_site_applications(sprint, now=timezone.now()),
-            "can_review": request.user.has_perm("sprints.review_site_applications", sprint),
+            "can_apply": can_apply,
+        }
+
+    return render(
+        request,
+        "localsites/site_list.html",
+        {
+            "sprint": sprint,
+            # The list with its seats is the same for everyone who filters alike (shared_fragment).
+            "shared_html": shared_fragment(
+                "localsites/site_list.html#shared",
+                sprint.pk,
+                sprint.updated_at.isoformat(),
+                country,
+                region,
+                query,
+                can_apply,
+                context=shared,
+            ),
+            # Reviewing needs a role in some sprint, or staff: most viewers have neither (cached).
+            "can_review": shows_organiser_home(request.user)
+            and request.user.has_perm("sprints.review_site_applications", sprint),
         },
     )
 

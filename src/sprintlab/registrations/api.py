@@ -17,7 +17,7 @@ from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, selectors, services
 from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
 from sprintlab.sprints.models import Sprint
-from sprintlab.sprints.selectors import sprint_for_viewer
+from sprintlab.sprints.selectors import sprint_by_slug, sprint_for_viewer
 
 router = Router(tags=["registrations"])
 # What a change to one registration can answer besides success.
@@ -144,7 +144,7 @@ def _place_named(sprint_slug: str, site_id: int | None) -> tuple[Sprint, LocalSi
         site = selectors.site_with_sprint(site_id)
         if site is not None and site.sprint.slug == sprint_slug:
             return site.sprint, site
-    sprint = selectors.sprint_by_slug(sprint_slug)
+    sprint = sprint_by_slug(sprint_slug)
     if sprint is None:
         raise ServiceError({"sprint": [_("There is no sprint with this slug.")]})
     return sprint, _site_of(sprint, site_id)

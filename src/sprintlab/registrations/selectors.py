@@ -35,20 +35,27 @@ ATTENDEE_STATUSES = SEAT_HOLDING_STATUSES
 WAITLIST_STATUSES = (RegistrationStatus.WAITLISTED, RegistrationStatus.APPLIED)
 
 
-# The registration API's reads of the place it names: precompiled, as they run on every registration.
+# The registration API's read of the site it names (the sprint's is sprints.selectors.sprint_by_slug):
+# precompiled, as it runs on every registration.
 SITE_WITH_SPRINT = PrecompiledQuery(
     lambda pk: LocalSite.objects.select_related("sprint").filter(pk=pk).order_by(), pk=-7_000_005
 )
-SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
+# A person's registration for a sprint, on every signed-in sprint page (unique: at most one row).
+REGISTRATION_OF_USER = PrecompiledQuery(
+    lambda sprint_id, user_id: Registration.objects.filter(sprint_id=sprint_id, user_id=user_id).order_by("pk")[:1],
+    sprint_id=-7_000_011,
+    user_id=-7_000_012,
+)
+# A person's registrations with their sprints and sites, on every visit to "My sprints".
+REGISTRATIONS_OF_USER = PrecompiledQuery(
+    lambda user_id: Registration.objects.filter(user_id=user_id).select_related("sprint", "site"),
+    user_id=-7_000_013,
+)
 
 
 def site_with_sprint(site_id: int) -> LocalSite | None:
     """The site with this id and its sprint, in one query (no lock: the service locks what it counts)."""
     return SITE_WITH_SPRINT.first(pk=site_id)
-
-
-def sprint_by_slug(slug: str) -> Sprint | None:
-    return SPRINT_BY_SLUG.first(slug=slug)
 
 
 def get_registration_for_user(
@@ -63,7 +70,7 @@ def get_registration_for_user(
 
 def registration_of_user(sprint: Sprint, user) -> Registration | None:
     """``user``'s registration for ``sprint`` in any status, or None."""
-    return Registration.objects.filter(sprint=sprint, user=user).first()
+    return REGISTRATION_OF_USER.first(sprint_id=sprint.pk, user_id=user.pk)
 
 
 def waitlist_position(registration: Registration) -> int | None:
@@ -88,7 +95,7 @@ def registrations_of_user(user) -> list[Registration]:
     """
     now = timezone.now()
     registrations = sorted(
-        Registration.objects.filter(user=user).select_related("sprint", "site"),
+        REGISTRATIONS_OF_USER.all(user_id=user.pk),
         key=lambda r: (
             (0, r.sprint.kickoff_at.timestamp())
             if r.sprint.submission_deadline_at >= now
@@ -98,6 +105,8 @@ def registrations_of_user(user) -> list[Registration]:
     # One small count per waitlisted registration; a person waits for very few sprints at once.
     for registration in registrations:
         registration.waitlist_position = waitlist_position(registration)
+        if registration.site is not None:
+            registration.site.sprint = registration.sprint  # its link needs the sprint: no query per card
     return registrations
 
 
@@ -180,6 +189,25 @@ def sprint_seats(sprint: Sprint, *, now: datetime | None = None) -> SprintSeats:
     return seats_by_sprint([sprint], now=now)[sprint.pk]
 
 
+def shown_sprint_seats(sprint: Sprint, *, now: datetime | None = None) -> SprintSeats:
+    """``sprint_seats`` for pages that only show the counts: reused for ``SHARED_FRAGMENT_SECONDS``.
+
+    The busy pages show seat counts as old as their shared parts (``core.cache.shared_fragment``);
+    forms and services count afresh, and the services decide under their locks.
+    """
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0:
+        return sprint_seats(sprint, now=now)
+    key = f"sprintlab:sprint-seats:v1:{sprint.pk}"
+    taken = cache.get(key)
+    if taken is None:
+        seats = sprint_seats(sprint, now=now)
+        cache.set(key, seats.taken_by_site, seconds)
+        return seats
+    closed = (now or timezone.now()) >= sprint.registration_deadline
+    return SprintSeats(sprint=sprint, taken_by_site=taken, registration_closed=closed)
+
+
 def with_seats(
     sites: Iterable[LocalSite], *, seats_of: SprintSeats | None = None, holder: Registration | None = None
 ) -> list[LocalSite]:
@@ -205,13 +233,15 @@ def approved_sites(sprint: Sprint) -> QuerySet[LocalSite]:
     return sprint.sites.filter(status=SiteStatus.APPROVED).order_by("country", "city", "name")
 
 
-def approved_sites_of_sprints(sprint_ids: list[int]) -> QuerySet[LocalSite]:
-    """``approved_sites`` for several sprints in one query (a person's sprints page)."""
-    return (
+def approved_site_counts(sprint_ids: list[int]) -> dict[int, int]:
+    """How many approved sites each of ``sprint_ids`` has, in one query (a row per sprint)."""
+    rows = (
         LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED)
-        .select_related("sprint")
-        .order_by("country", "city", "name")
+        .order_by()
+        .values_list("sprint_id")
+        .annotate(n=Count("pk"))
     )
+    return dict(rows)
 
 
 def admission_applicants(

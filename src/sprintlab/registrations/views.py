@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
-from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -27,6 +26,7 @@ from sprintlab.registrations.permissions import (
     may_register_again,
     may_switch,
     registration_closed_reason,
+    switch_refusal,
 )
 from sprintlab.sprints.selectors import sprint_for_viewer
 
@@ -109,36 +109,25 @@ def register(request, slug):
 def my_sprints(request):
     registrations = selectors.registrations_of_user(request.user)
     now = timezone.now()
+    user = request.user
+    switchable = [r for r in registrations if may_switch(user, r, now=now)]
+    # The switch menu lists every site of the sprint with its seats: it is loaded when opened
+    # (``switch``); here only whether there is anywhere else to go.
+    site_counts = selectors.approved_site_counts([r.sprint_id for r in switchable])
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
-    user = request.user
-    switchable = [r for r in registrations if may_switch(user, r, now=now)]
-    sites_by_sprint: dict[int, list[LocalSite]] = {}
-    for site in selectors.approved_sites_of_sprints([r.sprint_id for r in switchable]):
-        sites_by_sprint.setdefault(site.sprint_id, []).append(site)
-    seats_of_sprint = selectors.seats_by_sprint([r.sprint for r in switchable], now=now)
-    for registration in registrations:
         registration.badge = STATUS_BADGES[registration.status]
         registration.can_cancel = may_cancel(user, registration, now=now)
         # Live and still ahead (or running): worth a countdown and a calendar entry.
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = may_confirm_offer(user, registration, now=now)
         registration.can_register_again = may_register_again(user, registration, now=now)
-        registration.switch_form = None
-        if registration in switchable:
-            # The menu counts the person's own seat as free: switching keeps it where there is room.
-            seats = seats_of_sprint[registration.sprint_id]
-            form = SwitchForm(
-                registration=registration,
-                sites=selectors.with_seats(
-                    sites_by_sprint.get(registration.sprint_id, []), seats_of=seats, holder=registration
-                ),
-                remote_seats_left=seats.left_at(None, holder=registration),
-                auto_id=f"switch-{registration.pk}-%s",
-            )
-            if form.fields["place"].choices:
-                registration.switch_form = form
+        here = int(registration.site is not None and registration.site.is_approved)
+        registration.can_switch = registration in switchable and (
+            (registration.sprint.remote_allowed and registration.site_id is not None)
+            or site_counts.get(registration.sprint_id, 0) - here > 0
+        )
     return render(
         request,
         "registrations/my_sprints.html",
@@ -183,17 +172,25 @@ def cancel(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def switch(request, pk):
+    """The switch menu (GET: a page, or the form alone when "My sprints" loads it with htmx) and the switch."""
     registration = _registration_for_action(request, pk, "registrations.switch_registration")
     seats = selectors.sprint_seats(registration.sprint)
     sites = selectors.with_seats(selectors.approved_sites(registration.sprint), seats_of=seats, holder=registration)
     form = SwitchForm(
-        request.POST,
+        request.POST if request.method == "POST" else None,
         registration=registration,
         sites=sites,
+        # The menu counts the person's own seat as free: switching keeps it where there is room.
         remote_seats_left=seats.left_at(None, holder=registration),
+        auto_id=f"switch-{registration.pk}-%s",
     )
+    if request.method == "GET":
+        template = "registrations/switch.html#switch-form" if request.htmx else "registrations/switch.html"
+        # Registration may have closed since "My sprints" offered the menu: say so instead of a form.
+        refusal = switch_refusal(request.user, registration, now=timezone.now())
+        return render(request, template, {"registration": registration, "form": form, "refusal": refusal})
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_next_or_mine(request))

@@ -1,9 +1,14 @@
 """Who may do what with a sprint. Views and the API ask ``user.has_perm("sprints.<action>", sprint)``."""
 
 import rules
+from django.core.cache import cache
 
 from sprintlab.core.permissions import is_staff
 from sprintlab.sprints.models import SprintRole
+
+# How long the navigation may remember whether someone runs a sprint; a change to their roles
+# forgets it at once (sprints.receivers), this only bounds writes that send no signal (bulk ones).
+RUNS_ANY_SPRINT_SECONDS = 60
 
 
 def _has_sprint_role(user, sprint, roles: tuple[str, ...]) -> bool:
@@ -52,6 +57,35 @@ can_manage_sprint = is_staff | is_sprint_organiser
 may_create_sprint = is_staff | holds_organiser_role
 # "Sprints I run" (the organiser home): for anyone who runs a sprint or may create one.
 may_see_organiser_home = may_create_sprint | runs_any_sprint
+
+
+def _runs_any_sprint_key(user_id: int) -> str:
+    return f"sprintlab:runs-any-sprint:v1:{user_id}"
+
+
+def shows_organiser_home(user) -> bool:
+    """``sprints.view_organiser_home`` for the "Sprints I run" link on every signed-in page.
+
+    The same rule without its per-page cost: the role attributes are read from the user loaded
+    for the request, and whether they run a sprint (an EXISTS query) is remembered in the cache
+    until one of their roles changes (``forget_runs_any_sprint``) or for ``RUNS_ANY_SPRINT_SECONDS``.
+    Django's model permissions are not consulted: a superuser sees the link as ``has_perm`` would.
+    """
+    if not (user and user.is_authenticated):
+        return False
+    if (user.is_active and user.is_superuser) or may_create_sprint(user):
+        return True
+    key = _runs_any_sprint_key(user.pk)
+    runs = cache.get(key)
+    if runs is None:
+        runs = runs_any_sprint(user)
+        cache.set(key, runs, RUNS_ANY_SPRINT_SECONDS)
+    return runs
+
+
+def forget_runs_any_sprint(user_id: int) -> None:
+    cache.delete(_runs_any_sprint_key(user_id))
+
 
 rules.add_perm("sprints.create_sprint", may_create_sprint)
 rules.add_perm("sprints.view_organiser_home", may_see_organiser_home)

@@ -4,11 +4,12 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from sprintlab.accounts.ratelimits import email_lookups_charge
+from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole, Track
 
 WHEN_CHOICES = ("upcoming", "running", "past")
@@ -83,17 +84,37 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
     )
 
 
+def _partners_by_name() -> Prefetch:
+    return Prefetch("partners", queryset=Partner.objects.order_by("name"))
+
+
+def _content_prefetches() -> tuple:
+    return (_partners_by_name(), "tracks", "prizes")
+
+
 def with_partners(sprints: QuerySet[Sprint]) -> QuerySet[Sprint]:
     """``sprints`` with their co-hosts by name: one more query, whatever their number."""
-    return sprints.prefetch_related(Prefetch("partners", queryset=Partner.objects.order_by("name")))
+    return sprints.prefetch_related(_partners_by_name())
 
 
 def sprint_with_content(queryset: QuerySet[Sprint] | None = None) -> QuerySet[Sprint]:
     """Sprints with their partners, tracks and prizes prefetched: three queries, whatever their number."""
     queryset = queryset if queryset is not None else Sprint.objects.all()
-    return queryset.prefetch_related(
-        Prefetch("partners", queryset=Partner.objects.order_by("name")), "tracks", "prizes"
-    )
+    return queryset.prefetch_related(*_content_prefetches())
+
+
+def load_content(sprint: Sprint) -> Sprint:
+    """Prefetch the partners, tracks and prizes of a sprint loaded without them (three queries)."""
+    prefetch_related_objects([sprint], *_content_prefetches())
+    return sprint
+
+
+# A sprint by its slug: read on every sprint page and every registration through the API.
+SPRINT_BY_SLUG = PrecompiledQuery(lambda slug: Sprint.objects.filter(slug=slug)[:1], slug="\x00sprint-slug")
+
+
+def sprint_by_slug(slug: str) -> Sprint | None:
+    return SPRINT_BY_SLUG.first(slug=slug)
 
 
 def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
@@ -103,8 +124,7 @@ def sprint_for_viewer(slug: str, user, *, with_content: bool = False) -> Sprint:
     missing sprint, so that its existence does not leak. ``with_content`` prefetches partners,
     tracks and prizes for the sprint's own page.
     """
-    sprints = Sprint.objects.filter(slug=slug)
-    sprint = (sprint_with_content(sprints) if with_content else sprints).first()
+    sprint = sprint_with_content().filter(slug=slug).first() if with_content else sprint_by_slug(slug)
     if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
         raise Http404("No such sprint.")
     return sprint

@@ -1,12 +1,18 @@
 """Public sprint pages: the list with its tabs and one sprint's page."""
 
+import functools
+from types import SimpleNamespace
+
+import rules
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
-from sprintlab.core.cache import cache_anonymous_page
+from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.localsites.display import site_points
 from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.localsites.selectors import public_site_points
@@ -14,17 +20,19 @@ from sprintlab.registrations.display import register_action
 from sprintlab.registrations.selectors import (
     approved_sites,
     registration_of_user,
+    shown_sprint_seats,
     sprint_public_stats,
-    sprint_seats,
     with_registered_count,
     with_seats,
 )
 from sprintlab.sprints.display import PHASE_BADGES, timeline_rows
 from sprintlab.sprints.models import Phase, ResearchArea
+from sprintlab.sprints.permissions import shows_organiser_home
 from sprintlab.sprints.selectors import (
     SEARCH_MAX_LENGTH,
     WHEN_CHOICES,
     drafts_visible_to,
+    load_content,
     published_sprints,
     sprint_for_viewer,
     with_partners,
@@ -49,27 +57,49 @@ def sprint_list(request):
     area = area if area in ResearchArea.values else ""
     # A longer search is cut rather than refused: the box itself stops at this length.
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-    now = timezone.now()
-    sprints = with_partners(with_registered_count(published_sprints(when=when, area=area, query=query, now=now)))
-    page = Paginator(sprints, SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "when": when,
-        "area": area,
-        "query": query,
-        "query_max_length": SEARCH_MAX_LENGTH,
-        "areas": ResearchArea.choices,
-        "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
-        "tab_label": TAB_LABELS[when],
-        "page": page,
-        "cards": [_card(sprint, now) for sprint in page.object_list],
-    }
-    if request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request:
-        return render(request, "sprints/sprint_list.html#results", {**context, "partial": True})
-    context.update(
-        can_create=request.user.has_perm("sprints.create_sprint"),
-        drafts=list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST]) if request.user.is_authenticated else [],
+    # The search box and the area menu ask for the results alone (with the status line out of band).
+    partial = bool(request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request)
+
+    def shared() -> dict:
+        now = timezone.now()
+        sprints = with_partners(with_registered_count(published_sprints(when=when, area=area, query=query, now=now)))
+        page = Paginator(sprints, SPRINTS_PER_PAGE).get_page(request.GET.get("page"))
+        return {
+            # The tab and pagination links keep the query; nothing else of the request may reach shared HTML.
+            "request": SimpleNamespace(GET=request.GET),
+            "when": when,
+            "area": area,
+            "query": query,
+            "tabs": [(key, TAB_LABELS[key]) for key in WHEN_CHOICES],
+            "tab_label": TAB_LABELS[when],
+            "page": page,
+            "cards": [_card(sprint, now) for sprint in page.object_list],
+            "partial": partial,
+        }
+
+    # Status line, tabs, cards and pages: the same for everyone who asks for the same query (the
+    # full path: tab, search, area, page and whatever else the links carry on), whole page or htmx part.
+    results_html = shared_fragment("sprints/sprint_list.html#results", request.get_full_path(), partial, context=shared)
+    if partial:
+        return HttpResponse(results_html)
+    return render(
+        request,
+        "sprints/sprint_list.html",
+        {
+            "when": when,
+            "area": area,
+            "query": query,
+            "query_max_length": SEARCH_MAX_LENGTH,
+            "areas": ResearchArea.choices,
+            "results_html": results_html,
+            # The rule itself: ``user.has_perm`` would also load Django's model permissions (two queries).
+            "can_create": rules.has_perm("sprints.create_sprint", request.user),
+            # Only people who run a sprint (or staff) can see drafts: nobody else pays for the query.
+            "drafts": list(drafts_visible_to(request.user)[:DRAFTS_ON_LIST])
+            if shows_organiser_home(request.user)
+            else [],
+        },
     )
-    return render(request, "sprints/sprint_list.html", context)
 
 
 def _card(sprint, now) -> dict:
@@ -84,13 +114,44 @@ def _card(sprint, now) -> dict:
 
 @cache_anonymous_page(seconds=5)
 def sprint_detail(request, slug):
-    sprint = sprint_for_viewer(slug, request.user, with_content=True)
+    # The content is loaded only when the shared part is rendered (load_content).
+    sprint = sprint_for_viewer(slug, request.user)
     now = timezone.now()
-    stats = sprint_public_stats(sprint)
-    seats = sprint_seats(sprint, now=now)
     registration = registration_of_user(sprint, request.user) if request.user.is_authenticated else None
     phase = sprint.phase_at(now)
-    can_manage = request.user.has_perm("sprints.change_sprint", sprint)
+    # The organiser tools need a role in some sprint, or staff: most viewers have neither, and
+    # that answer is cached (shows_organiser_home), so they pay no query for the three rules.
+    runs_sprints = shows_organiser_home(request.user)
+    can_manage = runs_sprints and request.user.has_perm("sprints.change_sprint", sprint)
+
+    # "Host a site": the sites app's own rule, so the link and the application form agree. It
+    # depends on the sprint and the time only, never on the viewer, so it may be in the shared part;
+    # it is part of that part's key, as is the phase, so that neither is stale at a deadline.
+    can_apply_to_host = takes_site_applications(sprint, now=now)
+
+    @functools.cache  # one rendering of the page may need it for both shared parts
+    def shared() -> dict:
+        seats = shown_sprint_seats(sprint, now=now)
+        load_content(sprint)
+        stats = sprint_public_stats(sprint)
+        return {
+            "sprint": sprint,
+            "phase": phase,
+            "stats": stats,
+            "partners": sprint.partners.all(),
+            "tracks": sprint.tracks.all(),
+            "prizes": sprint.prizes.all(),
+            "sites": with_seats(approved_sites(sprint)[:SITES_ON_SPRINT_PAGE], seats_of=seats),
+            # Every approved site, also those past the list's first ones; no query when there are none.
+            "sites_map": site_points(public_site_points(sprint)) if stats.approved_sites else None,
+            "seats_shown": not seats.registration_closed,
+            "timeline": timeline_rows(sprint, now),
+            "can_apply_to_host": can_apply_to_host,
+        }
+
+    # The same for everyone: the sprint, its last change, its phase and whether it takes offers of sites.
+    vary_on = (sprint.pk, sprint.updated_at.isoformat(), phase, can_apply_to_host)
+
     return render(
         request,
         "sprints/sprint_detail.html",
@@ -100,21 +161,16 @@ def sprint_detail(request, slug):
             "phase_label": Phase(phase).label,
             "phase_badge": PHASE_BADGES[phase],
             "cover_url": sprint.cover_image.url if sprint.cover_image else "",
-            "partners": sprint.partners.all(),
-            "tracks": sprint.tracks.all(),
-            "prizes": sprint.prizes.all(),
-            "stats": stats,
-            "sites": with_seats(approved_sites(sprint)[:SITES_ON_SPRINT_PAGE], seats_of=seats),
-            # Every approved site, also those past the list's first ones; no query when there are none.
-            "sites_map": site_points(public_site_points(sprint)) if stats.approved_sites else None,
-            "seats_shown": not seats.registration_closed,
-            "register": register_action(sprint, seats, registration, now),
-            "timeline": timeline_rows(sprint, now),
+            # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
+            "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),
+            "shared_html": shared_fragment("sprints/sprint_detail.html#shared", *vary_on, context=shared),
+            # Seats are read only when the button depends on them (no live registration).
+            "register": register_action(
+                sprint, SimpleLazyObject(lambda: shown_sprint_seats(sprint, now=now)), registration, now
+            ),
             "next_step": sprint.next_step(now),
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
-            "can_view_registrations": request.user.has_perm("sprints.view_registrations", sprint),
-            # "Host a site": the sites app's own rule, so the link and the application form agree.
-            "can_apply_to_host": takes_site_applications(sprint, now=now),
+            "can_view_registrations": runs_sprints and request.user.has_perm("sprints.view_registrations", sprint),
         },
     )
