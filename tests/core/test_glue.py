@@ -76,3 +76,14 @@ def test_pages_and_the_api_ask_the_one_visibility_helper():
         "sprints/selectors.py",
         "sprints/views_team.py",  # where to go after leaving a sprint's team, not a 404
     ]
+
+
+def test_a_refusal_reads_as_one_text_for_flash_messages():
+    refusal = ServiceError({"site": ["Full."], "__all__": ["Closed."]})
+    assert refusal.text == "Full. Closed."
+    assert Conflict("Registration has closed.").text == "Registration has closed."
+
+
+def test_pages_have_no_copy_of_the_refusal_text_join():
+    """Flash messages take ``ServiceError.text``; a hand-made join of the messages is a second copy."""
+    assert modules_matching(r"join\(exc\.messages\)") == []

@@ -32,6 +32,11 @@ class ServiceError(ValidationError):
 
     status_code = 400
 
+    @property
+    def text(self) -> str:
+        """Every message as one sentence run, for a flash message or a status line."""
+        return " ".join(str(message) for message in self.messages)
+
 
 class Conflict(ServiceError):
     """The request is valid but the current state forbids it (full sprint, closed registration)."""

@@ -192,7 +192,7 @@ def application_withdraw(request, sprint_slug, slug):
     try:
         services.site_application_withdraw(site=site, actor=request.user)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, exc.text)
     else:
         messages.success(request, _("The site “%(site)s” is withdrawn.") % {"site": site.name})
     return redirect("localsites:mine")

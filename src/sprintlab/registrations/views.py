@@ -163,7 +163,7 @@ def cancel(request, pk):
     try:
         services.registration_cancel(registration=registration, actor=request.user)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, exc.text)
     else:
         messages.success(
             request, _("The registration for %(sprint)s is cancelled.") % {"sprint": registration.sprint.title}
@@ -202,7 +202,7 @@ def switch(request, pk):
             join_waitlist=form.cleaned_data["join_waitlist"],
         )
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, exc.text)
     else:
         place = registration.site.name if registration.site else _("remote")
         messages.success(
@@ -220,7 +220,7 @@ def confirm(request, pk):
     try:
         services.registration_confirm_offer(registration=registration, actor=request.user)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, exc.text)
     else:
         messages.success(
             request, _("Your seat at %(sprint)s is confirmed. See you there!") % {"sprint": registration.sprint.title}

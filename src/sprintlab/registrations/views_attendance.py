@@ -72,7 +72,7 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
     try:
         registration = service(registration=registration, actor=request.user)
     except ServiceError as exc:
-        error = " ".join(exc.messages)
+        error = exc.text
     query = request.POST.get("q", "").strip()[:100]
     if request.htmx:
         return render(

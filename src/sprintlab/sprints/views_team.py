@@ -60,7 +60,7 @@ def sprint_team_remove_view(request, slug, membership_id):
     try:
         sprint_membership_remove(membership=membership, actor=request.user)
     except ServiceError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, exc.text)
         return redirect("sprints:team", slug=sprint.slug)
     values = {"name": membership.user.name, "role": membership.get_role_display()}
     if not removing_self:
