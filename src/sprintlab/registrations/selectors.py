@@ -298,11 +298,7 @@ def sprint_public_stats(sprint: Sprint) -> SprintStats:
     if not seconds:
         return _count_sprint_stats(sprint)
     key = f"sprintlab:sprint-stats:v2:{sprint.pk}"  # v2: no seat count (see sprint_seats)
-    stats = cache.get(key)
-    if stats is None:
-        stats = _count_sprint_stats(sprint)
-        cache.set(key, stats, seconds)
-    return stats
+    return cache.get_or_set(key, lambda: _count_sprint_stats(sprint), seconds)
 
 
 def _count_sprint_stats(sprint: Sprint) -> SprintStats:

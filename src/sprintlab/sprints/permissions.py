@@ -75,12 +75,7 @@ def shows_organiser_home(user) -> bool:
         return False
     if (user.is_active and user.is_superuser) or may_create_sprint(user):
         return True
-    key = _runs_any_sprint_key(user.pk)
-    runs = cache.get(key)
-    if runs is None:
-        runs = runs_any_sprint(user)
-        cache.set(key, runs, RUNS_ANY_SPRINT_SECONDS)
-    return runs
+    return cache.get_or_set(_runs_any_sprint_key(user.pk), lambda: runs_any_sprint(user), RUNS_ANY_SPRINT_SECONDS)
 
 
 def forget_runs_any_sprint(user_id: int) -> None:
