@@ -161,6 +161,10 @@ CHECK_IN_OPENS_HOURS_BEFORE = float(os.environ.get("CHECK_IN_OPENS_HOURS_BEFORE"
 # Seconds the parts of busy pages that every signed-in viewer shares may be reused (0 = render
 # every time; see sprintlab.core.cache.shared_fragment): the same freshness anonymous visitors get.
 SHARED_FRAGMENT_SECONDS = int(os.environ.get("SHARED_FRAGMENT_SECONDS", "5"))
+# Seconds a part of one person's page (a registration card on "My sprints") is kept for them (0 =
+# render every time; see sprintlab.core.cache.personal_fragments). Its key holds everything it
+# shows, so this bounds only how long an unused copy takes up room.
+PERSONAL_FRAGMENT_SECONDS = int(os.environ.get("PERSONAL_FRAGMENT_SECONDS", "300"))
 # Serve the busiest public pages to anonymous visitors from a cache of a few seconds.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 

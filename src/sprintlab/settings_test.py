@@ -26,6 +26,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 STATIC_ROOT = None
 SPRINT_STATS_CACHE_SECONDS = 0
 SHARED_FRAGMENT_SECONDS = 0  # as for the page cache; tests/core/test_shared_fragments.py turns it on
+PERSONAL_FRAGMENT_SECONDS = 0  # the same; tests/core/test_personal_fragments.py turns it on
 PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/core/test_cache.py turns it on
 # Uploads and the demo's pictures go to a folder outside the work tree, served by the app (as
 # `make run` does) so that pages in the browser tests show them.

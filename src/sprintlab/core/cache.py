@@ -20,6 +20,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -129,3 +130,50 @@ def shared_fragment(template_name: str, *vary_on, context: Callable[[], dict]) -
         html = render()
         cache.set(key, str(html), seconds)
     return mark_safe(html)
+
+
+# --- Parts of one person's page ----------------------------------------------------------------
+
+PERSONAL_KEY_PREFIX = "personal-fragment:v1:"
+# What ``{% csrf_token %}`` writes in a personal fragment's cached copy; each request's own token
+# replaces it. It holds "<", which autoescaping turns into "&lt;" in anything a person wrote (a
+# sprint title, a site name), so only the token's own place can match it.
+CSRF_PLACEHOLDER = mark_safe("<csrf-token>")
+
+
+def personal_fragments(request: HttpRequest, template_name: str, parts: list[tuple[tuple, dict]]) -> list[SafeString]:
+    """``template_name`` rendered once per ``(vary_on, context)`` in ``parts``, for the signed-in viewer.
+
+    A part of a person's own page that costs more to render than its inputs do to read (a card per
+    registration on "My sprints") is kept for ``PERSONAL_FRAGMENT_SECONDS`` per person, ``vary_on``,
+    language and time zone. ``vary_on`` must name everything the output depends on (the rows'
+    ``updated_at``, the answers of the permission predicates, the minute for texts that count
+    down): a change to any of them is a new key, so the person's own actions show at once. It is
+    rendered without the request (no context processors, messages or other people's data) and with
+    a placeholder for the CSRF token, which is this request's own in what is returned. 0 seconds
+    renders every time.
+    """
+    zone = canonical_zone_name(timezone.get_current_timezone_name())
+    token = get_token(request)
+
+    def render(context: dict) -> str:
+        return render_to_string(
+            template_name, {**context, "current_timezone_name": zone, "csrf_token": CSRF_PLACEHOLDER}
+        )
+
+    seconds = settings.PERSONAL_FRAGMENT_SECONDS
+    language = translation.get_language() or ""
+    keys = [
+        PERSONAL_KEY_PREFIX
+        + hashlib.sha256(
+            "\x1f".join((template_name, str(request.user.pk), *map(str, vary_on), language, zone)).encode()
+        ).hexdigest()
+        for vary_on, _context in parts
+    ]
+    cache = caches["default"]
+    cached = cache.get_many(keys) if seconds > 0 else {}
+    fresh = {key: render(context) for key, (_vary_on, context) in zip(keys, parts, strict=True) if key not in cached}
+    if fresh and seconds > 0:
+        cache.set_many(fresh, seconds)
+    html = {**cached, **fresh}
+    return [mark_safe(html[key].replace(CSRF_PLACEHOLDER, token)) for key in keys]

@@ -244,6 +244,26 @@ def approved_site_counts(sprint_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def shown_approved_site_counts(sprint_ids: list[int]) -> dict[int, int]:
+    """``approved_site_counts`` for pages that only decide whether to offer a choice of site ("My
+    sprints"' switch menu): reused for ``SHARED_FRAGMENT_SECONDS``, like ``shown_sprint_seats``.
+
+    The menu itself lists the sites afresh when opened, and the switch decides under its lock.
+    """
+    seconds = settings.SHARED_FRAGMENT_SECONDS
+    if seconds <= 0 or not sprint_ids:
+        return approved_site_counts(sprint_ids)
+    keys = {f"sprintlab:approved-sites:v1:{pk}": pk for pk in sprint_ids}
+    counts = {keys[key]: n for key, n in cache.get_many(list(keys)).items()}
+    missing = [pk for pk in sprint_ids if pk not in counts]
+    if missing:
+        fresh = approved_site_counts(missing)
+        fresh = {pk: fresh.get(pk, 0) for pk in missing}
+        cache.set_many({f"sprintlab:approved-sites:v1:{pk}": n for pk, n in fresh.items()}, seconds)
+        counts.update(fresh)
+    return counts
+
+
 def admission_applicants(
     *, sprint: Sprint, site_id: int | None = None, remote: bool = False, status: str | None = None
 ) -> QuerySet[Registration]:

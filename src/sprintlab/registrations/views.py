@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sprintlab.core.cache import personal_fragments
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
 from sprintlab.registrations import admissions, emails, selectors, services
@@ -112,8 +113,8 @@ def my_sprints(request):
     user = request.user
     switchable = [r for r in registrations if may_switch(user, r, now=now)]
     # The switch menu lists every site of the sprint with its seats: it is loaded when opened
-    # (``switch``); here only whether there is anywhere else to go.
-    site_counts = selectors.approved_site_counts([r.sprint_id for r in switchable])
+    # (``switch``); here only whether there is anywhere else to go (counts a few seconds old).
+    site_counts = selectors.shown_approved_site_counts([r.sprint_id for r in switchable])
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
@@ -128,14 +129,40 @@ def my_sprints(request):
             (registration.sprint.remote_allowed and registration.site_id is not None)
             or site_counts.get(registration.sprint_id, 0) - here > 0
         )
+    cards = personal_fragments(
+        request, "registrations/_registration_card.html", [_card_part(r, now=now) for r in registrations]
+    )
     return render(
         request,
         "registrations/my_sprints.html",
         {
-            "upcoming": [r for r in registrations if not r.sprint_is_over],
-            "past": [r for r in registrations if r.sprint_is_over],
+            "upcoming": [card for r, card in zip(registrations, cards, strict=True) if not r.sprint_is_over],
+            "past": [card for r, card in zip(registrations, cards, strict=True) if r.sprint_is_over],
         },
     )
+
+
+def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
+    """A registration's card on "My sprints" is kept for its person, keyed by all that it shows: the
+    rows' last changes, the waitlist place, the answers of the predicates (so buttons change at
+    their phase boundaries) and, for the countdown's text, the minute."""
+    site = registration.site
+    vary_on = (
+        registration.pk,
+        registration.updated_at.isoformat(),
+        registration.sprint.updated_at.isoformat(),
+        site.updated_at.isoformat() if site is not None else "",
+        registration.waitlist_position,
+        registration.sprint_is_over,
+        registration.kickoff_ahead,
+        registration.can_cancel,
+        registration.can_add_to_calendar,
+        registration.can_confirm,
+        registration.can_register_again,
+        registration.can_switch,
+        int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
+    )
+    return vary_on, {"registration": registration}
 
 
 def sprint_calendar(request, slug):
