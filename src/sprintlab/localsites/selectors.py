@@ -138,15 +138,20 @@ def applications_for_sprint(sprint: Sprint, *, status: str = "") -> QuerySet[Loc
     return with_application_details(sites)
 
 
-def pending_application_counts(sprint_ids: list[int]) -> dict[int, int]:
-    """How many site applications await a decision in each of ``sprint_ids`` (absent means none): one query."""
+def site_counts(sprint_ids: list[int], *, status: SiteStatus) -> dict[int, int]:
+    """How many sites in ``status`` each of ``sprint_ids`` has (absent means none): one query."""
     rows = (
-        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.PENDING)
+        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=status)
         .order_by()
-        .values("sprint_id")
-        .annotate(n=Count("*"))
+        .values_list("sprint_id")
+        .annotate(n=Count("pk"))
     )
-    return {row["sprint_id"]: row["n"] for row in rows}
+    return dict(rows)
+
+
+def pending_application_counts(sprint_ids: list[int]) -> dict[int, int]:
+    """How many site applications await a decision in each of ``sprint_ids``."""
+    return site_counts(sprint_ids, status=SiteStatus.PENDING)
 
 
 def with_application_details(sites: QuerySet[LocalSite]) -> QuerySet[LocalSite]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sprintlab.core.precompiled import PrecompiledQuery
 from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.localsites.selectors import site_counts
 from sprintlab.registrations import seats
 from sprintlab.registrations.models import (
     ACTIVE_STATUSES,
@@ -235,13 +236,7 @@ def approved_sites(sprint: Sprint) -> QuerySet[LocalSite]:
 
 def approved_site_counts(sprint_ids: list[int]) -> dict[int, int]:
     """How many approved sites each of ``sprint_ids`` has, in one query (a row per sprint)."""
-    rows = (
-        LocalSite.objects.filter(sprint_id__in=sprint_ids, status=SiteStatus.APPROVED)
-        .order_by()
-        .values_list("sprint_id")
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
+    return site_counts(sprint_ids, status=SiteStatus.APPROVED)
 
 
 def shown_approved_site_counts(sprint_ids: list[int]) -> dict[int, int]:
