@@ -23,6 +23,8 @@ LATEST_DATETIME = datetime(2100, 1, 1, tzinfo=UTC)  # exclusive: the last accept
 
 # Seats of a sprint or of one site; far above any real event, far below the database's integer limit.
 MAX_SEATS = 100_000
+# People in one sprint team: a research team, not a crowd.
+MAX_TEAM_SIZE = 50
 # How long an admitted person has to confirm a seat: at most a year, so "now + window" stays a date.
 MAX_CONFIRM_WINDOW_HOURS = 24 * 365
 # Tracks or prizes of one sprint; their position is a small integer column.

@@ -16,6 +16,32 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class NotificationKind(models.TextChoices):
+    """What a message is about. People choose channels per kind, except for transactional messages
+    (confirmations, security), which always go out by email."""
+
+    TRANSACTIONAL = "transactional", _("Confirmations and account security")
+    ANNOUNCEMENT = "announcement", _("Announcements from organisers")
+    REMINDER = "reminder", _("Reminders before kickoff and deadlines")
+    TEAM = "team", _("Team activity")
+    MENTORING = "mentoring", _("Mentor help")
+
+
+# Kinds a person may switch off, in the order the preferences page lists them.
+OPTIONAL_KINDS = (
+    NotificationKind.ANNOUNCEMENT,
+    NotificationKind.REMINDER,
+    NotificationKind.TEAM,
+    NotificationKind.MENTORING,
+)
+
+
+class OutboxChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    # A JSON post to a chat server's incoming webhook (Discord/Slack format) at ``webhook_url``.
+    WEBHOOK = "webhook", _("Chat webhook")
+
+
 class OutboxMessage(models.Model):
     key = models.CharField(
         _("idempotency key"),
@@ -26,7 +52,12 @@ class OutboxMessage(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbox_messages"
     )
-    to_email = models.EmailField(_("to"))
+    to_email = models.EmailField(_("to"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NotificationKind.choices, default=NotificationKind.TRANSACTIONAL
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=OutboxChannel.choices, default=OutboxChannel.EMAIL)
+    webhook_url = models.URLField(_("webhook"), max_length=500, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
@@ -60,3 +91,46 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class InboxItem(models.Model):
+    """A notification shown in the person's in-app inbox; ``key`` makes writing it twice harmless."""
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_items")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    # Already sanitised HTML (see sprintlab.core.markdown), so the inbox can show it as is.
+    body_html = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("inbox item")
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["user"], condition=models.Q(read_at__isnull=True), name="inbox_unread_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.user_id}"
+
+
+class NotificationPreference(models.Model):
+    """One person's channels for one optional kind; without a row, both channels are on."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=[(k.value, k.label) for k in OPTIONAL_KINDS])
+    email = models.BooleanField(_("by email"), default=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}"

@@ -16,6 +16,7 @@ from sprintlab.core.models import TimeStampedModel
 from sprintlab.core.validators import (
     MAX_CONFIRM_WINDOW_HOURS,
     MAX_SEATS,
+    MAX_TEAM_SIZE,
     max_value,
     validate_datetime_in_window,
 )
@@ -120,6 +121,29 @@ class Sprint(TimeStampedModel):
     )
     is_published = models.BooleanField(_("published"), default=False)
 
+    # Teams: how many people a team may hold and until when teams may form or change.
+    team_size_min = models.PositiveSmallIntegerField(
+        _("smallest team"), default=1, validators=[MinValueValidator(1), max_value(MAX_TEAM_SIZE)]
+    )
+    team_size_max = models.PositiveSmallIntegerField(
+        _("largest team"), default=5, validators=[MinValueValidator(1), max_value(MAX_TEAM_SIZE)]
+    )
+    team_formation_closes_at = models.DateTimeField(
+        _("teams close"),
+        null=True,
+        blank=True,
+        validators=[validate_datetime_in_window],
+        help_text=_("After this time nobody joins, leaves or forms a team. Empty means at the submission deadline."),
+    )
+    # Announcements are mirrored to this Discord- or Slack-compatible incoming webhook; it is a
+    # secret (anyone holding it can post), so only the sprint's organisers ever see it.
+    chat_webhook_url = models.URLField(
+        _("chat webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_("An incoming-webhook URL (Discord or Slack format); announcements are posted there too."),
+    )
+
     # Every time stays inside the accepted window (see sprintlab.core.validators).
     announced_at = models.DateTimeField(_("announced"), validators=[validate_datetime_in_window])
     registration_opens_at = models.DateTimeField(_("registration opens"), validators=[validate_datetime_in_window])
@@ -152,6 +176,9 @@ class Sprint(TimeStampedModel):
                 & Q(judging_ends_at__lte=F("results_published_at")),
                 name="sprint_timeline_in_order",
             ),
+            models.CheckConstraint(
+                condition=Q(team_size_min__lte=F("team_size_max")), name="sprint_team_sizes_in_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,6 +209,8 @@ class Sprint(TimeStampedModel):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if closes and self.submission_deadline_at and closes > self.submission_deadline_at:
             errors["registration_closes_at"] = _("Registration must close by the submission deadline.")
+        if self.team_size_min and self.team_size_max and self.team_size_min > self.team_size_max:
+            errors["team_size_max"] = _("The largest team cannot be smaller than the smallest.")
         if errors:
             raise ValidationError(errors)
 
@@ -211,6 +240,10 @@ class Sprint(TimeStampedModel):
 
     def get_phase_display(self) -> str:
         return Phase(self.phase).label
+
+    @property
+    def team_formation_deadline(self) -> datetime:
+        return self.team_formation_closes_at or self.submission_deadline_at
 
     def timeline(self) -> list[TimelineStep]:
         return [TimelineStep(field, label, getattr(self, field)) for field, label in self.TIMELINE_FIELDS]
@@ -254,10 +287,12 @@ class Prize(models.Model):
 class SprintRole(models.TextChoices):
     ORGANISER = "organiser", _("Organiser")
     COHOST = "cohost", _("Partner co-host")
+    # Mentors help teams during the sprint: office hours and the help-request queue.
+    MENTOR = "mentor", _("Mentor")
 
 
 class SprintMembership(TimeStampedModel):
-    """A person's role in one sprint: organisers run it, partner co-hosts read its data."""
+    """A person's role in one sprint: organisers run it, partner co-hosts read its data, mentors help teams."""
 
     sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sprint_memberships")
