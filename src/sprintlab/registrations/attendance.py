@@ -120,7 +120,7 @@ def site_check_in_by_code(*, site: LocalSite, code: str, actor) -> CodeCheckIn:
     registration_id = registration_id_from_code(code)
     registration = Registration.objects.filter(pk=registration_id).first() if registration_id else None
     if registration is None:
-        raise ServiceError({"code": [_("Unknown code: it is not a check-in code of this sprint platform.")]})
+        raise ServiceError({"code": [_("Unknown code: check it and try again, or find the person by name.")]})
     registration = _lock_for_check_in(registration)
     refusal = check_in_by_code_refusal(actor, site, registration, now=timezone.now())
     if refusal is not None:
