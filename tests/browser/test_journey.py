@@ -106,7 +106,7 @@ def test_newcomer_registers_at_a_site_and_is_checked_in_on_a_phone(page, browser
     expect(organiser_page).to_have_url(re.compile(r"q=amara"))
     wait_until_settled(organiser_page)
     expect(organiser_page.locator(".checkin-row")).to_have_count(1)
-    organiser_page.get_by_role("button", name=re.compile("^Check in")).tap()
+    organiser_page.locator(".checkin-row").get_by_role("button", name=re.compile("^Check in")).tap()
     expect(organiser_page.locator(f"#registration-{registration.pk}")).to_contain_text(
         re.compile(r"Checked in \d\d:\d\d")
     )

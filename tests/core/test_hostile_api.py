@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 
 from sprintlab.api.api import api
+from sprintlab.registrations import check_in_codes
 from sprintlab.registrations.models import Registration
 from tests.core.hostile import (
     HUGE_BODY_BYTES,
@@ -135,6 +136,9 @@ OPERATIONS = {
     "POST /api/v1/sites/{site_id}/check-ins": Operation(
         "site_lead", lambda w: {"site_id": w.site.pk}, lambda w: {"registration": w.registration.pk}
     ),
+    "POST /api/v1/sites/{site_id}/check-ins/by-code": Operation(
+        "site_lead", lambda w: {"site_id": w.site.pk}, lambda w: {"code": check_in_codes.short_code(w.registration.pk)}
+    ),
     "DELETE /api/v1/sites/{site_id}/check-ins/{registration_id}": Operation(
         "site_lead", lambda w: {"site_id": w.site.pk, "registration_id": w.registration.pk}, prepare=_check_in
     ),
@@ -151,6 +155,9 @@ OPERATIONS = {
     ),
     "GET /api/v1/registrations/mine": Operation("participant"),
     "GET /api/v1/registrations/{registration_id}": Operation(
+        "participant", lambda w: {"registration_id": w.registration.pk}
+    ),
+    "GET /api/v1/registrations/{registration_id}/check-in-code": Operation(
         "participant", lambda w: {"registration_id": w.registration.pk}
     ),
     "POST /api/v1/registrations/{registration_id}/cancel": Operation(

@@ -77,6 +77,8 @@ PAGES = {
     "registrations:admissions": Page("staff", lambda w: {"slug": w.reviewed_sprint.slug}),
     "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:switch": Page("participant", lambda w: {"pk": w.registration.pk}),
+    "registrations:check_in_code": Page("participant", lambda w: {"pk": w.registration.pk}),
+    "registrations:check_in_code_svg": Page("participant", lambda w: {"pk": w.registration.pk}),
     "notifications:outbox": Page("staff"),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),

@@ -9,8 +9,9 @@ from django.utils import timezone
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
+from sprintlab.registrations import attendance, check_in_codes
 from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, AdmissionWave, Registration, RegistrationStatus
-from sprintlab.registrations.permissions import takes_registrations
+from sprintlab.registrations.permissions import may_show_check_in_code, takes_registrations
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_every_status_appears(small_demo):
     assert past_check_ins.exists()
 
 
-def test_every_role_has_a_demo_login(small_demo):
+def test_every_role_has_a_demo_login(small_demo, settings):
     users = {login.key: User.objects.get(email=login.email) for login in DEMO_LOGINS}
     assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
     assert users["staff"].is_staff
@@ -99,6 +100,14 @@ def test_every_role_has_a_demo_login(small_demo):
     assert mine.status == RegistrationStatus.CONFIRMED
     assert SiteOrganiser.objects.filter(site=mine.site, user=users["site_organiser"]).exists()
     assert Registration.objects.filter(user=users["participant"]).count() > 1
+    # Check-in by QR code (docs/sites.md, "Trying it in the demo"): the participant has a code, and
+    # the site organiser can scan it once check-in opens early.
+    assert may_show_check_in_code(users["participant"], mine, now=timezone.now())
+    settings.CHECK_IN_OPENS_HOURS_BEFORE = 1000
+    code = check_in_codes.check_in_token(mine.pk)
+    assert (
+        attendance.site_check_in_by_code(site=mine.site, code=code, actor=users["site_organiser"]).registration == mine
+    )
 
 
 def test_no_site_or_sprint_is_over_capacity(small_demo):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from sprintlab.core.errors import ServiceError
 from sprintlab.localsites import permissions as site_permissions
 from sprintlab.localsites import services as site_services
-from sprintlab.registrations import attendance, services
+from sprintlab.registrations import attendance, check_in_codes, services
 from sprintlab.registrations import permissions as registration_permissions
 from sprintlab.registrations.models import RegistrationStatus
 from sprintlab.sprints.models import SprintRole
@@ -55,6 +55,12 @@ EXPECTED = {
     "may_withdraw_site": {role: UNTIL_KICKOFF for role in ("site_organiser", "staff")},
     # From a set time before the doors open (CHECK_IN_OPENS_HOURS_BEFORE), for the site's organisers.
     "may_check_in": {role: {"running", "after_the_sprint"} for role in ("site_organiser", "sprint_organiser", "staff")},
+    # The same, by the QR code or short code scanned at the site's door.
+    "may_check_in_by_code": {
+        role: {"running", "after_the_sprint"} for role in ("site_organiser", "sprint_organiser", "staff")
+    },
+    # The participant's own QR code, for a confirmed seat at a site, until the sprint is over.
+    "may_show_check_in_code": {"participant": UNTIL_THE_END},
 }
 
 
@@ -175,6 +181,23 @@ def cases(world: World) -> dict:
             lambda: _fresh(world.confirmed),
             world.confirmed.user,
             lambda actor: attendance.site_check_in(actor=actor, registration=_fresh(world.confirmed)),
+        ),
+        "may_check_in_by_code": (
+            lambda user, registration, now: registration_permissions.may_check_in_by_code(
+                user, world.site, registration, now=now
+            ),
+            lambda: _fresh(world.confirmed),
+            world.confirmed.user,
+            lambda actor: attendance.site_check_in_by_code(
+                actor=actor, site=_fresh(world.site), code=check_in_codes.short_code(world.confirmed.pk)
+            ),
+        ),
+        "may_show_check_in_code": (
+            registration_permissions.may_show_check_in_code,
+            lambda: _fresh(world.confirmed),
+            world.confirmed.user,
+            # No write: the page, its image and the API read the code when the predicate allows it.
+            lambda actor: None,
         ),
     }
 

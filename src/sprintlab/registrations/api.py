@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -14,8 +16,9 @@ from sprintlab.api.errors import errors
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.validators import ObjectId, WindowedDateTime
 from sprintlab.localsites.models import LocalSite
-from sprintlab.registrations import admissions, selectors, services
+from sprintlab.registrations import admissions, check_in_codes, selectors, services
 from sprintlab.registrations.models import ExperienceLevel, HeardFrom, Registration
+from sprintlab.registrations.permissions import check_in_code_refusal
 from sprintlab.sprints.models import Sprint
 from sprintlab.sprints.selectors import sprint_by_slug, sprint_for_viewer
 
@@ -82,6 +85,17 @@ class RegistrationOut(Schema):
         if hasattr(obj, "waitlist_position"):
             return obj.waitlist_position
         return selectors.waitlist_position(obj)
+
+
+class CheckInCodeOut(Schema):
+    registration: int
+    token: str = Field(
+        description="What the QR code holds; a site's organisers post it to /sites/{id}/check-ins/by-code."
+    )
+    short_code: str = Field(description="The same, short enough to read out at the door.")
+    svg: str = Field(description="The QR code as an SVG document.")
+    svg_url: str = Field(description="The same image on the web (for the signed-in participant's browser).")
+    page_url: str = Field(description="The page that shows the QR code full screen.")
 
 
 class SwitchIn(Schema):
@@ -208,6 +222,27 @@ def switch_registration(request, registration_id: int, payload: SwitchIn):
 def confirm_offer(request, registration_id: int):
     registration = _registration_for(request, registration_id, "registrations.confirm_offer")
     return services.registration_confirm_offer(registration=registration, actor=request.auth)
+
+
+@router.get(
+    "/{int:registration_id}/check-in-code",
+    auth=write_auth,
+    response={200: CheckInCodeOut, **errors(401, 403, 404, 409)},
+)
+def get_check_in_code(request, registration_id: int):
+    """The caller's check-in code for a confirmed seat at a site, until the sprint is over (409 otherwise)."""
+    registration = selectors.get_registration_for_user(registration_id=registration_id, user=request.auth)
+    refusal = check_in_code_refusal(request.auth, registration, now=timezone.now())
+    if refusal is not None:
+        raise refusal
+    return {
+        "registration": registration.pk,
+        "token": check_in_codes.check_in_token(registration.pk),
+        "short_code": check_in_codes.short_code(registration.pk),
+        "svg": check_in_codes.qr_svg(registration.pk),
+        "svg_url": request.build_absolute_uri(reverse("registrations:check_in_code_svg", args=[registration.pk])),
+        "page_url": request.build_absolute_uri(reverse("registrations:check_in_code", args=[registration.pk])),
+    }
 
 
 @router.post("/admission-waves", auth=write_auth, response={201: WaveOut, **errors(400, 401, 403, 404, 409, 422, 503)})

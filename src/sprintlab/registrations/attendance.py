@@ -7,6 +7,8 @@ app's predicates, shared with its pages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +17,9 @@ from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import PermissionDeniedError, ServiceError
 from sprintlab.localsites.models import LocalSite, SiteMessage
 from sprintlab.notifications.services import outbox_enqueue
+from sprintlab.registrations.check_in_codes import registration_id_from_code
 from sprintlab.registrations.models import Registration, RegistrationStatus
-from sprintlab.registrations.permissions import check_in_refusal, check_in_undo_refusal
+from sprintlab.registrations.permissions import check_in_by_code_refusal, check_in_refusal, check_in_undo_refusal
 
 
 @transaction.atomic
@@ -93,6 +96,37 @@ def site_check_in_undo(*, registration: Registration, actor) -> Registration:
         registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
         record_audit(actor=actor, action="registration.check_in_undone", target=registration)
     return registration
+
+
+@dataclass(frozen=True)
+class CodeCheckIn:
+    registration: Registration
+    # The person had been checked in before this scan (a second scan, or a check-in by name).
+    already_checked_in: bool
+
+
+@transaction.atomic
+def site_check_in_by_code(*, site: LocalSite, code: str, actor) -> CodeCheckIn:
+    """Check in the person whose QR code (or short code) was scanned at ``site``'s door.
+
+    The same rules as ``site_check_in`` (the site's organisers, a confirmed attendee, from the time
+    check-in opens), and the code must be this site's. Scanning again changes nothing and says so.
+    Side effects: those of ``site_check_in``. Raises ``PermissionDeniedError`` for anyone else
+    (before the code is even read), ``ServiceError`` on ``code`` for an unknown or forged code,
+    ``Conflict`` for another site's code or a registration that cannot be checked in.
+    """
+    if not actor.has_perm("localsites.check_in", site):
+        raise PermissionDeniedError(_("Only the site's organisers can check people in."))
+    registration_id = registration_id_from_code(code)
+    registration = Registration.objects.filter(pk=registration_id).first() if registration_id else None
+    if registration is None:
+        raise ServiceError({"code": [_("Unknown code: check it and try again, or find the person by name.")]})
+    registration = _lock_for_check_in(registration)
+    refusal = check_in_by_code_refusal(actor, site, registration, now=timezone.now())
+    if refusal is not None:
+        raise refusal
+    already_checked_in = registration.checked_in_at is not None
+    return CodeCheckIn(site_check_in(registration=registration, actor=actor), already_checked_in)
 
 
 def _lock_for_check_in(registration: Registration) -> Registration:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sprintlab.core.timezones import resolve_timezone
 from sprintlab.localsites.models import LocalSite
 from sprintlab.notifications.services import Attachment, RenderedEmail, outbox_enqueue, render_body
+from sprintlab.registrations import check_in_codes
 from sprintlab.registrations.ics import CalendarEvent, build_calendar
 from sprintlab.registrations.models import AdmissionWave, Registration
 from sprintlab.sprints.models import Sprint
@@ -84,6 +85,20 @@ def sprint_calendar(sprint: Sprint, *, registration: Registration | None = None)
     return build_calendar(events, now=timezone.now())
 
 
+def check_in_context(registration: Registration) -> dict:
+    """A seat at a site comes with its check-in code: a link to the QR code's page and the short code.
+
+    The QR image itself is not attached: the outbox stores text attachments, and many mail
+    clients block SVG (docs/decisions/0009-check-in-qr.md). Remote seats have no door to check in at.
+    """
+    if registration.site is None:
+        return {}
+    return {
+        "check_in_url": settings.SITE_URL + reverse("registrations:check_in_code", kwargs={"pk": registration.pk}),
+        "check_in_short_code": check_in_codes.short_code(registration.pk),
+    }
+
+
 def notify(
     registration: Registration,
     event: str,
@@ -136,9 +151,10 @@ def render(context: dict) -> RenderedEmail:
     user, sprint = registration.user, registration.sprint
     zone = resolve_timezone(user.timezone) or UTC
     with timezone.override(zone):
-        attachments = ()
+        attachments, check_in = (), {}
         if event in EVENTS_WITH_CALENDAR:
             attachments = (Attachment(f"{sprint.slug}.ics", "text/calendar", calendar_for(registration)),)
+            check_in = check_in_context(registration)
         body_text, body_html = render_body(
             f"registrations/email/{event}",
             {
@@ -151,6 +167,7 @@ def render(context: dict) -> RenderedEmail:
                 "zone_name": str(zone),
                 "my_sprints_url": settings.SITE_URL + reverse("registrations:mine"),
                 "sprint_url": settings.SITE_URL + sprint.get_absolute_url(),
+                **check_in,
             },
         )
     return RenderedEmail(body_text=body_text, body_html=body_html, attachments=attachments)

@@ -11,12 +11,25 @@ from django_countries import countries
 
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.localsites.models import LocalSite
+from sprintlab.registrations.check_in_codes import MAX_CODE_LENGTH
 from sprintlab.registrations.models import ExperienceLevel, Registration, RegistrationStatus
 from sprintlab.registrations.selectors import RegistrationFilters
 from sprintlab.registrations.services import ANSWER_FIELDS
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 REMOTE = "remote"
+
+
+class CheckInCodeForm(forms.Form):
+    """The code a scanner read from a QR code, or the short code typed at the door."""
+
+    code = forms.CharField(
+        label=_("Or type the code from their ticket"),
+        max_length=MAX_CODE_LENGTH,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "enterkeyhint": "go"}
+        ),
+    )
 
 
 def place_label(site: LocalSite) -> str:

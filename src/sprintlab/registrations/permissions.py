@@ -186,3 +186,35 @@ def check_in_refusal(user, registration, *, now: datetime) -> ServiceError | Non
 def may_check_in(user, registration, *, now: datetime) -> bool:
     """A confirmed attendee of a site ``user`` runs, from a set time before its doors open."""
     return check_in_refusal(user, registration, now=now) is None
+
+
+def check_in_by_code_refusal(user, site, registration, *, now: datetime) -> ServiceError | None:
+    """Checking in the person whose code was scanned at ``site``'s door: the code must be for this site."""
+    if not user.has_perm("localsites.check_in", site):
+        return PermissionDeniedError(_("Only the site's organisers can check people in."))
+    if registration.site_id != site.pk:
+        return Conflict(_("This code is not for this site: its holder is registered elsewhere or takes part remotely."))
+    return check_in_refusal(user, registration, now=now)
+
+
+def may_check_in_by_code(user, site, registration, *, now: datetime) -> bool:
+    """``may_check_in``, at the site the scanner is at."""
+    return check_in_by_code_refusal(user, site, registration, now=now) is None
+
+
+def check_in_code_refusal(user, registration, *, now: datetime) -> ServiceError | None:
+    """A check-in code (QR and short code) is the participant's own, for a confirmed seat at a site."""
+    if not is_participant(user, registration):
+        return PermissionDeniedError(_("Only the participant sees their check-in code."))
+    if registration.site_id is None:
+        return Conflict(_("You take part remotely: there is no door to check in at."))
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return Conflict(_("Only a confirmed seat has a check-in code."))
+    if now >= registration.sprint.submission_deadline_at:
+        return Conflict(_("This sprint is over."))
+    return None
+
+
+def may_show_check_in_code(user, registration, *, now: datetime) -> bool:
+    """The participant's confirmed seat at a site, until the sprint is over."""
+    return check_in_code_refusal(user, registration, now=now) is None

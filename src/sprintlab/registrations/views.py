@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sprintlab.core.cache import personal_fragments
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
-from sprintlab.registrations import admissions, emails, selectors, services
+from sprintlab.registrations import admissions, check_in_codes, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.registrations.permissions import (
     may_cancel,
     may_confirm_offer,
     may_register_again,
+    may_show_check_in_code,
     may_switch,
     registration_closed_reason,
     switch_refusal,
@@ -124,6 +125,9 @@ def my_sprints(request):
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = may_confirm_offer(user, registration, now=now)
         registration.can_register_again = may_register_again(user, registration, now=now)
+        registration.can_show_check_in_code = may_show_check_in_code(user, registration, now=now)
+        if registration.can_show_check_in_code:
+            registration.check_in_short_code = check_in_codes.short_code(registration.pk)
         here = int(registration.site is not None and registration.site.is_approved)
         registration.can_switch = registration in switchable and (
             (registration.sprint.remote_allowed and registration.site_id is not None)
@@ -160,6 +164,7 @@ def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
         registration.can_confirm,
         registration.can_register_again,
         registration.can_switch,
+        registration.can_show_check_in_code,
         int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
     )
     return vary_on, {"registration": registration}

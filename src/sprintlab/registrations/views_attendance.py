@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sprintlab.core.dates import format_local
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
 from sprintlab.localsites import selectors as site_selectors
@@ -20,6 +21,7 @@ from sprintlab.localsites.dashboard_views import site_dashboard
 from sprintlab.localsites.forms import SiteMessageForm
 from sprintlab.localsites.permissions import check_in_is_open
 from sprintlab.registrations import attendance, selectors
+from sprintlab.registrations.forms import CheckInCodeForm
 
 
 @login_required
@@ -50,6 +52,7 @@ def check_in(request, sprint_slug, slug):
     context = {
         "site": site,
         "sprint": site.sprint,
+        "code_form": CheckInCodeForm(),
         "query": query,
         "candidates": selectors.check_in_candidates(site, query=query),
         "counts": selectors.site_people_counts(site),
@@ -98,3 +101,51 @@ def check_in_attendee(request, sprint_slug, slug, registration_id):
     # After a check-in the search starts afresh for the next person; otherwise the list stays as it was.
     keep_query = query and (error or undo)
     return redirect(f"{url}?{urlencode({'q': query})}" if keep_query else url)
+
+
+@login_required
+@require_POST
+def check_in_by_code(request, sprint_slug, slug):
+    """Check in the person whose QR code the scanner read (or whose short code was typed).
+
+    Answers the scan's result (and the count) for HTMX, else goes back to the check-in page with a message.
+    """
+    site = site_selectors.get_site_for_user(request.user, sprint_slug, slug, perm="localsites.check_in")
+    form = CheckInCodeForm(request.POST)
+    scan, error = None, ""
+    if form.is_valid():
+        try:
+            scan = attendance.site_check_in_by_code(site=site, code=form.cleaned_data["code"], actor=request.user)
+        except ServiceError as exc:
+            error = exc.text
+    else:
+        error = " ".join(form.errors.get("code", [])) or _("Type or scan a code.")
+    if request.htmx:
+        return render(
+            request,
+            "registrations/check_in.html#scan-response",
+            {
+                "site": site,
+                "scan": scan,
+                "scan_error": error,
+                "counts": selectors.site_people_counts(site),
+                "query": "",
+                "candidates": selectors.check_in_candidates(site),
+                "check_in_open": check_in_is_open(site, now=timezone.now()),
+            },
+        )  # 200 with a refusal in it too: htmx swaps in 2xx answers only
+    if error:
+        messages.error(request, error)
+    elif scan.already_checked_in:
+        messages.info(request, _scan_text(scan))
+    else:
+        messages.success(request, _scan_text(scan))
+    return redirect("registrations:check_in", sprint_slug=site.sprint.slug, slug=site.slug)
+
+
+def _scan_text(scan: attendance.CodeCheckIn) -> str:
+    registration = scan.registration
+    if not scan.already_checked_in:
+        return _("%(name)s is checked in.") % {"name": registration.user.name}
+    when = format_local(registration.checked_in_at, "time", zone=registration.site.zone)
+    return _("%(name)s was already checked in at %(time)s.") % {"name": registration.user.name, "time": when}
