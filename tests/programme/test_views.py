@@ -43,7 +43,7 @@ def test_the_schedule_marks_now_and_next_and_shows_speakers(client):
         speaker=SpeakerFactory(sprint=sprint, name="Chris Olah", affiliation="Anthropic", bio="Circuits."), position=0
     )
     html = client.get(reverse("programme:schedule", kwargs={"slug": sprint.slug})).content.decode()
-    assert 'id="session-%d"' % live.pk in html
+    assert f'id="session-{live.pk}"' in html
     live_block = html.split(f'id="session-{live.pk}"')[1].split("</li>")[0]
     assert 'data-marker="now"' in live_block
     next_block = html.split(f'id="session-{upcoming.pk}"')[1].split("</li>")[0]

@@ -65,7 +65,8 @@ class Session(TimeStampedModel):
         LocalSite,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # A site with sessions is not deleted on its own; deleting the sprint takes both.
+        on_delete=models.RESTRICT,
         related_name="sessions",
         verbose_name=_("site"),
         help_text=_("Empty for an online-only session."),
