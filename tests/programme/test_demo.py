@@ -15,7 +15,9 @@ def test_the_demo_has_a_weekend_programme_and_the_participants_agenda(client):
     sessions = Session.objects.filter(sprint=open_sprint)
     kinds = set(sessions.values_list("kind", flat=True))
     assert {SessionKind.KICKOFF, SessionKind.KEYNOTE, SessionKind.TALK, SessionKind.CLOSING} <= kinds
-    assert sessions.filter(site__isnull=False).exists() and sessions.exclude(online_url="").count() > sessions.count() / 2
+    assert (
+        sessions.filter(site__isnull=False).exists() and sessions.exclude(online_url="").count() > sessions.count() / 2
+    )
     assert all(open_sprint.kickoff_at <= s.starts_at < open_sprint.submission_deadline_at for s in sessions)
     assert Resource.objects.filter(sprint=open_sprint).values("category").distinct().count() >= 4
     starred = AgendaItem.objects.filter(user__email="participant@example.org", session__sprint=open_sprint)
