@@ -119,3 +119,34 @@ def test_the_schedule_shows_now_and_next_markers(browser, live_server, size):
         assert width <= 390, f"the schedule scrolls sideways on a phone ({width}px)"
     save_screenshot(page, f"programme-schedule-{size}")
     context.close()
+
+
+def test_a_participant_sees_stars_resources_and_the_calendar_page(browser, live_server):
+    sprint = weekend_under_way()
+    participant = RegistrationFactory(sprint=sprint).user
+    from tests.programme.factories import ResourceFactory
+
+    ResourceFactory(
+        sprint=sprint, category="reading", title="Toy Models of Superposition", notes="Read **sections 1–3**."
+    )
+    ResourceFactory(sprint=sprint, category="notebooks", title="TransformerLens main demo", notes="Runs on a free GPU.")
+    ResourceFactory(sprint=sprint, category="compute", title="Cloud GPU credits", notes="40 A100 hours per team.")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    prepare_page(page)
+    sign_in(page, live_server.url, participant.email, PASSWORD)
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/schedule/")
+    page.get_by_role("button", name="Add Talk: reading a model's features to my agenda").click()
+    expect(page.get_by_role("button", name="Remove Talk: reading a model's features from my agenda")).to_be_visible()
+    assert_accessible(page, "schedule signed in")
+    save_screenshot(page, "programme-schedule-participant-phone")
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/resources/")
+    expect(page.locator(".resource strong")).to_have_text("sections 1–3")
+    assert_accessible(page, "resources")
+    save_screenshot(page, "programme-resources-phone")
+    open_page(page, f"{live_server.url}/me/calendar/")
+    save_screenshot(page, "programme-calendar-phone")
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/agenda/")
+    expect(page.locator(".session")).to_have_count(2)  # the kickoff for everyone, and the starred talk
+    assert_accessible(page, "agenda")
+    context.close()

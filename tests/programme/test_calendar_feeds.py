@@ -103,3 +103,18 @@ def test_a_reset_token_makes_the_old_url_404(client):
     new = services.calendar_feed_token_reset(actor=user).token
     assert client.get(reverse("programme:personal_ics", kwargs={"token": old})).status_code == 404
     assert client.get(reverse("programme:personal_ics", kwargs={"token": new})).status_code == 200
+
+
+def test_an_unstarred_session_leaves_the_personal_feed_even_for_a_client_that_sends_only_a_date(client):
+    sprint = SprintFactory()
+    participant = RegistrationFactory(sprint=sprint).user
+    session = SessionFactory(sprint=sprint)
+    services.agenda_add(actor=participant, session=session)
+    url = reverse(
+        "programme:personal_ics", kwargs={"token": services.calendar_feed_token_get_or_create(actor=participant).token}
+    )
+    first = client.get(url)
+    services.agenda_remove(actor=participant, session=session)
+    again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 200
+    assert f"session-{session.uid}" not in again.content.decode()

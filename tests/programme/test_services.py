@@ -243,3 +243,20 @@ def test_resources_are_copied_from_a_past_sprint_in_order(sprint, organiser):
     draft = SprintFactory(is_published=False)
     with pytest.raises(ServiceError):
         services_resources.resources_copy_from(actor=organiser, sprint=sprint, source_sprint=draft)
+
+
+def test_sessions_sit_at_approved_sites_only(sprint, organiser):
+    from sprintlab.localsites.models import SiteStatus
+
+    pending = LocalSiteFactory(sprint=sprint, status=SiteStatus.PENDING)
+    applicant = SiteOrganiserFactory(site=pending).user
+    with pytest.raises(PermissionDeniedError):
+        services.session_create(
+            actor=applicant, sprint=sprint, kind=SessionKind.CHECK_IN, title="T", site=pending, **_times(sprint)
+        )
+    with pytest.raises(ServiceError) as refused:
+        services.session_create(
+            actor=organiser, sprint=sprint, kind=SessionKind.CHECK_IN, title="T", site=pending, **_times(sprint)
+        )
+    assert "site" in refused.value.message_dict
+    assert not Session.objects.exists()

@@ -14,22 +14,24 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.permissions import is_signed_in
-from sprintlab.localsites.models import SiteOrganiser
+from sprintlab.localsites.models import SiteOrganiser, SiteStatus
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
 from sprintlab.sprints.permissions import can_manage_sprint
 
 
 def _organises_site(user, site) -> bool:
-    if not (is_signed_in(user) and site is not None):
+    """``user`` runs ``site`` and it is approved (an application's organisers have no sessions yet)."""
+    if not (is_signed_in(user) and site is not None and site.is_approved):
         return False
     return SiteOrganiser.objects.filter(site=site, user=user).exists()
 
 
 @rules.predicate
 def organises_a_site_of(user, sprint) -> bool:
+    """``user`` runs an approved site of ``sprint``."""
     if not (is_signed_in(user) and sprint is not None):
         return False
-    return SiteOrganiser.objects.filter(site__sprint=sprint, user=user).exists()
+    return SiteOrganiser.objects.filter(site__sprint=sprint, site__status=SiteStatus.APPROVED, user=user).exists()
 
 
 @rules.predicate

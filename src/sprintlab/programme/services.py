@@ -62,6 +62,11 @@ def _in_sprint_window(sprint: Sprint, starts_at: datetime, ends_at: datetime) ->
         )
 
 
+def _check_site(site: LocalSite | None) -> None:
+    if site is not None and not site.is_approved:
+        raise ServiceError({"site": [_("This site is not approved, so it holds no sessions.")]})
+
+
 def _check_speakers(sprint: Sprint, speakers: Sequence[Speaker]) -> None:
     if any(speaker.sprint_id != sprint.pk for speaker in speakers):
         raise ServiceError({"speakers": [_("A speaker belongs to another sprint.")]})
@@ -114,6 +119,7 @@ def session_create(
         created_by=actor,
     )
     _validated(session, exclude=["created_by"])
+    _check_site(site)
     _in_sprint_window(sprint, starts_at, ends_at)
     _check_speakers(sprint, speakers)
     session.save(force_insert=True)
@@ -155,6 +161,8 @@ def session_update(*, actor, session: Session, speakers: Sequence[Speaker] | Non
         if refusal is not None:
             raise refusal
     _validated(session, exclude=["created_by"])
+    if session.site_id != before["site_id"]:
+        _check_site(session.site)
     _in_sprint_window(sprint, session.starts_at, session.ends_at)
     changed = [field for field in CALENDAR_FIELDS if getattr(session, field) != before[field]]
     if changed:

@@ -158,10 +158,12 @@ def calendar_reset(request):
 
 
 def _feed_response(request, body: bytes, *, last_modified, filename: str, public: bool) -> HttpResponse:
-    """The feed with an ETag and Last-Modified; a conditional GET that matches answers 304."""
+    """The feed with an ETag and Last-Modified; a conditional GET whose If-None-Match matches answers 304."""
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     last_modified_ts = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
+    # Only the ETag decides a 304: an unstarred session or a renamed speaker changes the feed
+    # without a later modification time to show for it.
+    response = get_conditional_response(request, etag=etag)
     if response is None:
         response = HttpResponse(body, content_type=calendar_feed.CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
