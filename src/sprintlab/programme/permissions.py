@@ -10,6 +10,7 @@ registration star sessions for their agenda. What may happen now: the ``*_refusa
 from datetime import datetime
 
 import rules
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
@@ -17,6 +18,7 @@ from sprintlab.core.permissions import is_signed_in
 from sprintlab.localsites.models import SiteOrganiser, SiteStatus
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
 from sprintlab.sprints.permissions import can_manage_sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 
 
 def _organises_site(user, site) -> bool:
@@ -161,6 +163,8 @@ def copy_resources_refusal(user, sprint, source_sprint) -> ServiceError | None:
         return refusal
     if source_sprint.pk == sprint.pk:
         return ServiceError({"source_sprint": [_("Choose another sprint to copy from.")]})
-    if not (source_sprint.is_published or user.has_perm("sprints.view_sprint", source_sprint)):
+    try:
+        sprint_for_viewer(source_sprint.slug, user)  # a draft the actor may not see does not leak
+    except Http404:
         return ServiceError({"source_sprint": [_("There is no sprint with this slug.")]})
     return None
