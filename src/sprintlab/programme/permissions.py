@@ -46,25 +46,13 @@ def organises_the_sessions_site(user, session) -> bool:
     return session is not None and _organises_site(user, session.site)
 
 
-@rules.predicate
-def runs_the_speakers_sprint(user, speaker) -> bool:
-    return speaker is not None and can_manage_sprint(user, speaker.sprint)
-
-
-@rules.predicate
-def runs_the_resources_sprint(user, resource) -> bool:
-    return resource is not None and can_manage_sprint(user, resource.sprint)
-
-
 # Checked against a sprint.
 rules.add_perm("programme.manage_programme", can_manage_sprint)
 # The session pages: the sprint's organisers, and site organisers for their own sites' sessions.
 rules.add_perm("programme.manage_sessions", can_manage_sprint | organises_a_site_of)
 rules.add_perm("programme.manage_resources", can_manage_sprint)
-# Checked against a session, a speaker or a resource.
+# Checked against a session.
 rules.add_perm("programme.change_session", runs_the_sessions_sprint | organises_the_sessions_site)
-rules.add_perm("programme.change_speaker", runs_the_speakers_sprint)
-rules.add_perm("programme.change_resource", runs_the_resources_sprint)
 # Speakers are shared by the sprint's sessions, so only the sprint's organisers keep them.
 rules.add_perm("programme.manage_speakers", can_manage_sprint)
 

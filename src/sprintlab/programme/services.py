@@ -100,8 +100,8 @@ def session_create(
 
     Side effects: a Session (sequence 0, a new uid) and its speaker links; an audit entry.
     Raises: PermissionDeniedError (not an organiser of the sprint, or of ``site``), Conflict (the
-    sprint is over), ServiceError (a field: times out of order or outside the weekend, no place,
-    a site or a speaker of another sprint).
+    sprint is over), ServiceError (a field: times out of order or outside the sprint, no place,
+    an unapproved site, a site or a speaker of another sprint).
     """
     sprint = _locked_sprint(sprint)
     refusal = session_create_refusal(actor, sprint, site, now=timezone.now())
