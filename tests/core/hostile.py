@@ -13,6 +13,7 @@ from django.utils import timezone
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
 from tests.factories import (
@@ -27,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.programme.factories import ResourceFactory, SessionFactory, SpeakerFactory
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -59,6 +61,10 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    session: Session
+    speaker: Speaker
+    resource: Resource
+    feed: CalendarFeedToken
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -90,6 +96,10 @@ def build_world() -> World:
     )
     applied = RegistrationFactory(sprint=reviewed_sprint, status=RegistrationStatus.APPLIED, confirmed_at=None)
     api_key_for(participant, name="laptop")
+    speaker = SpeakerFactory(sprint=sprint)
+    session = SessionFactory(sprint=sprint)
+    session.speaker_links.create(speaker=speaker, position=0)
+    ResourceFactory(sprint=open_sprint)  # something to copy from
     return World(
         staff=staff,
         participant=participant,
@@ -107,6 +117,10 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        session=session,
+        speaker=speaker,
+        resource=ResourceFactory(sprint=sprint),
+        feed=CalendarFeedToken.objects.create(user=participant),
     )
 
 

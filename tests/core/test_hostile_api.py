@@ -179,6 +179,72 @@ OPERATIONS = {
         },
         success={201},
     ),
+    "GET /api/v1/sprints/{slug}/sessions": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/sessions": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {
+            "kind": "talk",
+            "title": "Circuits in practice",
+            "starts_at": (w.sprint.kickoff_at + timedelta(hours=2)).isoformat(),
+            "ends_at": (w.sprint.kickoff_at + timedelta(hours=3)).isoformat(),
+            "online_url": "https://meet.example.org/circuits",
+            "site": w.site.pk,
+            "speakers": [w.speaker.pk],
+        },
+        success={201},
+    ),
+    "PATCH /api/v1/sessions/{session_id}": Operation(
+        "staff",
+        lambda w: {"session_id": w.session.pk},
+        lambda w: {
+            "title": "Moved talk",
+            "starts_at": (w.sprint.kickoff_at + timedelta(hours=4)).isoformat(),
+            "ends_at": (w.sprint.kickoff_at + timedelta(hours=5)).isoformat(),
+            "site": w.site.pk,
+            "speakers": [w.speaker.pk],
+            "kind": "keynote",
+            "online_url": "https://meet.example.org/x",
+            "description": "Moved.",
+        },
+    ),
+    "POST /api/v1/sessions/{session_id}/cancel": Operation("staff", lambda w: {"session_id": w.session.pk}),
+    "GET /api/v1/sprints/{slug}/speakers": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/speakers": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"name": "Ana Lee", "affiliation": "MATS", "bio": "Evals.", "link": "https://example.org/ana"},
+        success={201},
+    ),
+    "PATCH /api/v1/sprints/{slug}/speakers/{speaker_id}": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "speaker_id": w.speaker.pk}, lambda w: {"bio": "Interpretability."}
+    ),
+    "GET /api/v1/me/agenda": Operation("participant"),
+    "POST /api/v1/me/agenda/{session_id}": Operation("participant", lambda w: {"session_id": w.session.pk}),
+    "DELETE /api/v1/me/agenda/{session_id}": Operation("participant", lambda w: {"session_id": w.session.pk}),
+    "GET /api/v1/me/calendar-feed": Operation("participant"),
+    "POST /api/v1/me/calendar-feed/reset": Operation("participant"),
+    "GET /api/v1/sprints/{slug}/resources": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/resources": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"category": "datasets", "title": "TruthfulQA", "url": "https://example.org/tqa", "notes": "Small."},
+        success={201},
+    ),
+    "PATCH /api/v1/sprints/{slug}/resources/{resource_id}": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug, "resource_id": w.resource.pk},
+        lambda w: {"title": "Renamed", "category": "apis"},
+    ),
+    "DELETE /api/v1/sprints/{slug}/resources/{resource_id}": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "resource_id": w.resource.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/resources/{resource_id}/move": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "resource_id": w.resource.pk}, lambda w: {"direction": "up"}
+    ),
+    "POST /api/v1/sprints/{slug}/resources/copy": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug}, lambda w: {"source_sprint": w.open_sprint.slug}, success={201}
+    ),
 }
 
 

@@ -29,7 +29,7 @@ from tests.core.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications"}
+PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "programme"}
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
 # tests.core.hostile.OUT_OF_RANGE_DATES as date inputs send them (no zone: the reader's own applies).
@@ -79,6 +79,20 @@ PAGES = {
     "registrations:switch": Page("participant", lambda w: {"pk": w.registration.pk}),
     "registrations:check_in_code": Page("participant", lambda w: {"pk": w.registration.pk}),
     "registrations:check_in_code_svg": Page("participant", lambda w: {"pk": w.registration.pk}),
+    "programme:schedule": Page("participant", _sprint),
+    "programme:schedule_ics": Page(None, _sprint),
+    "programme:agenda": Page("participant", _sprint),
+    "programme:my_agenda": Page("participant"),
+    "programme:resources": Page(None, _sprint),
+    "programme:calendar": Page("participant"),
+    "programme:personal_ics": Page(None, lambda w: {"token": w.feed.token}),
+    "programme:manage_sessions": Page("staff", _sprint),
+    "programme:session_create": Page("staff", _sprint),
+    "programme:session_edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.session.pk}),
+    "programme:speakers": Page("staff", _sprint),
+    "programme:speaker_edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.speaker.pk}),
+    "programme:manage_resources": Page("staff", _sprint),
+    "programme:resource_edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.resource.pk}),
     "notifications:outbox": Page("staff"),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),

@@ -31,6 +31,8 @@ SERVICE_MODULES = {
     "sprintlab.registrations.services",
     "sprintlab.registrations.admissions",
     "sprintlab.registrations.attendance",
+    "sprintlab.programme.services",
+    "sprintlab.programme.services_resources",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -10,6 +10,7 @@ from sprintlab.accounts.models import Tag, User
 from sprintlab.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
 from sprintlab.registrations import attendance, check_in_codes
+from sprintlab.programme.models import Session
 from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, AdmissionWave, Registration, RegistrationStatus
 from sprintlab.registrations.permissions import may_show_check_in_code, takes_registrations
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
@@ -38,6 +39,7 @@ def snapshot() -> dict:
 
 def wipe() -> None:
     for model in (
+        Session,  # before the sites it may sit at
         Registration,
         AdmissionWave,
         SiteOrganiser,

@@ -20,6 +20,7 @@ from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
 from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
+from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
@@ -62,6 +63,7 @@ class DemoSummary:
 class DemoBuilder:
     def __init__(self, *, scale: str, seed: int = 2022, now: datetime | None = None, progress: Progress | None = None):
         self.scale = SCALES[scale]
+        self.scale_name = scale
         self.rng = random.Random(seed)
         # Everything is placed relative to the start of today (UTC), not the current second, so
         # that the same command run twice on one day builds exactly the same data.
@@ -107,6 +109,15 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Schedules, resources and agendas", 1):
+                # Its own random stream, so adding the programme changed none of the rows above.
+                build_programme(
+                    random.Random(f"programme-{self.scale_name}"),
+                    sprints=sprints,
+                    sites=sites,
+                    participant=roles["participant"].user,
+                    scale=self.scale_name,
+                )
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.

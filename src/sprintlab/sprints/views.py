@@ -172,5 +172,8 @@ def sprint_detail(request, slug):
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
             "can_view_registrations": runs_sprints and request.user.has_perm("sprints.view_registrations", sprint),
+            # The programme's pages (schedule, resources) are as public as this one; the agenda is for
+            # people with a live registration, known here without another query.
+            "shows_agenda": registration is not None and registration.is_active,
         },
     )
