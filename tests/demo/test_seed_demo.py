@@ -9,8 +9,8 @@ from django.utils import timezone
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from sprintlab.localsites.models import LocalSite, SiteOrganiser, SiteStatus
-from sprintlab.registrations import attendance, check_in_codes
 from sprintlab.programme.models import Session
+from sprintlab.registrations import attendance, check_in_codes
 from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, AdmissionWave, Registration, RegistrationStatus
 from sprintlab.registrations.permissions import may_show_check_in_code, takes_registrations
 from sprintlab.sprints.models import Partner, Sprint, SprintMembership, SprintRole
