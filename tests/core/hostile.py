@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.mentoring.models import HelpRequest, HelpStatus, OfficeHourSlot, SlotBooking
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
@@ -27,6 +28,15 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.mentoring.factories import (
+    HelpRequestFactory,
+    OfficeHourSlotFactory,
+    RunningSprintFactory,
+    TeamFactory,
+    book,
+    make_mentor,
+    make_team_member,
+)
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -59,6 +69,14 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    # Mentor help in a sprint running now: a mentor, a team member, a free and a booked slot, requests.
+    running_sprint: Sprint
+    mentor: User
+    team_member: User
+    slot: OfficeHourSlot
+    booking: SlotBooking
+    help_request: HelpRequest
+    claimed_request: HelpRequest
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -90,6 +108,12 @@ def build_world() -> World:
     )
     applied = RegistrationFactory(sprint=reviewed_sprint, status=RegistrationStatus.APPLIED, confirmed_at=None)
     api_key_for(participant, name="laptop")
+    running_sprint = RunningSprintFactory()
+    mentor = make_mentor(running_sprint)
+    team = TeamFactory(sprint=running_sprint)
+    team_member = make_team_member(running_sprint, team)
+    slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor)
+    booked_slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor, starts_at=now + timedelta(hours=4))
     return World(
         staff=staff,
         participant=participant,
@@ -107,6 +131,21 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        running_sprint=running_sprint,
+        mentor=mentor,
+        team_member=team_member,
+        slot=slot,
+        booking=book(booked_slot, team, team_member),
+        help_request=HelpRequestFactory(sprint=running_sprint),
+        claimed_request=HelpRequestFactory(
+            sprint=running_sprint,
+            team=team,
+            requester=team_member,
+            status=HelpStatus.CLAIMED,
+            claimed_by=mentor,
+            claimed_at=now,
+            first_claimed_at=now,
+        ),
     )
 
 

@@ -31,6 +31,8 @@ SERVICE_MODULES = {
     "sprintlab.registrations.services",
     "sprintlab.registrations.admissions",
     "sprintlab.registrations.attendance",
+    "sprintlab.mentoring.services",
+    "sprintlab.mentoring.helpdesk",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
@@ -43,6 +45,7 @@ NO_ACTOR = {
     "sprintlab.notifications.services.message_is_rendered": "a question about a row; writes nothing",
     # The offer-expiry sweep runs every few minutes as a task, for everyone's offers.
     "sprintlab.registrations.admissions.registrations_expire_offers": "the task worker's sweep; nobody acts",
+    "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",
 }
 
 

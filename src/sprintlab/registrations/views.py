@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sprintlab.core.cache import personal_fragments
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
+from sprintlab.mentoring.permissions import help_is_open
 from sprintlab.registrations import admissions, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -124,6 +125,10 @@ def my_sprints(request):
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
         registration.can_confirm = may_confirm_offer(user, registration, now=now)
         registration.can_register_again = may_register_again(user, registration, now=now)
+        # Mentor help (office hours, the help queue): for confirmed people while the mentoring app takes requests.
+        registration.can_ask_for_help = registration.status == RegistrationStatus.CONFIRMED and help_is_open(
+            registration.sprint, now=now
+        )
         here = int(registration.site is not None and registration.site.is_approved)
         registration.can_switch = registration in switchable and (
             (registration.sprint.remote_allowed and registration.site_id is not None)
@@ -160,6 +165,7 @@ def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
         registration.can_confirm,
         registration.can_register_again,
         registration.can_switch,
+        registration.can_ask_for_help,
         int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
     )
     return vary_on, {"registration": registration}
