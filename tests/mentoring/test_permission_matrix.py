@@ -216,5 +216,5 @@ def test_the_matrix_names_every_role_and_predicate():
     may = {name for name in dir(mentoring_permissions) if name.startswith("may_")}
     asked = {"may_offer_slot", "may_book", "may_cancel_booking", "may_post_request", "may_claim", "may_close"}
     asked |= {"may_release"}
-    # Deleting a slot and notes are covered in test_services; viewing a request by test_views.
-    assert may - asked == {"may_delete_slot", "may_add_note", "may_view_request"}
+    # Deleting a slot, notes and profiles are covered in test_services; viewing a request in test_views.
+    assert may - asked == {"may_delete_slot", "may_add_note", "may_view_request", "may_edit_profile"}

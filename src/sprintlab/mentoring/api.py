@@ -245,7 +245,7 @@ def create_slot(request, slug: str, payload: SlotIn):
 
 
 @router.delete(
-    SPRINT + "/office-hours/{slot_id}",
+    SPRINT + "/office-hours/{int:slot_id}",
     auth=write_auth,
     response={204: None, **errors(401, 403, 404, 409)},
     summary="Remove a slot before it starts (its mentor, organisers)",
@@ -257,7 +257,7 @@ def delete_slot(request, slug: str, slot_id: int):
 
 
 @router.post(
-    SPRINT + "/office-hours/{slot_id}/bookings",
+    SPRINT + "/office-hours/{int:slot_id}/bookings",
     auth=write_auth,
     response={201: BookingOut, **errors(400, 401, 403, 404, 409, 503)},
     summary="Book a place in a slot for the caller's team",
@@ -269,7 +269,7 @@ def book_slot(request, slug: str, slot_id: int):
 
 
 @router.post(
-    SPRINT + "/office-hour-bookings/{booking_id}/cancel",
+    SPRINT + "/office-hour-bookings/{int:booking_id}/cancel",
     auth=write_auth,
     response={200: BookingOut, **errors(400, 401, 403, 404, 409)},
     summary="Cancel a booking before the slot starts",
@@ -282,7 +282,7 @@ def cancel_booking(request, slug: str, booking_id: int):
 @router.get(
     SPRINT + "/help-requests",
     auth=write_auth,
-    response={200: list[HelpRequestOut], **errors(401, 404, 422)},
+    response={200: list[HelpRequestOut], **errors(400, 401, 403, 404, 422)},
     summary="The help queue (mentors, organisers) or the caller's own requests",
 )
 def list_help_requests(request, slug: str, filters: Query[HelpQueueQuery]):
@@ -321,9 +321,9 @@ def create_help_request(request, slug: str, payload: HelpRequestIn):
 
 
 @router.get(
-    SPRINT + "/help-requests/{request_id}",
+    SPRINT + "/help-requests/{int:request_id}",
     auth=write_auth,
-    response={200: HelpRequestOut, **errors(401, 404)},
+    response={200: HelpRequestOut, **errors(401, 403, 404)},
     summary="One help request",
 )
 def get_help_request(request, slug: str, request_id: int):
@@ -331,7 +331,7 @@ def get_help_request(request, slug: str, request_id: int):
 
 
 @router.post(
-    SPRINT + "/help-requests/{request_id}/claim",
+    SPRINT + "/help-requests/{int:request_id}/claim",
     auth=write_auth,
     response={200: HelpRequestOut, **errors(401, 403, 404, 409)},
     summary="Claim a help request (mentors); 409 when another mentor has it",
@@ -342,7 +342,7 @@ def claim_help_request(request, slug: str, request_id: int):
 
 
 @router.post(
-    SPRINT + "/help-requests/{request_id}/release",
+    SPRINT + "/help-requests/{int:request_id}/release",
     auth=write_auth,
     response={200: HelpRequestOut, **errors(401, 403, 404, 409)},
     summary="Give a claimed request back to the queue",
@@ -353,7 +353,7 @@ def release_help_request(request, slug: str, request_id: int):
 
 
 @router.post(
-    SPRINT + "/help-requests/{request_id}/close",
+    SPRINT + "/help-requests/{int:request_id}/close",
     auth=write_auth,
     response={200: HelpRequestOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Close a help request with a note",
@@ -364,7 +364,7 @@ def close_help_request(request, slug: str, request_id: int, payload: CloseIn):
 
 
 @router.post(
-    SPRINT + "/help-requests/{request_id}/notes",
+    SPRINT + "/help-requests/{int:request_id}/notes",
     auth=write_auth,
     response={201: NoteOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Add a note or an answer to a help request",
