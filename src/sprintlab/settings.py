@@ -161,6 +161,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Seconds the live counts on a sprint page may be reused (0 = count on every view).
 SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "10"))
+# Minutes a help request may wait for a mentor before organisers see it highlighted and are alerted.
+HELP_UNCLAIMED_ALERT_MINUTES = int(os.environ.get("HELP_UNCLAIMED_ALERT_MINUTES", "15"))
 # Check-in at a site opens this many hours before its doors open (early arrivals, set-up the day before).
 CHECK_IN_OPENS_HOURS_BEFORE = float(os.environ.get("CHECK_IN_OPENS_HOURS_BEFORE", "24"))
 # Seconds the parts of busy pages that every signed-in viewer shares may be reused (0 = render

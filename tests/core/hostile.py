@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.localsites.models import LocalSite, SiteStatus
+from sprintlab.mentoring.models import HelpRequest, HelpStatus, OfficeHourSlot, SlotBooking
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -28,6 +29,15 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.mentoring.factories import (
+    HelpRequestFactory,
+    OfficeHourSlotFactory,
+    RunningSprintFactory,
+    TeamFactory,
+    book,
+    make_mentor,
+    make_team_member,
+)
 from tests.programme.factories import ResourceFactory, SessionFactory, SpeakerFactory
 
 NUL = "a\x00b"
@@ -65,6 +75,14 @@ class World:
     speaker: Speaker
     resource: Resource
     feed: CalendarFeedToken
+    # Mentor help in a sprint running now: a mentor, a team member, a free and a booked slot, requests.
+    running_sprint: Sprint
+    mentor: User
+    team_member: User
+    slot: OfficeHourSlot
+    booking: SlotBooking
+    help_request: HelpRequest
+    claimed_request: HelpRequest
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -100,6 +118,12 @@ def build_world() -> World:
     session = SessionFactory(sprint=sprint)
     session.speaker_links.create(speaker=speaker, position=0)
     ResourceFactory(sprint=open_sprint)  # something to copy from
+    running_sprint = RunningSprintFactory()
+    mentor = make_mentor(running_sprint)
+    team = TeamFactory(sprint=running_sprint)
+    team_member = make_team_member(running_sprint, team)
+    slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor)
+    booked_slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor, starts_at=now + timedelta(hours=4))
     return World(
         staff=staff,
         participant=participant,
@@ -121,6 +145,21 @@ def build_world() -> World:
         speaker=speaker,
         resource=ResourceFactory(sprint=sprint),
         feed=CalendarFeedToken.objects.create(user=participant),
+        running_sprint=running_sprint,
+        mentor=mentor,
+        team_member=team_member,
+        slot=slot,
+        booking=book(booked_slot, team, team_member),
+        help_request=HelpRequestFactory(sprint=running_sprint),
+        claimed_request=HelpRequestFactory(
+            sprint=running_sprint,
+            team=team,
+            requester=team_member,
+            status=HelpStatus.CLAIMED,
+            claimed_by=mentor,
+            claimed_at=now,
+            first_claimed_at=now,
+        ),
     )
 
 

@@ -63,6 +63,21 @@ def _check_in(world: World) -> None:
     Registration.objects.filter(pk=world.registration.pk).update(checked_in_at=timezone.now())
 
 
+def _running(world: World) -> dict:
+    return {"slug": world.running_sprint.slug}
+
+
+def _new_slot(world: World) -> dict:
+    starts = timezone.now() + timedelta(hours=6)
+    return {
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=1)).isoformat(),
+        "topic": "Evals clinic",
+        "online_link": "https://meet.example.org/evals",
+        "capacity": 2,
+    }
+
+
 @dataclass
 class Operation:
     actor: str | None  # a World attribute, None for anonymous
@@ -71,6 +86,43 @@ class Operation:
     prepare: Callable[[World], None] = lambda world: None
     success: set[int] = field(default_factory=lambda: {200, 201, 204})
 
+
+MENTORING_OPERATIONS = {
+    "GET /api/v1/sprints/{slug}/mentors": Operation(None, _running),
+    "GET /api/v1/sprints/{slug}/office-hours": Operation(None, _running),
+    "POST /api/v1/sprints/{slug}/office-hours": Operation("mentor", _running, _new_slot),
+    "DELETE /api/v1/sprints/{slug}/office-hours/{slot_id}": Operation(
+        "mentor", lambda w: {**_running(w), "slot_id": w.slot.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/office-hours/{slot_id}/bookings": Operation(
+        "team_member", lambda w: {**_running(w), "slot_id": w.slot.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/office-hour-bookings/{booking_id}/cancel": Operation(
+        "team_member", lambda w: {**_running(w), "booking_id": w.booking.pk}
+    ),
+    "GET /api/v1/sprints/{slug}/help-requests": Operation("mentor", _running),
+    "POST /api/v1/sprints/{slug}/help-requests": Operation(
+        "team_member",
+        _running,
+        lambda w: {"topic": "Flat loss", "description": "Help", "contact": "@team", "tag": "evaluations"},
+    ),
+    "GET /api/v1/sprints/{slug}/help-requests/{request_id}": Operation(
+        "mentor", lambda w: {**_running(w), "request_id": w.help_request.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/help-requests/{request_id}/claim": Operation(
+        "mentor", lambda w: {**_running(w), "request_id": w.help_request.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/help-requests/{request_id}/release": Operation(
+        "mentor", lambda w: {**_running(w), "request_id": w.claimed_request.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/help-requests/{request_id}/close": Operation(
+        "mentor", lambda w: {**_running(w), "request_id": w.claimed_request.pk}, lambda w: {"note": "Done"}
+    ),
+    "POST /api/v1/sprints/{slug}/help-requests/{request_id}/notes": Operation(
+        "mentor", lambda w: {**_running(w), "request_id": w.claimed_request.pk}, lambda w: {"body": "Try this"}
+    ),
+    "GET /api/v1/sprints/{slug}/help-stats": Operation("staff", _running),
+}
 
 OPERATIONS = {
     "GET /api/v1/me": Operation("participant"),
@@ -154,6 +206,7 @@ OPERATIONS = {
         },
     ),
     "GET /api/v1/registrations/mine": Operation("participant"),
+    **MENTORING_OPERATIONS,
     "GET /api/v1/registrations/{registration_id}": Operation(
         "participant", lambda w: {"registration_id": w.registration.pk}
     ),

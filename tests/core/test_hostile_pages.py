@@ -29,7 +29,15 @@ from tests.core.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "programme"}
+PROJECT_NAMESPACES = {
+    "accounts",
+    "sprints",
+    "localsites",
+    "registrations",
+    "notifications",
+    "programme",
+    "mentoring",
+}
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
 # tests.core.hostile.OUT_OF_RANGE_DATES as date inputs send them (no zone: the reader's own applies).
@@ -93,6 +101,12 @@ PAGES = {
     "programme:speaker_edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.speaker.pk}),
     "programme:manage_resources": Page("staff", _sprint),
     "programme:resource_edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.resource.pk}),
+    "mentoring:mentors": Page("team_member", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:office_hours": Page("mentor", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:ask": Page("team_member", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:queue": Page("mentor", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:overview": Page("staff", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:request": Page("mentor", lambda w: {"slug": w.running_sprint.slug, "request_id": w.claimed_request.pk}),
     "notifications:outbox": Page("staff"),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),

@@ -33,6 +33,8 @@ SERVICE_MODULES = {
     "sprintlab.registrations.attendance",
     "sprintlab.programme.services",
     "sprintlab.programme.services_resources",
+    "sprintlab.mentoring.services",
+    "sprintlab.mentoring.helpdesk",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
@@ -45,6 +47,7 @@ NO_ACTOR = {
     "sprintlab.notifications.services.message_is_rendered": "a question about a row; writes nothing",
     # The offer-expiry sweep runs every few minutes as a task, for everyone's offers.
     "sprintlab.registrations.admissions.registrations_expire_offers": "the task worker's sweep; nobody acts",
+    "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",
 }
 
 

@@ -176,6 +176,7 @@ def register_routers() -> None:
     from sprintlab.accounts.api import people_router
     from sprintlab.accounts.api import router as accounts_router
     from sprintlab.localsites.api import router as sites_router
+    from sprintlab.mentoring.api import router as mentoring_router
     from sprintlab.programme.api import router as programme_router
     from sprintlab.registrations.api import router as registrations_router
     from sprintlab.registrations.api_attendance import router as attendance_router
@@ -190,6 +191,7 @@ def register_routers() -> None:
     api.add_router("/me/organising", organising_router)
     api.add_router("/people", people_router)
     api.add_router("/", programme_router)
+    api.add_router("/", mentoring_router)
 
 
 register_routers()

@@ -19,12 +19,14 @@ from django.utils import timezone
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
 from sprintlab.demo.artwork import cover_for, logo_for
+from sprintlab.demo.mentoring import build_mentor_help
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
+from sprintlab.mentoring.models import HelpRequest, OfficeHourSlot
 from sprintlab.registrations.models import AdmissionWave, Registration
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
 
@@ -118,6 +120,9 @@ class DemoBuilder:
                     participant=roles["participant"].user,
                     scale=self.scale_name,
                 )
+            # Last: mentor help uses the teams of the sprint that just ran, when there are any.
+            with self.progress.stage("Mentors, office hours and help requests", 1):
+                build_mentor_help(self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.
@@ -323,6 +328,8 @@ class DemoBuilder:
             "registrations": Registration.objects.count(),
             "admission waves": AdmissionWave.objects.count(),
             "sprint roles": SprintMembership.objects.count(),
+            "office-hour slots": OfficeHourSlot.objects.count(),
+            "help requests": HelpRequest.objects.count(),
         }
 
 

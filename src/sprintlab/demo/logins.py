@@ -27,6 +27,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "participant", "participant@example.org", "Priya Participant", "Participant (registered for the open sprint)"
     ),
+    DemoLogin("mentor", "mentor@example.org", "Mateo Mentor", "Mentor (the open sprint and the one that just ran)"),
 )
 
 

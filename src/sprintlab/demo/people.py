@@ -90,7 +90,7 @@ def make_person(
 
 
 def build_role_accounts(rng: random.Random, *, password_hash: str, joined_at: datetime) -> dict[str, Person]:
-    """The five documented demo logins."""
+    """The documented demo logins."""
     people = {}
     for offset, login in enumerate(DEMO_LOGINS):
         # The site organiser and the participant meet at the Nairobi site; the rest work from HQ.

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import NotificationKind, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -68,6 +68,7 @@ def outbox_enqueue(
     renderer: str = "",
     render_context: dict | None = None,
     fresh_key: bool = False,
+    kind: str = NotificationKind.TRANSACTIONAL,
 ) -> OutboxMessage:
     """Store one email and schedule its delivery (see ``_schedule_with_commit``).
 
@@ -77,7 +78,8 @@ def outbox_enqueue(
     and returning a ``RenderedEmail``, called when the message is delivered. Enqueuing the same
     ``key`` twice returns the first message and sends nothing more. A caller that knows its key
     cannot exist yet (it names a row version created in this very transaction) passes
-    ``fresh_key=True`` to skip the savepoint that catches a duplicate.
+    ``fresh_key=True`` to skip the savepoint that catches a duplicate. ``kind`` says what the message
+    is about (the caller has already asked the person's preferences for it).
     """
     body_html = ""
     if renderer:
@@ -89,6 +91,7 @@ def outbox_enqueue(
         key=key[:200],
         user=user,
         to_email=to_email,
+        kind=kind,
         subject=subject.strip()[:300],
         body_text=body_text or "",
         body_html=body_html,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sprintlab.core.cache import personal_fragments
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
+from sprintlab.mentoring.permissions import help_is_open
 from sprintlab.registrations import admissions, check_in_codes, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -128,6 +129,10 @@ def my_sprints(request):
         registration.can_show_check_in_code = may_show_check_in_code(user, registration, now=now)
         if registration.can_show_check_in_code:
             registration.check_in_short_code = check_in_codes.short_code(registration.pk)
+        # Mentor help (office hours, the help queue): for confirmed people while the mentoring app takes requests.
+        registration.can_ask_for_help = registration.status == RegistrationStatus.CONFIRMED and help_is_open(
+            registration.sprint, now=now
+        )
         here = int(registration.site is not None and registration.site.is_approved)
         registration.can_switch = registration in switchable and (
             (registration.sprint.remote_allowed and registration.site_id is not None)
@@ -165,6 +170,7 @@ def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
         registration.can_register_again,
         registration.can_switch,
         registration.can_show_check_in_code,
+        registration.can_ask_for_help,
         int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
     )
     return vary_on, {"registration": registration}

@@ -213,7 +213,7 @@ class OrganiserRegistrationOut(Schema):
 
 class TeamMemberIn(Schema):
     email: Email = Field(..., description="The address the person signs in with; the account must exist.")
-    role: str = Field(..., description="organiser or cohost.")
+    role: str = Field(..., description="organiser, cohost or mentor.")
     partner: ObjectId | None = Field(None, description="Co-hosts: the id of one of the sprint's partners.")
 
 

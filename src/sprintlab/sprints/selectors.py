@@ -67,7 +67,11 @@ def drafts_visible_to(user) -> QuerySet[Sprint]:
     if not user.is_authenticated:
         return Sprint.objects.none()
     drafts = Sprint.objects.filter(is_published=False).order_by("kickoff_at", "id")
-    return drafts if user.is_staff else drafts.filter(memberships__user=user).distinct()
+    if user.is_staff:
+        return drafts
+    # Mentors of a draft do not open it before it is published.
+    running = (SprintRole.ORGANISER, SprintRole.COHOST)
+    return drafts.filter(memberships__user=user, memberships__role__in=running).distinct()
 
 
 def sprints_run_by(user) -> QuerySet[Sprint]:
@@ -75,7 +79,8 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
     (True for an organiser, False for a partner co-host only): one query, whatever their number."""
     if not user.is_authenticated:
         return Sprint.objects.none()
-    memberships = SprintMembership.objects.filter(user=user)
+    # Mentors help in a sprint but do not run it: their role opens the mentor pages only.
+    memberships = SprintMembership.objects.filter(user=user).exclude(role=SprintRole.MENTOR)
     organiser_role = memberships.filter(sprint=OuterRef("pk"), role=SprintRole.ORGANISER)
     return (
         Sprint.objects.filter(pk__in=memberships.values("sprint_id"))

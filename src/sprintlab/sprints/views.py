@@ -7,6 +7,7 @@ import rules
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +162,9 @@ def sprint_detail(request, slug):
             "phase_label": Phase(phase).label,
             "phase_badge": PHASE_BADGES[phase],
             "cover_url": sprint.cover_image.url if sprint.cover_image else "",
+            # Mentor help (its own app, above this one): its pages decide who may do what there.
+            "mentors_url": reverse("mentoring:mentors", kwargs={"slug": sprint.slug}),
+            "mentor_overview_url": reverse("mentoring:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
             # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
             "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),
             "shared_html": shared_fragment("sprints/sprint_detail.html#shared", *vary_on, context=shared),

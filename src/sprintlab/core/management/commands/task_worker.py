@@ -5,7 +5,8 @@ Besides running tasks (every ``db_worker`` option works), a background thread of
 - writes this worker's heartbeat every ``TASK_ABANDONED_AFTER_SECONDS / 4`` seconds;
 - puts back in the queue the tasks of workers that stopped beating (``core.task_workers``);
 - every ``--maintenance-interval`` seconds runs the periodic jobs: the outbox sweep (messages still
-  queued, or whose sending lease ran out) and offer expiry, so that no cron job is needed.
+  queued, or whose sending lease ran out), offer expiry and the alert about unclaimed help requests,
+  so that no cron job is needed.
 
 Run this instead of ``db_worker``: a task claimed by a plain ``db_worker`` has no heartbeat and
 would be run a second time after ``TASK_ABANDONED_AFTER_SECONDS``.
@@ -26,7 +27,7 @@ from sprintlab.core.task_workers import forget_worker, record_heartbeat, requeue
 logger = logging.getLogger(__name__)
 MAINTENANCE_INTERVAL_SECONDS = 60
 # Found by name, not imported: these commands belong to apps above core.
-PERIODIC_COMMANDS = ("outbox_sweep", "expire_offers")
+PERIODIC_COMMANDS = ("outbox_sweep", "expire_offers", "mentoring_alerts")
 
 
 def run_maintenance(*, sweep_older_than: int = 300) -> None:
