@@ -295,6 +295,11 @@ else:
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # How long a worker may hold an outgoing email while sending it; the send itself is cut off after half.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+# Chat webhooks (announcements mirrored to Discord/Slack): seconds a post may take, and whether a
+# webhook may point at a private or loopback address (never in production: it would let anyone who
+# edits a sprint make the server post into its own network).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SprintLab <noreply@sprintlab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

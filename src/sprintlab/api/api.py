@@ -175,6 +175,7 @@ def on_transient_conflict(request, exc):
 def register_routers() -> None:
     from sprintlab.accounts.api import people_router
     from sprintlab.accounts.api import router as accounts_router
+    from sprintlab.announcements.api import router as announcements_router
     from sprintlab.localsites.api import router as sites_router
     from sprintlab.registrations.api import router as registrations_router
     from sprintlab.registrations.api_attendance import router as attendance_router
@@ -188,6 +189,7 @@ def register_routers() -> None:
     api.add_router("/registrations", registrations_router)
     api.add_router("/me/organising", organising_router)
     api.add_router("/people", people_router)
+    api.add_router("/", announcements_router)
 
 
 register_routers()

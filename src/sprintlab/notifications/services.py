@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
+from sprintlab.notifications.webhooks import post_webhook
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -184,13 +185,19 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     any other worker (or a second task for the same message) then skips it until the lease runs
     out. The lease only runs out if this worker dies inside the send: the send itself is cut off
     after half the lease (``_send_within``). Then the sweeper sends the message again, with the same
-    Message-ID; that is the only way a message goes out twice (see docs/outbox.md).
+    Message-ID; that is the only way a message goes out twice (see docs/outbox.md). A chat-webhook
+    message (``channel == WEBHOOK``) takes the same path with a JSON post instead of an email.
     """
     message, claimed = _claim_for_sending(message_id=message_id)
     if not claimed:
         return message
     try:
-        _send_within(_as_email(message), seconds=settings.OUTBOX_LEASE_SECONDS / 2)
+        if message.channel == OutboxChannel.WEBHOOK:
+            # The timeout bounds each socket operation; keep it under half the lease like email's cut-off.
+            timeout = min(settings.WEBHOOK_TIMEOUT, settings.OUTBOX_LEASE_SECONDS / 4)
+            post_webhook(url=message.webhook_url, text=message.body_text, timeout=timeout)
+        else:
+            _send_within(_as_email(message), seconds=settings.OUTBOX_LEASE_SECONDS / 2)
     except Exception as exc:
         logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
         return _record_failure(message=message, error=str(exc))

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from sprintlab.notifications import services
+from sprintlab.notifications import fanout, services
 
 
 @task()
@@ -11,3 +11,8 @@ def deliver_outbox_message(message_id: int) -> None:
 @task()
 def requeue_stale_outbox_messages() -> int:
     return services.outbox_requeue_stale()
+
+
+@task()
+def deliver_outbox_batch(message_ids: list[int]) -> None:
+    fanout.deliver_batch(message_ids=message_ids)
