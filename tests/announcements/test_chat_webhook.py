@@ -53,9 +53,7 @@ def chat_server():
     server.server_close()
 
 
-def test_an_announcement_is_posted_to_the_chat_and_retried_after_a_500(
-    chat_server, django_capture_on_commit_callbacks
-):
+def test_an_announcement_is_posted_to_the_chat_and_retried_after_a_500(chat_server, django_capture_on_commit_callbacks):
     sprint = SprintFactory(chat_webhook_url=chat_server.url)
     RegistrationFactory(sprint=sprint)
     organiser = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER).user

@@ -11,6 +11,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
+from sprintlab.announcements.models import Announcement
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -59,6 +60,7 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    announcement: Announcement
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -107,6 +109,9 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        announcement=Announcement.objects.create(
+            sprint=sprint, author=staff, title="Welcome", body="Doors open at **9**."
+        ),
     )
 
 

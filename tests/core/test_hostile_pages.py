@@ -29,7 +29,7 @@ from tests.core.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications"}
+PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "announcements"}
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
 # tests.core.hostile.OUT_OF_RANGE_DATES as date inputs send them (no zone: the reader's own applies).
@@ -78,6 +78,10 @@ PAGES = {
     "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:switch": Page("participant", lambda w: {"pk": w.registration.pk}),
     "notifications:outbox": Page("staff"),
+    "announcements:list": Page("participant", _sprint),
+    "announcements:create": Page("staff", _sprint),
+    "announcements:detail": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.announcement.pk}),
+    "announcements:edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.announcement.pk}),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),
     "account_signup": Page(None),

@@ -127,18 +127,18 @@ def _announcement(sprint, announcement_id: int) -> Announcement:
     return announcement
 
 
-def _detail(request, announcement: Announcement) -> dict:
+def _detail(request, announcement: Announcement) -> Announcement:
+    """The announcement, carrying its delivery figures for those who run it (``delivery``)."""
     may_run = request.auth.has_perm("announcements.manage_all", announcement.sprint) or (
         announcement.site_id in organised_site_ids(request.auth, announcement.sprint)
     )
-    data = AnnouncementOut.from_orm(announcement).dict()
     stats = selectors.delivery_stats(announcement) if may_run else None
-    data["delivery"] = (
+    announcement.delivery = (
         {"email": stats.email, "chat": stats.chat, "inbox": stats.inbox, "inbox_read": stats.inbox_read}
         if stats
         else None
     )
-    return data
+    return announcement
 
 
 @router.get(

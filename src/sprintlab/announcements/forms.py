@@ -1,6 +1,7 @@
 """Forms of the announcement pages: they shape input; the services decide."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.announcements.models import Audience, Segment
@@ -48,6 +49,16 @@ class AnnouncementForm(forms.Form):
         self.fields["site"].queryset = sites
         if not (may_manage and sprint.chat_webhook_url):
             del self.fields["mirror_to_chat"]
+        # The live preview: typing in the message, or changing any choice, refreshes the count and text.
+        self.fields["body"].widget.attrs.update(
+            {
+                "hx-post": reverse("announcements:preview", kwargs={"slug": sprint.slug}),
+                "hx-trigger": "input changed delay:400ms, change from:closest form",
+                "hx-include": "closest form",
+                "hx-target": "#announcement-preview",
+                "hx-swap": "outerHTML",
+            }
+        )
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
