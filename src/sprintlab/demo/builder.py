@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
+from sprintlab.demo.announcements import build_announcements
 from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.registrations import plan_registrations
@@ -107,6 +108,8 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Announcements", 1):
+                build_announcements(now=self.now)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.
