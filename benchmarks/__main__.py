@@ -14,11 +14,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import pages, pgbench, registration
+from benchmarks import announcements, pages, pgbench, registration
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages")
+BENCHMARKS = ("registration", "pgbench", "pages", "announcements")
+DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
 
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages (default: all).",
+        help="Any of: registration, pgbench, pages, announcements (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -106,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_PAGES_DB,
         help="Database with the large demo data (seeded when empty, reused otherwise).",
     )
+    parser.add_argument(
+        "--announcements-database-url", default=DEFAULT_ANNOUNCEMENTS_DB, help="Announcement database (recreated)."
+    )
+    parser.add_argument("--registrants", type=int, default=announcements.REGISTRANTS, help="Announcement audience.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -158,7 +163,16 @@ def main(argv: list[str] | None = None) -> int:
             signed_in=not args.no_signed_in,
             log=console.log,
         )
-    about = machine(args.database_url if {"registration", "pgbench"} & which else args.pages_database_url)
+    if "announcements" in which:
+        rows, details["announcements"] = announcements.run(
+            database_url=args.announcements_database_url, registrants=args.registrants, log=console.log
+        )
+        results += rows
+    about = machine(
+        args.database_url
+        if {"registration", "pgbench"} & which
+        else (args.pages_database_url if "pages" in which else args.announcements_database_url)
+    )
     console.print(table(results, about))
     for r in results:
         if r.notes:
