@@ -172,6 +172,31 @@ OPERATIONS = {
         },
         success={201},
     ),
+    "GET /api/v1/sprints/{slug}/announcements": Operation("participant", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/announcements": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"audience": "site", "site": w.site.pk, "title": "Doors", "body": "Open at **9**."},
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/preview": Operation(
+        "site_lead",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"audience": "segment", "site": w.site.pk, "segments": ["confirmed", "first_timers"]},
+    ),
+    "GET /api/v1/sprints/{slug}/announcements/{announcement_id}": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/send": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}, success={202}
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/schedule": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk},
+        lambda w: {"scheduled_for": _in_days(2)},
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/cancel": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}
+    ),
 }
 
 

@@ -143,7 +143,7 @@ def _detail(request, announcement: Announcement) -> Announcement:
 
 @router.get(
     "sprints/{slug}/announcements",
-    response={200: list[AnnouncementOut], **errors(400, 401, 404, 422)},
+    response={200: list[AnnouncementOut], **errors(400, 401, 403, 404, 422)},
     auth=write_auth,
     summary="Announcements of a sprint you may see",
 )
@@ -186,7 +186,7 @@ def preview_audience(request, slug: str, payload: AudienceIn):
 
 @router.get(
     "sprints/{slug}/announcements/{int:announcement_id}",
-    response={200: AnnouncementDetailOut, **errors(401, 404)},
+    response={200: AnnouncementDetailOut, **errors(400, 401, 403, 404)},
     auth=write_auth,
     summary="One announcement, with its delivery figures for those who run it",
 )
