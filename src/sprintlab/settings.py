@@ -297,6 +297,10 @@ EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SprintLab <noreply@sprintlab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An address whose incoming mail unsubscribes (the mailto: of List-Unsubscribe); empty: links only.
+UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+# How often an open page asks for the inbox's unread count (seconds).
+INBOX_POLL_SECONDS = int(os.environ.get("INBOX_POLL_SECONDS", "30"))
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

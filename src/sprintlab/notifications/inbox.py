@@ -25,7 +25,9 @@ BULK_BATCH_SIZE = 1_000
 def _safe_url(url: str) -> str:
     """A link the inbox may open: a path on this site or an http(s) address; anything else is dropped."""
     url = (url or "").strip()[:500]
-    if url.startswith("/") and not url.startswith("//") or url.startswith(("https://", "http://")):
+    # "//host" and "/\\host" leave the site in browsers despite the leading slash.
+    on_this_site = url.startswith("/") and not url.startswith(("//", "/\\"))
+    if on_this_site or url.startswith(("https://", "http://")):
         return url
     return ""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import PermissionDeniedError, ServiceError
 from sprintlab.notifications.models import OPTIONAL_KINDS, NotificationPreference
+from sprintlab.notifications.selectors import notification_preferences
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ def notification_preferences_update(*, actor, channels: Mapping[str, Channels]) 
     unknown = sorted(set(channels) - optional)
     if unknown:
         raise ServiceError(
-            _("These notifications cannot be switched off: %(kinds)s.") % {"kinds": ", ".join(unknown)}
+            _("These notifications cannot be switched off: %(kinds)s.")
+            % {"kinds": ", ".join(kind[:40] for kind in unknown[:5])}
         )
     current = _current_channels(actor)
     changes = {}
@@ -75,10 +77,4 @@ def notification_email_unsubscribe(*, actor, kind: str) -> bool:
 
 
 def _current_channels(user) -> dict[str, Channels]:
-    channels = {kind.value: Channels() for kind in OPTIONAL_KINDS}
-    for kind, email, in_app in NotificationPreference.objects.filter(user=user).values_list(
-        "kind", "email", "in_app"
-    ):
-        if kind in channels:
-            channels[kind] = Channels(email=email, in_app=in_app)
-    return channels
+    return {row.kind: Channels(email=row.email, in_app=row.in_app) for row in notification_preferences(user=user)}
