@@ -295,6 +295,8 @@ else:
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # How long a worker may hold an outgoing email while sending it; the send itself is cut off after half.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+# How many emails one delivery task claims, sends and records together (docs/outbox.md).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "50"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SprintLab <noreply@sprintlab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # An address whose incoming mail unsubscribes (the mailto: of List-Unsubscribe); empty: links only.
