@@ -74,6 +74,8 @@ class OutboxSite:
         self.env.pop("EMAIL_HOST", None)  # the console backend: every email is written to the worker's output
 
     def prepare(self) -> None:
+        for old_log in self.directory.glob("worker-*.log"):
+            old_log.unlink()
         recreate_database(self.database_url)
         sprintlab(["migrate", "--no-input", "-v", "0"], self.env)
 
@@ -161,7 +163,9 @@ def throughput(*, database_url: str, messages: int, workers: int, directory: Pat
     site = OutboxSite(database_url, directory / "throughput")
     site.prepare()
     log(f"outbox: queueing {messages:,} messages")
+    started = time.monotonic()
     site.enqueue(messages, "rate")
+    log(f"outbox: queued in {time.monotonic() - started:.0f} s; starting {workers} workers")
     try:
         site.start_workers(workers)
         site.wait_until_sent(messages, timeout=max(120, messages / 20))

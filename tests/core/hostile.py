@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.localsites.models import LocalSite, SiteStatus
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import InboxItem, NotificationKind, OutboxMessage, OutboxStatus
+from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
 from tests.factories import (
@@ -27,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.notifications.factories import InboxItemFactory
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -59,6 +61,8 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    inbox_item: InboxItem
+    unsubscribe_token: str
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -107,6 +111,8 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        inbox_item=InboxItemFactory(user=participant),
+        unsubscribe_token=unsubscribe_token(user_id=participant.pk, kind=NotificationKind.ANNOUNCEMENT),
     )
 
 
