@@ -32,4 +32,4 @@ PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/cor
 # `make run` does) so that pages in the browser tests show them.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "sprintlab-test-media"
 SERVE_MEDIA = True
-INBOX_POLL_SECONDS = 1  # the browser test waits for the badge to update
+INBOX_POLL_SECONDS = 2  # the browser test waits for the badge to update without a reload
