@@ -13,7 +13,8 @@ from django.utils import timezone
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.announcements.models import Announcement
 from sprintlab.localsites.models import LocalSite, SiteStatus
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import InboxItem, NotificationKind, OutboxMessage, OutboxStatus
+from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.notifications.factories import InboxItemFactory
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -61,6 +63,8 @@ class World:
     token: ApiToken
     failed_email: OutboxMessage
     announcement: Announcement
+    inbox_item: InboxItem
+    unsubscribe_token: str
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -112,6 +116,8 @@ def build_world() -> World:
         announcement=Announcement.objects.create(
             sprint=sprint, author=staff, title="Welcome", body="Doors open at **9**."
         ),
+        inbox_item=InboxItemFactory(user=participant),
+        unsubscribe_token=unsubscribe_token(user_id=participant.pk, kind=NotificationKind.ANNOUNCEMENT),
     )
 
 

@@ -77,6 +77,14 @@ OPERATIONS = {
     "GET /api/v1/me/tokens": Operation("participant"),
     "DELETE /api/v1/me/tokens/{token_id}": Operation("participant", lambda w: {"token_id": w.token.pk}),
     "GET /api/v1/me/organising": Operation("staff"),
+    "GET /api/v1/me/inbox": Operation("participant"),
+    "GET /api/v1/me/inbox/unread-count": Operation("participant"),
+    "POST /api/v1/me/inbox/{item_id}/read": Operation("participant", lambda w: {"item_id": w.inbox_item.pk}),
+    "POST /api/v1/me/inbox/read": Operation("participant"),
+    "GET /api/v1/me/notification-preferences": Operation("participant"),
+    "PUT /api/v1/me/notification-preferences": Operation(
+        "participant", body=lambda w: {"kinds": {"announcement": {"email": False, "in_app": True}}}
+    ),
     "PUT /api/v1/people/{user_id}/organiser-role": Operation(
         "staff", lambda w: {"user_id": w.applicant.pk}, lambda w: {"granted": True}
     ),

@@ -177,12 +177,14 @@ def register_routers() -> None:
     from sprintlab.accounts.api import router as accounts_router
     from sprintlab.announcements.api import router as announcements_router
     from sprintlab.localsites.api import router as sites_router
+    from sprintlab.notifications.api import router as notifications_router
     from sprintlab.registrations.api import router as registrations_router
     from sprintlab.registrations.api_attendance import router as attendance_router
     from sprintlab.registrations.api_organising import router as organising_router
     from sprintlab.sprints.api import router as sprints_router
 
     api.add_router("/me", accounts_router)
+    api.add_router("/me", notifications_router)
     api.add_router("/sprints", sprints_router)
     api.add_router("/", sites_router)
     api.add_router("/", attendance_router)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from sprintlab.notifications.inbox import inbox_add_many
 from sprintlab.notifications.models import InboxItem, OutboxChannel, OutboxMessage, OutboxStatus
 from sprintlab.notifications.selectors import channels_by_user
 
@@ -76,21 +77,20 @@ def fan_out(
             ],
             ignore_conflicts=True,
         )
-    for batch in _chunks(sorted(in_app_ids), INSERT_BATCH):
-        InboxItem.objects.bulk_create(
-            [
-                InboxItem(
-                    key=f"{key_prefix}:{user_id}",
-                    user_id=user_id,
-                    kind=kind,
-                    title=inbox_title[:300],
-                    body_html=inbox_body_html,
-                    url=inbox_url[:500],
-                )
-                for user_id in batch
-            ],
-            ignore_conflicts=True,
-        )
+    inbox_add_many(
+        items=(
+            InboxItem(
+                key=f"{key_prefix}:{user_id}",
+                user_id=user_id,
+                kind=kind,
+                title=inbox_title[:300],
+                body_html=inbox_body_html,
+                url=inbox_url[:500],
+            )
+            for user_id in sorted(in_app_ids)
+        ),
+        batch_size=INSERT_BATCH,
+    )
     batches = schedule_queued(keys)
     return FanOutResult(emails=len(keys), inbox_items=len(in_app_ids), batches=batches)
 

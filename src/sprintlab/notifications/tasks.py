@@ -1,11 +1,11 @@
 from django_tasks import task
 
-from sprintlab.notifications import fanout, services
+from sprintlab.notifications import delivery, fanout, services
 
 
 @task()
 def deliver_outbox_message(message_id: int) -> None:
-    services.outbox_deliver(message_id=message_id)
+    delivery.outbox_deliver_batch(message_id=message_id)
 
 
 @task()
