@@ -297,8 +297,19 @@ else:
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 # How long a worker may hold an outgoing email while sending it; the send itself is cut off after half.
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+# Chat webhooks (announcements mirrored to Discord/Slack): seconds a post may take, and whether a
+# webhook may point at a private or loopback address (never in production: it would let anyone who
+# edits a sprint make the server post into its own network).
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# How many emails one delivery task claims, sends and records together (docs/outbox.md).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "50"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SprintLab <noreply@sprintlab.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# An address whose incoming mail unsubscribes (the mailto: of List-Unsubscribe); empty: links only.
+UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+# How often an open page asks for the inbox's unread count (seconds).
+INBOX_POLL_SECONDS = int(os.environ.get("INBOX_POLL_SECONDS", "30"))
 
 # --- Internationalisation ------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -32,3 +32,6 @@ PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/cor
 # `make run` does) so that pages in the browser tests show them.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "sprintlab-test-media"
 SERVE_MEDIA = True
+# Tests post chat webhooks to a small HTTP server they start on 127.0.0.1.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+INBOX_POLL_SECONDS = 2  # the browser test waits for the badge to update without a reload

@@ -20,7 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("sprintlab.accounts.urls")),
-    path("staff/", include("sprintlab.notifications.urls")),
+    path("", include("sprintlab.notifications.urls")),
     path("", include("sprintlab.registrations.urls")),
     path("", include("sprintlab.teams.urls")),
     path("", include("sprintlab.teamfinder.urls")),

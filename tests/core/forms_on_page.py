@@ -56,6 +56,9 @@ class PageForms(HTMLParser):
         if name and "hx-post" in attributes and tag != "form" and attributes["hx-post"] != self._form_action():
             # An element that posts itself (e.g. a live preview), as htmx sends it.
             self.forms.append(Form(action=attributes["hx-post"], method="post", kinds={name: "text"}))
+        if not name and "hx-get" in attributes and tag != "form":
+            # An element that loads a part of the page by itself (the header's polled inbox badge).
+            self.forms.append(Form(action=attributes["hx-get"], method="get"))
         if self._form is None or not name:
             return
         if tag == "input":

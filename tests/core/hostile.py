@@ -11,9 +11,11 @@ from django.apps import apps
 from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
+from sprintlab.announcements.models import Announcement
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.mentoring.models import HelpRequest, HelpStatus, OfficeHourSlot, SlotBooking
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import InboxItem, NotificationKind, OutboxMessage, OutboxStatus
+from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
@@ -38,6 +40,7 @@ from tests.mentoring.factories import (
     make_mentor,
     make_team_member,
 )
+from tests.notifications.factories import InboxItemFactory
 from tests.programme.factories import ResourceFactory, SessionFactory, SpeakerFactory
 
 NUL = "a\x00b"
@@ -83,6 +86,9 @@ class World:
     booking: SlotBooking
     help_request: HelpRequest
     claimed_request: HelpRequest
+    announcement: Announcement
+    inbox_item: InboxItem
+    unsubscribe_token: str
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -160,6 +166,11 @@ def build_world() -> World:
             claimed_at=now,
             first_claimed_at=now,
         ),
+        announcement=Announcement.objects.create(
+            sprint=sprint, author=staff, title="Welcome", body="Doors open at **9**."
+        ),
+        inbox_item=InboxItemFactory(user=participant),
+        unsubscribe_token=unsubscribe_token(user_id=participant.pk, kind=NotificationKind.ANNOUNCEMENT),
     )
 
 

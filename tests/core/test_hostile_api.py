@@ -130,6 +130,14 @@ OPERATIONS = {
     "GET /api/v1/me/tokens": Operation("participant"),
     "DELETE /api/v1/me/tokens/{token_id}": Operation("participant", lambda w: {"token_id": w.token.pk}),
     "GET /api/v1/me/organising": Operation("staff"),
+    "GET /api/v1/me/inbox": Operation("participant"),
+    "GET /api/v1/me/inbox/unread-count": Operation("participant"),
+    "POST /api/v1/me/inbox/{item_id}/read": Operation("participant", lambda w: {"item_id": w.inbox_item.pk}),
+    "POST /api/v1/me/inbox/read": Operation("participant"),
+    "GET /api/v1/me/notification-preferences": Operation("participant"),
+    "PUT /api/v1/me/notification-preferences": Operation(
+        "participant", body=lambda w: {"kinds": {"announcement": {"email": False, "in_app": True}}}
+    ),
     "PUT /api/v1/people/{user_id}/organiser-role": Operation(
         "staff", lambda w: {"user_id": w.applicant.pk}, lambda w: {"granted": True}
     ),
@@ -297,6 +305,31 @@ OPERATIONS = {
     ),
     "POST /api/v1/sprints/{slug}/resources/copy": Operation(
         "staff", lambda w: {"slug": w.sprint.slug}, lambda w: {"source_sprint": w.open_sprint.slug}, success={201}
+    ),
+    "GET /api/v1/sprints/{slug}/announcements": Operation("participant", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/announcements": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"audience": "site", "site": w.site.pk, "title": "Doors", "body": "Open at **9**."},
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/preview": Operation(
+        "site_lead",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"audience": "segment", "site": w.site.pk, "segments": ["confirmed", "first_timers"]},
+    ),
+    "GET /api/v1/sprints/{slug}/announcements/{announcement_id}": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/send": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}, success={202}
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/schedule": Operation(
+        "staff",
+        lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk},
+        lambda w: {"scheduled_for": _in_days(2)},
+    ),
+    "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/cancel": Operation(
+        "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}
     ),
 }
 

@@ -37,6 +37,7 @@ PROJECT_NAMESPACES = {
     "notifications",
     "programme",
     "mentoring",
+    "announcements",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -108,7 +109,14 @@ PAGES = {
     "mentoring:overview": Page("staff", lambda w: {"slug": w.running_sprint.slug}),
     "mentoring:request": Page("mentor", lambda w: {"slug": w.running_sprint.slug, "request_id": w.claimed_request.pk}),
     "notifications:outbox": Page("staff"),
+    "announcements:list": Page("participant", _sprint),
+    "announcements:create": Page("staff", _sprint),
+    "announcements:detail": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.announcement.pk}),
+    "announcements:edit": Page("staff", lambda w: {"slug": w.sprint.slug, "pk": w.announcement.pk}),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
+    "notifications:inbox": Page("participant"),
+    "notifications:preferences": Page("participant"),
+    "notifications:unsubscribe": Page(None, lambda w: {"token": w.unsubscribe_token}),
     "account_login": Page(None),
     "account_signup": Page(None),
     "account_reset_password": Page(None),

@@ -26,6 +26,8 @@ from tests.factories import (
 SERVICE_MODULES = {
     "sprintlab.accounts.services",
     "sprintlab.notifications.services",
+    "sprintlab.notifications.inbox",
+    "sprintlab.notifications.preferences",
     "sprintlab.sprints.services",
     "sprintlab.localsites.services",
     "sprintlab.registrations.services",
@@ -35,6 +37,7 @@ SERVICE_MODULES = {
     "sprintlab.programme.services_resources",
     "sprintlab.mentoring.services",
     "sprintlab.mentoring.helpdesk",
+    "sprintlab.announcements.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
@@ -45,6 +48,8 @@ NO_ACTOR = {
     "sprintlab.notifications.services.outbox_render": "renders a queued email's body; no decision",
     "sprintlab.notifications.services.render_body": "renders a template; writes nothing",
     "sprintlab.notifications.services.message_is_rendered": "a question about a row; writes nothing",
+    "sprintlab.notifications.inbox.inbox_add": "written by a service that checked its actor",
+    "sprintlab.notifications.inbox.inbox_add_many": "written by a service that checked its actor",
     # The offer-expiry sweep runs every few minutes as a task, for everyone's offers.
     "sprintlab.registrations.admissions.registrations_expire_offers": "the task worker's sweep; nobody acts",
     "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",

@@ -98,3 +98,19 @@ def test_unknown_message_is_404(staff_client):
 
 def test_out_of_range_message_id_is_404(staff_client):
     assert staff_client.get("/staff/outbox/99999999999999999999999/").status_code == 404
+
+
+def test_filters_by_kind_and_channel_with_counts_per_status(staff_client):
+    make("a1", kind="announcement", status=OutboxStatus.SENT)
+    make("a2", kind="announcement", status=OutboxStatus.FAILED, last_error="550 mailbox unavailable")
+    make("w1", kind="announcement", channel="webhook", to_email="", webhook_url="https://chat.example.org/hook")
+    make("t1", status=OutboxStatus.FAILED)
+    response = staff_client.get(reverse("notifications:outbox"), {"kind": "announcement", "channel": "email"})
+    assert {m.key for m in response.context["page"].object_list} == {"a1", "a2"}
+    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    assert counts == {"queued": 0, "sending": 0, "sent": 1, "failed": 1}
+    assert "550 mailbox unavailable" in response.content.decode()
+    webhooks = staff_client.get(reverse("notifications:outbox"), {"channel": "webhook"}).content.decode()
+    assert "chat.example.org" in webhooks
+    failed = staff_client.get(reverse("notifications:outbox"), {"status": "failed", "kind": "bogus", "channel": "x"})
+    assert {m.key for m in failed.context["page"].object_list} == {"a2", "t1"}

@@ -47,6 +47,9 @@ class Site:
             "EMAIL_TIMEOUT": str(email_timeout),
             "OUTBOX_LEASE_SECONDS": str(LEASE),
             "TASK_ABANDONED_AFTER_SECONDS": str(ABANDONED_AFTER),
+            # One email per task, so that the email a worker died sending is the only one it can
+            # repeat; batches of emails after a SIGKILL: tests/notifications/test_outbox_crash.py.
+            "OUTBOX_BATCH_SIZE": "1",
         }
         self.workers: list[subprocess.Popen] = []
 

@@ -175,8 +175,10 @@ def on_transient_conflict(request, exc):
 def register_routers() -> None:
     from sprintlab.accounts.api import people_router
     from sprintlab.accounts.api import router as accounts_router
+    from sprintlab.announcements.api import router as announcements_router
     from sprintlab.localsites.api import router as sites_router
     from sprintlab.mentoring.api import router as mentoring_router
+    from sprintlab.notifications.api import router as notifications_router
     from sprintlab.programme.api import router as programme_router
     from sprintlab.registrations.api import router as registrations_router
     from sprintlab.registrations.api_attendance import router as attendance_router
@@ -184,6 +186,7 @@ def register_routers() -> None:
     from sprintlab.sprints.api import router as sprints_router
 
     api.add_router("/me", accounts_router)
+    api.add_router("/me", notifications_router)
     api.add_router("/sprints", sprints_router)
     api.add_router("/", sites_router)
     api.add_router("/", attendance_router)
@@ -192,6 +195,7 @@ def register_routers() -> None:
     api.add_router("/people", people_router)
     api.add_router("/", programme_router)
     api.add_router("/", mentoring_router)
+    api.add_router("/", announcements_router)
 
 
 register_routers()

@@ -49,9 +49,13 @@ ALLOWED_ATTRIBUTES = {
 
 def render_markdown(text: str) -> str:
     """Render ``text`` to sanitised HTML; scripts, event handlers and javascript: links never survive."""
-    html = _renderer.render(text or "")
+    return sanitise_html(_renderer.render(text or ""))
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the tags, attributes and link schemes that rendered Markdown may have."""
     return nh3.clean(
-        html,
+        html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
+from sprintlab.demo.announcements import build_announcements
 from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.mentoring import build_mentor_help
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
@@ -111,6 +112,8 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Announcements", 1):
+                build_announcements(now=self.now)
             with self.progress.stage("Schedules, resources and agendas", 1):
                 # Its own random stream, so adding the programme changed none of the rows above.
                 build_programme(

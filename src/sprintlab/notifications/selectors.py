@@ -1,27 +1,108 @@
-"""Reads of the outbox for the staff pages."""
+"""Reads of the outbox (staff pages), the inbox and notification preferences (each person's own)."""
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 
 from sprintlab.notifications.models import (
+    OPTIONAL_KINDS,
+    InboxItem,
     NotificationKind,
     NotificationPreference,
+    OutboxChannel,
     OutboxMessage,
     OutboxStatus,
 )
 
 # The list never needs the bodies: leave the large columns in the database.
-LIST_COLUMNS = ("pk", "created_at", "to_email", "subject", "status", "attempts", "sent_at", "last_error")
+LIST_COLUMNS = (
+    "pk",
+    "created_at",
+    "to_email",
+    "webhook_url",
+    "kind",
+    "channel",
+    "subject",
+    "status",
+    "attempts",
+    "sent_at",
+    "last_error",
+)
 
 
-def outbox_search(*, query: str = "", status: str = "") -> QuerySet[OutboxMessage]:
-    """Messages whose recipient or subject contains ``query``, optionally of one status; newest first."""
-    messages = OutboxMessage.objects.only(*LIST_COLUMNS).order_by("-created_at", "-pk")
+def _outbox_filtered(*, query: str = "", kind: str = "", channel: str = "") -> QuerySet[OutboxMessage]:
+    messages = OutboxMessage.objects.all()
     query = " ".join((query or "").split())
     if query:
         messages = messages.filter(Q(to_email__icontains=query) | Q(subject__icontains=query))
+    if kind in NotificationKind.values:
+        messages = messages.filter(kind=kind)
+    if channel in OutboxChannel.values:
+        messages = messages.filter(channel=channel)
+    return messages
+
+
+def outbox_search(*, query: str = "", status: str = "", kind: str = "", channel: str = "") -> QuerySet[OutboxMessage]:
+    """Messages whose recipient or subject contains ``query``, optionally of one status, kind and
+    channel (unknown values are ignored); newest first."""
+    messages = _outbox_filtered(query=query, kind=kind, channel=channel).only(*LIST_COLUMNS)
     if status in OutboxStatus.values:
         messages = messages.filter(status=status)
-    return messages
+    return messages.order_by("-created_at", "-pk")
+
+
+def outbox_status_counts(*, query: str = "", kind: str = "", channel: str = "") -> dict[str, int]:
+    """How many messages of each status match the other filters (every status, zero included); one query."""
+    counts = dict.fromkeys(OutboxStatus.values, 0)
+    rows = _outbox_filtered(query=query, kind=kind, channel=channel).values("status").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+# --- The inbox -----------------------------------------------------------------------------------
+
+
+def inbox_items(*, user, unread_only: bool = False) -> QuerySet[InboxItem]:
+    """``user``'s inbox, newest first (the index on (user, -created_at) serves it)."""
+    items = InboxItem.objects.filter(user=user).order_by("-created_at", "-id")
+    return items.filter(read_at__isnull=True) if unread_only else items
+
+
+def inbox_item_for_user(*, item_id: int, user) -> InboxItem | None:
+    """One of ``user``'s own items; someone else's is ``None``, as if it did not exist."""
+    return InboxItem.objects.filter(pk=item_id, user=user).first() if user.is_authenticated else None
+
+
+def inbox_unread_count(*, user) -> int:
+    """One COUNT over the partial index of unread items (``inbox_unread_by_user``)."""
+    if not user.is_authenticated:
+        return 0
+    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreferenceRow:
+    kind: str
+    label: str
+    email: bool
+    in_app: bool
+
+
+def notification_preferences(*, user) -> list[PreferenceRow]:
+    """Each optional kind with ``user``'s channels, in the order of ``OPTIONAL_KINDS``; one query."""
+    stored = {
+        kind: (email, in_app)
+        for kind, email, in_app in NotificationPreference.objects.filter(user=user).values_list(
+            "kind", "email", "in_app"
+        )
+    }
+    return [
+        PreferenceRow(kind.value, str(kind.label), *stored.get(kind.value, (True, True))) for kind in OPTIONAL_KINDS
+    ]
 
 
 def attachment_summaries(message: OutboxMessage) -> list[dict]:

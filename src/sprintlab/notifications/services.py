@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 
 from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError
-from sprintlab.notifications.models import NotificationKind, OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import NotificationKind, OutboxChannel, OutboxMessage, OutboxStatus
+from sprintlab.notifications.unsubscribe import list_unsubscribe_headers, unsubscribe_url, with_unsubscribe_footer
+from sprintlab.notifications.webhooks import post_webhook
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -78,8 +80,9 @@ def outbox_enqueue(
     and returning a ``RenderedEmail``, called when the message is delivered. Enqueuing the same
     ``key`` twice returns the first message and sends nothing more. A caller that knows its key
     cannot exist yet (it names a row version created in this very transaction) passes
-    ``fresh_key=True`` to skip the savepoint that catches a duplicate. ``kind`` says what the message
-    is about (the caller has already asked the person's preferences for it).
+    ``fresh_key=True`` to skip the savepoint that catches a duplicate. A ``kind`` other than
+    transactional adds an unsubscribe link and headers when sent (pass ``user``; check the person's
+    preferences first with ``selectors.channels_by_user``).
     """
     body_html = ""
     if renderer:
@@ -187,13 +190,19 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     any other worker (or a second task for the same message) then skips it until the lease runs
     out. The lease only runs out if this worker dies inside the send: the send itself is cut off
     after half the lease (``_send_within``). Then the sweeper sends the message again, with the same
-    Message-ID; that is the only way a message goes out twice (see docs/outbox.md).
+    Message-ID; that is the only way a message goes out twice (see docs/outbox.md). A chat-webhook
+    message (``channel == WEBHOOK``) takes the same path with a JSON post instead of an email.
     """
     message, claimed = _claim_for_sending(message_id=message_id)
     if not claimed:
         return message
     try:
-        _send_within(_as_email(message), seconds=settings.OUTBOX_LEASE_SECONDS / 2)
+        if message.channel == OutboxChannel.WEBHOOK:
+            # The timeout bounds each socket operation; keep it under half the lease like email's cut-off.
+            timeout = min(settings.WEBHOOK_TIMEOUT, settings.OUTBOX_LEASE_SECONDS / 4)
+            post_webhook(url=message.webhook_url, text=message.body_text, timeout=timeout)
+        else:
+            _send_within(_as_email(message), seconds=settings.OUTBOX_LEASE_SECONDS / 2)
     except Exception as exc:
         logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
         return _record_failure(message=message, error=str(exc))
@@ -247,16 +256,26 @@ def _claim_for_sending(*, message_id: int) -> tuple[OutboxMessage | None, bool]:
 
 
 def _as_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The email to send. One that is not transactional carries its unsubscribe link in the footer
+    and in the ``List-Unsubscribe`` headers, for its person and kind (docs/notifications.md)."""
+    # The same Message-ID on every attempt lets receiving servers drop a copy re-sent after a crash.
+    headers = {"Message-ID": f"<outbox-{message.pk}@sprintlab>"}
+    body_text, body_html = message.body_text, message.body_html
+    if message.kind != NotificationKind.TRANSACTIONAL and message.user_id:
+        url = unsubscribe_url(user_id=message.user_id, kind=message.kind)
+        headers.update(list_unsubscribe_headers(url))
+        body_text, body_html = with_unsubscribe_footer(
+            body_text=body_text, body_html=body_html, url=url, kind_label=message.get_kind_display()
+        )
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body_text,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
-        # The same Message-ID on every attempt lets receiving servers drop a copy re-sent after a crash.
-        headers={"Message-ID": f"<outbox-{message.pk}@sprintlab>"},
+        headers=headers,
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+    if body_html:
+        email.attach_alternative(body_html, "text/html")
     for attachment in message.attachments:
         email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email

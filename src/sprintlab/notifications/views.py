@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sprintlab.notifications import selectors, services
-from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.models import NotificationKind, OutboxChannel, OutboxMessage, OutboxStatus
 
 PAGE_SIZE = 50
 
@@ -34,19 +34,35 @@ def outbox_staff_only(view):
 
 @outbox_staff_only
 def outbox_list(request):
+    """Every delivery (email and chat webhook), filtered by text, status, kind and channel, with the
+    number of each status under the other filters; failures show their last error."""
     query = request.GET.get("q", "")[:200]
-    status = request.GET.get("status", "")
-    page = Paginator(selectors.outbox_search(query=query, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    status = _known(request.GET.get("status", ""), OutboxStatus.values)
+    kind = _known(request.GET.get("kind", ""), NotificationKind.values)
+    channel = _known(request.GET.get("channel", ""), OutboxChannel.values)
+    messages_found = selectors.outbox_search(query=query, status=status, kind=kind, channel=channel)
+    page = Paginator(messages_found, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.outbox_status_counts(query=query, kind=kind, channel=channel)
     return render(
         request,
         "notifications/outbox_list.html",
         {
             "page": page,
             "query": query,
-            "status": status if status in OutboxStatus.values else "",
+            "status": status,
+            "kind": kind,
+            "channel": channel,
             "status_choices": OutboxStatus.choices,
+            "kind_choices": NotificationKind.choices,
+            "channel_choices": OutboxChannel.choices,
+            "status_counts": [(value, label, counts[value]) for value, label in OutboxStatus.choices],
+            "filtered": bool(query or status or kind or channel),
         },
     )
+
+
+def _known(value: str, allowed) -> str:
+    return value if value in allowed else ""
 
 
 @outbox_staff_only

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from sprintlab.accounts.ratelimits import LOOKUP_BUDGET_HELP
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
+from sprintlab.notifications.webhooks import validate_webhook_url
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
 from sprintlab.sprints.selectors import account_by_email
 from sprintlab.sprints.services import EDITABLE_FIELDS
@@ -36,6 +37,14 @@ TIME_FIELDS = (
 
 
 class SprintForm(forms.ModelForm):
+    chat_webhook_url = forms.URLField(
+        label=_("Chat webhook"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_webhook_url],
+    )
+
     class Meta:
         model = Sprint
         fields = [
@@ -54,6 +63,7 @@ class SprintForm(forms.ModelForm):
             "remote_allowed",
             "is_published",
             *TIME_FIELDS,
+            "chat_webhook_url",
         ]
         field_classes = dict.fromkeys(TIME_FIELDS, WindowedDateTimeField)
         widgets = {
@@ -67,6 +77,10 @@ class SprintForm(forms.ModelForm):
         help_texts = {
             "slug": _("Part of the address: letters, digits and hyphens, e.g. interp-sprint-2027."),
             "is_published": _("Drafts are visible only to organisers, co-hosts and staff."),
+            "chat_webhook_url": _(
+                "Announcements can also be posted to your chat server: paste a Discord or Slack incoming-webhook "
+                "address. Keep it secret; only organisers see it."
+            ),
         }
 
     def __init__(self, *args, **kwargs):

@@ -47,6 +47,7 @@ class SprintIn(Schema):
     submission_deadline_at: WindowedDateTime
     judging_ends_at: WindowedDateTime
     results_published_at: WindowedDateTime
+    chat_webhook_url: str = Field("", max_length=500, description="Discord/Slack incoming webhook for announcements.")
     partners: list[ObjectId] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS, description="Partner ids.")
     tracks: list[TrackIn] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS)
     prizes: list[PrizeIn] = Field(default_factory=list, max_length=MAX_SPRINT_ITEMS)
@@ -74,6 +75,7 @@ class SprintPatch(Schema):
     submission_deadline_at: WindowedDateTime | None = None
     judging_ends_at: WindowedDateTime | None = None
     results_published_at: WindowedDateTime | None = None
+    chat_webhook_url: str | None = Field(None, max_length=500, description="Discord/Slack incoming webhook.")
     partners: list[ObjectId] | None = Field(None, max_length=MAX_SPRINT_ITEMS)
     tracks: list[TrackIn] | None = Field(None, max_length=MAX_SPRINT_ITEMS)
     prizes: list[PrizeIn] | None = Field(None, max_length=MAX_SPRINT_ITEMS)

@@ -17,6 +17,7 @@ from sprintlab.core.audit import record_audit
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.validators import DATETIME_WINDOW_MESSAGE, datetime_in_window, shifted_in_window
+from sprintlab.notifications.webhooks import webhook_url_problem
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
 from sprintlab.sprints.signals import capacity_changed
 
@@ -42,6 +43,7 @@ EDITABLE_FIELDS = (
     "submission_deadline_at",
     "judging_ends_at",
     "results_published_at",
+    "chat_webhook_url",
 )
 # Times that move together when a sprint is cloned onto new dates.
 SHIFTED_FIELDS = tuple(field for field, _label in Sprint.TIMELINE_FIELDS) + ("registration_closes_at",)
@@ -79,6 +81,10 @@ def _apply_values(sprint: Sprint, values: Mapping[str, Any]) -> list[str]:
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError({name: [_("This field cannot be set.")] for name in sorted(unknown)})
+    webhook = values.get("chat_webhook_url")
+    # Only http(s) to a public host: a webhook must not make the server post into its own network.
+    if webhook and webhook != sprint.chat_webhook_url and (problem := webhook_url_problem(webhook)):
+        raise ServiceError({"chat_webhook_url": [problem]})
     changed = []
     for name, value in values.items():
         if name == "cover_image":

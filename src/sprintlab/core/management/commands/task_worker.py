@@ -27,11 +27,12 @@ from sprintlab.core.task_workers import forget_worker, record_heartbeat, requeue
 logger = logging.getLogger(__name__)
 MAINTENANCE_INTERVAL_SECONDS = 60
 # Found by name, not imported: these commands belong to apps above core.
-PERIODIC_COMMANDS = ("outbox_sweep", "expire_offers", "mentoring_alerts")
+PERIODIC_COMMANDS = ("outbox_sweep", "expire_offers", "mentoring_alerts", "send_due_reminders")
 
 
 def run_maintenance(*, sweep_older_than: int = 300) -> None:
-    """What would otherwise be cron's job: the outbox sweep and offer expiry (when those apps exist)."""
+    """What would otherwise be cron's job: the outbox sweep, offer expiry, reminders and scheduled
+    announcements (when those apps exist)."""
     available = get_commands()
     for name in PERIODIC_COMMANDS:
         if name not in available:

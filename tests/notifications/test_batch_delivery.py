@@ -1,0 +1,94 @@
+"""One delivery task sends a batch: one claim and one record transaction for many emails."""
+
+import pytest
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection, transaction
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from sprintlab.notifications import delivery
+from sprintlab.notifications.models import OutboxMessage, OutboxStatus
+from sprintlab.notifications.services import outbox_enqueue
+
+pytestmark = pytest.mark.django_db
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+class ObservingBackend(EmailBackend):
+    """locmem, noting whether a transaction was open while each email was sent."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        ObservingBackend.in_transaction.append(connection.in_atomic_block)
+        return super().send_messages(messages)
+
+
+def enqueue(count):
+    """Queue ``count`` emails and claim the first one's task, as the worker that runs it does."""
+    with transaction.atomic():
+        ids = [
+            outbox_enqueue(key=f"batch:{n}", to_email=f"p{n}@example.org", subject=f"S{n}", body_text="Hi").pk
+            for n in range(count)
+        ]
+    for task in DBTaskResult.objects.all():
+        if task.args_kwargs["args"] == [ids[0]]:
+            task.claim("this-worker")
+    return ids
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=4)
+def test_one_task_claims_sends_and_records_a_batch_and_takes_over_its_tasks(django_assert_max_num_queries):
+    ids = enqueue(6)
+    mail.outbox.clear()
+    with django_assert_max_num_queries(16):
+        delivery.outbox_deliver_batch(message_id=ids[0])
+    statuses = dict(OutboxMessage.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == ["sent"] * 4 + ["queued"] * 2
+    assert len(mail.outbox) == 4
+    # The three other tasks of the batch are done; the first is the worker's own, the last two wait.
+    tasks = DBTaskResult.objects.values_list("args_kwargs", "status")
+    done = sorted(kwargs["args"][0] for kwargs, status in tasks if status == "SUCCESSFUL")
+    waiting = sorted(kwargs["args"][0] for kwargs, status in tasks if status == "READY")
+    assert done == ids[1:4] and waiting == ids[4:]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(
+    TASKS=DATABASE_TASKS,
+    OUTBOX_BATCH_SIZE=10,
+    EMAIL_BACKEND="tests.notifications.test_batch_delivery.ObservingBackend",
+)
+def test_no_transaction_is_open_while_the_batch_is_sent():
+    ids = enqueue(3)
+    ObservingBackend.in_transaction = []
+    delivery.outbox_deliver_batch(message_id=ids[0])
+    assert ObservingBackend.in_transaction == [False, False, False]
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10, OUTBOX_LEASE_SECONDS=0)
+def test_emails_the_deadline_leaves_unsent_go_back_to_the_queue_with_their_attempt_uncounted():
+    ids = enqueue(3)
+    mail.outbox.clear()
+    delivery.outbox_deliver_batch(message_id=ids[0])
+    assert not mail.outbox
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.QUEUED, 0)}
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10)
+def test_a_message_already_sent_or_leased_is_left_alone():
+    ids = enqueue(3)
+    OutboxMessage.objects.filter(pk=ids[1]).update(status=OutboxStatus.SENT)
+    mail.outbox.clear()
+    delivery.outbox_deliver_batch(message_id=ids[0])
+    assert sorted(email.subject for email in mail.outbox) == ["S0", "S2"]
+    delivery.outbox_deliver_batch(message_id=ids[0])  # its task ran twice: nothing more
+    assert len(mail.outbox) == 2
+
+
+def test_without_the_database_queue_each_task_sends_its_own_message(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for n in range(2):
+            outbox_enqueue(key=f"single:{n}", to_email="p@example.org", subject=f"S{n}", body_text="Hi")
+    assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
