@@ -234,3 +234,15 @@ def team_for_code(code: str) -> Team:
     if not team.is_live:
         raise Conflict(_("This code belonged to “%(team)s”, which was disbanded.") % {"team": team.name})
     return team
+
+
+@dataclass(frozen=True)
+class TeamsSummary:
+    """The sprint page's line about teams: how many formed, and the viewer's own team."""
+
+    formed: int
+    my_team: Team | None
+
+
+def teams_summary(*, sprint: Sprint, user) -> TeamsSummary:
+    return TeamsSummary(formed=live_team_count(sprint), my_team=team_of(user=user, sprint=sprint))
