@@ -15,6 +15,7 @@ from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.teams.models import JoinRequest, Team
 from tests.factories import (
     LocalSiteFactory,
     OutboxMessageFactory,
@@ -27,6 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.teams.factories import JoinRequestFactory, TeamFactory, add_member
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -59,6 +61,13 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    # Teams in ``sprint``: a lead and a member, someone asking to join, someone free to join.
+    team: Team
+    team_lead: User
+    team_member: User
+    joiner: User
+    loner: User
+    join_request: JoinRequest
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -90,6 +99,12 @@ def build_world() -> World:
     )
     applied = RegistrationFactory(sprint=reviewed_sprint, status=RegistrationStatus.APPLIED, confirmed_at=None)
     api_key_for(participant, name="laptop")
+    team = TeamFactory(sprint=sprint, name="Circuit Breakers")
+    team_member = add_member(team)
+    joiner, loner = UserFactory(), UserFactory()
+    RegistrationFactory(sprint=sprint, user=joiner)
+    RegistrationFactory(sprint=sprint, user=loner)
+    join_request = JoinRequestFactory(team=team, user=joiner, message="I write evals")
     return World(
         staff=staff,
         participant=participant,
@@ -107,6 +122,12 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        team=team,
+        team_lead=team.lead,
+        team_member=team_member,
+        joiner=joiner,
+        loner=loner,
+        join_request=join_request,
     )
 
 
