@@ -141,12 +141,38 @@ def team_members(team: Team, *, now: datetime) -> list[MemberRow]:
 
 
 def pending_for_team(team: Team) -> list[JoinRequest]:
-    """Requests to join and invitations of ``team`` still waiting for an answer, oldest first."""
-    return list(
+    """Requests to join and invitations of ``team`` still waiting for an answer, oldest first.
+
+    Each person carries ``team_facts`` (confirmed for the sprint, the team they are in), so that
+    asking whether each may be accepted costs no query per row.
+    """
+    requests = list(
         JoinRequest.objects.filter(team=team, status=JoinStatus.PENDING)
         .select_related("user", "created_by")
         .order_by("created_at", "id")
     )
+    _add_team_facts(team.sprint, [join_request.user for join_request in requests])
+    for join_request in requests:
+        join_request.team = team
+    return requests
+
+
+def _add_team_facts(sprint: Sprint, people) -> None:
+    """Set ``team_facts`` on ``people`` for ``sprint`` (see ``permissions._joiner_facts``); two queries."""
+    ids = {person.pk for person in people}
+    if not ids:
+        return
+    confirmed = set(
+        Registration.objects.filter(sprint=sprint, user_id__in=ids, status=RegistrationStatus.CONFIRMED).values_list(
+            "user_id", flat=True
+        )
+    )
+    teams = {
+        member.user_id: member.team
+        for member in TeamMember.objects.filter(sprint=sprint, user_id__in=ids).select_related("team")
+    }
+    for person in people:
+        person.team_facts = {sprint.pk: (person.pk in confirmed, teams.get(person.pk))}
 
 
 def pending_of_user(*, user, sprint: Sprint) -> list[JoinRequest]:
