@@ -205,7 +205,7 @@ def test_sprint_page_and_my_sprints_show_teams(client):
     team = TeamFactory(name="Honest Owls")
     client.force_login(team.lead)
     sprint_page = client.get(team.sprint.get_absolute_url()).content.decode()
-    assert "1 formed" in sprint_page and "Honest Owls" in sprint_page
+    assert "1 formed" in sprint_page and "find a team" in sprint_page
     assert "Honest Owls" in client.get(reverse("registrations:mine")).content.decode()
     client.force_login(confirmed(team.sprint))
     sprint_page = client.get(team.sprint.get_absolute_url()).content.decode()
