@@ -19,6 +19,7 @@ from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.teams.models import JoinRequest, Team
 from tests.factories import (
     LocalSiteFactory,
     OutboxMessageFactory,
@@ -35,13 +36,16 @@ from tests.mentoring.factories import (
     HelpRequestFactory,
     OfficeHourSlotFactory,
     RunningSprintFactory,
-    TeamFactory,
     book,
     make_mentor,
     make_team_member,
 )
+from tests.mentoring.factories import (
+    TeamFactory as MentoringTeamFactory,
+)
 from tests.notifications.factories import InboxItemFactory
 from tests.programme.factories import ResourceFactory, SessionFactory, SpeakerFactory
+from tests.teams.factories import JoinRequestFactory, TeamFactory, add_member
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -81,7 +85,7 @@ class World:
     # Mentor help in a sprint running now: a mentor, a team member, a free and a booked slot, requests.
     running_sprint: Sprint
     mentor: User
-    team_member: User
+    mentee: User
     slot: OfficeHourSlot
     booking: SlotBooking
     help_request: HelpRequest
@@ -89,6 +93,13 @@ class World:
     announcement: Announcement
     inbox_item: InboxItem
     unsubscribe_token: str
+    # Teams in ``sprint``: a lead and a member, someone asking to join, someone free to join.
+    team: Team
+    team_lead: User
+    team_member: User
+    joiner: User
+    loner: User
+    join_request: JoinRequest
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -126,10 +137,16 @@ def build_world() -> World:
     ResourceFactory(sprint=open_sprint)  # something to copy from
     running_sprint = RunningSprintFactory()
     mentor = make_mentor(running_sprint)
-    team = TeamFactory(sprint=running_sprint)
-    team_member = make_team_member(running_sprint, team)
+    mentee_team = MentoringTeamFactory(sprint=running_sprint)
+    mentee = make_team_member(running_sprint, mentee_team)
     slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor)
     booked_slot = OfficeHourSlotFactory(sprint=running_sprint, mentor=mentor, starts_at=now + timedelta(hours=4))
+    team = TeamFactory(sprint=sprint, name="Circuit Breakers")
+    team_member = add_member(team)
+    joiner, loner = UserFactory(), UserFactory()
+    RegistrationFactory(sprint=sprint, user=joiner)
+    RegistrationFactory(sprint=sprint, user=loner)
+    join_request = JoinRequestFactory(team=team, user=joiner, message="I write evals")
     return World(
         staff=staff,
         participant=participant,
@@ -153,14 +170,14 @@ def build_world() -> World:
         feed=CalendarFeedToken.objects.create(user=participant),
         running_sprint=running_sprint,
         mentor=mentor,
-        team_member=team_member,
+        mentee=mentee,
         slot=slot,
-        booking=book(booked_slot, team, team_member),
+        booking=book(booked_slot, mentee_team, mentee),
         help_request=HelpRequestFactory(sprint=running_sprint),
         claimed_request=HelpRequestFactory(
             sprint=running_sprint,
-            team=team,
-            requester=team_member,
+            team=mentee_team,
+            requester=mentee,
             status=HelpStatus.CLAIMED,
             claimed_by=mentor,
             claimed_at=now,
@@ -171,6 +188,12 @@ def build_world() -> World:
         ),
         inbox_item=InboxItemFactory(user=participant),
         unsubscribe_token=unsubscribe_token(user_id=participant.pk, kind=NotificationKind.ANNOUNCEMENT),
+        team=team,
+        team_lead=team.lead,
+        team_member=team_member,
+        joiner=joiner,
+        loner=loner,
+        join_request=join_request,
     )
 
 

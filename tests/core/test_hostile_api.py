@@ -95,14 +95,14 @@ MENTORING_OPERATIONS = {
         "mentor", lambda w: {**_running(w), "slot_id": w.slot.pk}
     ),
     "POST /api/v1/sprints/{slug}/office-hours/{slot_id}/bookings": Operation(
-        "team_member", lambda w: {**_running(w), "slot_id": w.slot.pk}
+        "mentee", lambda w: {**_running(w), "slot_id": w.slot.pk}
     ),
     "POST /api/v1/sprints/{slug}/office-hour-bookings/{booking_id}/cancel": Operation(
-        "team_member", lambda w: {**_running(w), "booking_id": w.booking.pk}
+        "mentee", lambda w: {**_running(w), "booking_id": w.booking.pk}
     ),
     "GET /api/v1/sprints/{slug}/help-requests": Operation("mentor", _running),
     "POST /api/v1/sprints/{slug}/help-requests": Operation(
-        "team_member",
+        "mentee",
         _running,
         lambda w: {"topic": "Flat loss", "description": "Help", "contact": "@team", "tag": "evaluations"},
     ),
@@ -330,6 +330,45 @@ OPERATIONS = {
     ),
     "POST /api/v1/sprints/{slug}/announcements/{announcement_id}/cancel": Operation(
         "staff", lambda w: {"slug": w.sprint.slug, "announcement_id": w.announcement.pk}
+    ),
+    "GET /api/v1/sprints/{slug}/teams": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/teams": Operation(
+        "loner",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"name": "Sparse Probes", "description": "SAEs", "track": None, "looking_for": "policy"},
+    ),
+    "GET /api/v1/sprints/{slug}/teams/join-requests": Operation("joiner", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/teams/join": Operation("loner", body=lambda w: {"code": w.team.invite_code}),
+    "GET /api/v1/teams/{team_id}": Operation(None, lambda w: {"team_id": w.team.pk}),
+    "PATCH /api/v1/teams/{team_id}": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"name": "Renamed", "looking_for": "a designer"}
+    ),
+    "POST /api/v1/teams/{team_id}/leave": Operation("team_member", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/disband": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/hand-over": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"user": w.team_member.pk}
+    ),
+    "POST /api/v1/teams/{team_id}/remove": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"user": w.team_member.pk}
+    ),
+    "POST /api/v1/teams/{team_id}/new-code": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "GET /api/v1/teams/{team_id}/join-requests": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/join-requests": Operation(
+        "loner", lambda w: {"team_id": w.team.pk}, lambda w: {"message": "Hello", "from_finder": False}
+    ),
+    "POST /api/v1/teams/{team_id}/invitations": Operation(
+        "team_member",
+        lambda w: {"team_id": w.team.pk},
+        lambda w: {"user": w.loner.pk, "message": "Join us", "from_finder": True},
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/accept": Operation(
+        "team_lead", lambda w: {"request_id": w.join_request.pk}
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/decline": Operation(
+        "team_lead", lambda w: {"request_id": w.join_request.pk}
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/withdraw": Operation(
+        "joiner", lambda w: {"request_id": w.join_request.pk}
     ),
 }
 

@@ -38,6 +38,7 @@ SERVICE_MODULES = {
     "sprintlab.mentoring.services",
     "sprintlab.mentoring.helpdesk",
     "sprintlab.announcements.services",
+    "sprintlab.teams.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -25,11 +25,13 @@ from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_
 from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
+from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.mentoring.models import HelpRequest, OfficeHourSlot
 from sprintlab.registrations.models import AdmissionWave, Registration
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
+from sprintlab.teams.models import Team
 
 BATCH_SIZE = 2000
 Advance = Callable[[int], None]
@@ -112,6 +114,13 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Teams", 1) as advance:
+                rows = plan_teams(
+                    self.rng, sprints=sprints, registrations=registrations, participant=roles["participant"].user,
+                    now=self.now,
+                )  # fmt: skip
+                write_teams(rows, lambda model, objs: self._bulk(model, objs, lambda n: None))
+                advance(1)
             with self.progress.stage("Announcements", 1):
                 build_announcements(now=self.now)
             with self.progress.stage("Schedules, resources and agendas", 1):
@@ -331,6 +340,7 @@ class DemoBuilder:
             "registrations": Registration.objects.count(),
             "admission waves": AdmissionWave.objects.count(),
             "sprint roles": SprintMembership.objects.count(),
+            "teams": Team.objects.filter(disbanded_at__isnull=True).count(),
             "office-hour slots": OfficeHourSlot.objects.count(),
             "help requests": HelpRequest.objects.count(),
         }

@@ -33,6 +33,7 @@ TIME_FIELDS = (
     "submission_deadline_at",
     "judging_ends_at",
     "results_published_at",
+    "team_formation_closes_at",
 )
 
 
@@ -62,6 +63,8 @@ class SprintForm(forms.ModelForm):
             "confirm_window_hours",
             "remote_allowed",
             "is_published",
+            "team_size_min",
+            "team_size_max",
             *TIME_FIELDS,
             "chat_webhook_url",
         ]
@@ -89,9 +92,12 @@ class SprintForm(forms.ModelForm):
         for field in TIME_FIELDS:
             self.fields[field].widget.attrs["aria-describedby"] = "timezone-note"
         # The model allows 1 and up; say so here too, rather than the positive-integer field's 0.
-        for field in ("capacity", "confirm_window_hours"):
+        for field in ("capacity", "confirm_window_hours", "team_size_min", "team_size_max"):
             self.fields[field].validators = [MinValueValidator(1)]
             self.fields[field].widget.attrs["min"] = 1
+        # Forms that leave the team sizes out keep the sprint's (for a new sprint: the defaults).
+        for field in ("team_size_min", "team_size_max"):
+            self.fields[field].required = False
         # HTMX renders the description into the preview panel as the organiser types.
         self.fields["description"].widget.attrs.update(
             {
@@ -101,6 +107,12 @@ class SprintForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
+
+    def clean_team_size_min(self):
+        return self.cleaned_data["team_size_min"] or self.instance.team_size_min
+
+    def clean_team_size_max(self):
+        return self.cleaned_data["team_size_max"] or self.instance.team_size_max
 
     def service_values(self) -> dict:
         """The cleaned values in the shape sprint_create/sprint_update take."""

@@ -38,6 +38,8 @@ from sprintlab.sprints.selectors import (
     sprint_for_viewer,
     with_partners,
 )
+from sprintlab.teams.permissions import teams_are_forming
+from sprintlab.teams.selectors import live_team_count
 
 # Twelve cards fill four rows on a wide screen; the demo's past sprints then take two pages.
 SPRINTS_PER_PAGE = 12
@@ -129,6 +131,9 @@ def sprint_detail(request, slug):
     # depends on the sprint and the time only, never on the viewer, so it may be in the shared part;
     # it is part of that part's key, as is the phase, so that neither is stale at a deadline.
     can_apply_to_host = takes_site_applications(sprint, now=now)
+    # Likewise whether teams still form: the teams line offers "create a team" to everyone then
+    # (the form says who may); how many formed is read with the shared part.
+    teams_forming = teams_are_forming(sprint, now=now)
 
     @functools.cache  # one rendering of the page may need it for both shared parts
     def shared() -> dict:
@@ -148,10 +153,12 @@ def sprint_detail(request, slug):
             "seats_shown": not seats.registration_closed,
             "timeline": timeline_rows(sprint, now),
             "can_apply_to_host": can_apply_to_host,
+            "teams_formed": live_team_count(sprint) if sprint.is_published else None,
+            "teams_forming": teams_forming,
         }
 
     # The same for everyone: the sprint, its last change, its phase and whether it takes offers of sites.
-    vary_on = (sprint.pk, sprint.updated_at.isoformat(), phase, can_apply_to_host)
+    vary_on = (sprint.pk, sprint.updated_at.isoformat(), phase, can_apply_to_host, teams_forming)
 
     return render(
         request,
