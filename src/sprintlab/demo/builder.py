@@ -19,6 +19,7 @@ from django.utils import timezone
 from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
 from sprintlab.demo.artwork import cover_for, logo_for
+from sprintlab.demo.notifications import build_notifications
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
@@ -107,6 +108,8 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Inboxes and notification settings", 1):
+                build_notifications(self.rng, sprints=sprints, registrations=registrations, roles=roles, now=self.now)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.
