@@ -175,6 +175,9 @@ def throughput(*, database_url: str, messages: int, workers: int, directory: Pat
     deliveries = site.deliveries()
     duplicates = sum(n - 1 for n in deliveries.values() if n > 1)
     missing = len(site.message_ids() - set(deliveries))
+    log(
+        f"outbox: {messages:,} sent in {seconds:.1f} s = {messages / seconds:.0f}/s; {duplicates} twice, {missing} missing"
+    )
     return Result(
         name=f"outbox delivery, {workers} task-workers",
         requests=messages,

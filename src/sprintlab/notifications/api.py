@@ -72,7 +72,9 @@ def _preferences(user) -> dict:
     }
 
 
-@router.get("/inbox", response={200: list[InboxItemOut], **errors(401, 403, 422)}, summary="My inbox, newest first")
+@router.get(
+    "/inbox", response={200: list[InboxItemOut], **errors(400, 401, 403, 422)}, summary="My inbox, newest first"
+)
 @paginate(BoundedLimitOffsetPagination)
 def list_inbox(request, filters: Query[InboxFilters]):
     return selectors.inbox_items(user=request.auth, unread_only=filters.unread)
