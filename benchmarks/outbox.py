@@ -245,7 +245,7 @@ def run(*, database_url: str, messages: int, workers: int, log) -> tuple[list[Re
         errors=report.missing + report.repeated_outside_a_send,
         notes=(
             f"killed at {report.killed_after:,} sent; {report.missing} lost; {report.repeated} sent again "
-            f"(each inside its send when killed: same Message-ID); recovered in {report.seconds_to_recover} s"
+            f"(each claimed by a killed worker and not yet recorded: same Message-ID); recovered in {report.seconds_to_recover} s"
         ),
     )
     return [rate, crashed], {"crash": vars(report) | {"ok": report.ok}}
