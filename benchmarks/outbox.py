@@ -175,6 +175,9 @@ def throughput(*, database_url: str, messages: int, workers: int, directory: Pat
     deliveries = site.deliveries()
     duplicates = sum(n - 1 for n in deliveries.values() if n > 1)
     missing = len(site.message_ids() - set(deliveries))
+    log(
+        f"outbox: {messages:,} sent in {seconds:.1f} s = {messages / seconds:.0f}/s; {duplicates} twice, {missing} missing"
+    )
     return Result(
         name=f"outbox delivery, {workers} task-workers",
         requests=messages,
@@ -242,7 +245,7 @@ def run(*, database_url: str, messages: int, workers: int, log) -> tuple[list[Re
         errors=report.missing + report.repeated_outside_a_send,
         notes=(
             f"killed at {report.killed_after:,} sent; {report.missing} lost; {report.repeated} sent again "
-            f"(each inside its send when killed: same Message-ID); recovered in {report.seconds_to_recover} s"
+            f"(each claimed by a killed worker and not yet recorded: same Message-ID); recovered in {report.seconds_to_recover} s"
         ),
     )
     return [rate, crashed], {"crash": vars(report) | {"ok": report.ok}}

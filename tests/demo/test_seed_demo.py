@@ -151,3 +151,14 @@ def test_prints_the_demo_logins():
     for login in DEMO_LOGINS:
         assert login.email in output
     assert DEMO_PASSWORD in output
+
+
+def test_inboxes_settings_and_deliveries_look_like_the_week_before_a_sprint(small_demo):
+    from sprintlab.notifications.models import InboxItem, NotificationPreference, OutboxMessage, OutboxStatus
+
+    participant = User.objects.get(email="participant@example.org")
+    assert InboxItem.objects.filter(user=participant, read_at__isnull=True).exists()
+    assert InboxItem.objects.filter(read_at__isnull=False).exists()
+    assert not InboxItem.objects.filter(created_at__gt=timezone.now()).exists()
+    assert NotificationPreference.objects.filter(email=False).exists()
+    assert OutboxMessage.objects.filter(status=OutboxStatus.FAILED).exclude(last_error="").exists()

@@ -74,6 +74,9 @@ def test_emails_the_deadline_leaves_unsent_go_back_to_the_queue_with_their_attem
     delivery.outbox_deliver_batch(message_id=ids[0])
     assert not mail.outbox
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.QUEUED, 0)}
+    # Each has a delivery task again (the batch had taken theirs over).
+    ready = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.filter(status="READY")]
+    assert sorted(ready) == ids
 
 
 @override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10)

@@ -21,6 +21,7 @@ from sprintlab.demo import catalogue
 from sprintlab.demo.announcements import build_announcements
 from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.mentoring import build_mentor_help
+from sprintlab.demo.notifications import build_notifications
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
@@ -135,6 +136,8 @@ class DemoBuilder:
             # Last: mentor help uses the teams of the sprint that just ran, when there are any.
             with self.progress.stage("Mentors, office hours and help requests", 1):
                 build_mentor_help(self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now)
+            with self.progress.stage("Inboxes and notification settings", 1):
+                build_notifications(self.rng, sprints=sprints, registrations=registrations, roles=roles, now=self.now)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.

@@ -134,7 +134,7 @@ def _claimable(message: OutboxMessage, now) -> bool:
 @transaction.atomic
 def _record_batch(*, sent: list[OutboxMessage], unsent: list[OutboxMessage]) -> None:
     """Record the sent emails in one statement; put back those the deadline left unsent, their
-    attempt not counted. Only rows still held by this batch's attempt change."""
+    attempt not counted, and schedule them again. Only rows still being sent change."""
     now = timezone.now()
     held = OutboxMessage.objects.filter(status=OutboxStatus.SENDING)
     if sent:
@@ -142,6 +142,10 @@ def _record_batch(*, sent: list[OutboxMessage], unsent: list[OutboxMessage]) -> 
             status=OutboxStatus.SENT, sent_at=now, last_error="", lease_expires_at=None
         )
     if unsent:
-        held.filter(pk__in=[m.pk for m in unsent]).update(
+        released = list(held.filter(pk__in=[m.pk for m in unsent]).values_list("pk", flat=True))
+        OutboxMessage.objects.filter(pk__in=released).update(
             status=OutboxStatus.QUEUED, attempts=F("attempts") - 1, lease_expires_at=None
         )
+        # Their tasks were taken over by this batch: each needs a new one (written in this transaction).
+        for message_id in released:
+            services._schedule_with_commit(message_id)
