@@ -47,6 +47,24 @@ def outbox_deliver_batch(*, message_id: int) -> None:
     if claimed is None:
         services.outbox_deliver(message_id=message_id)
         return
+    _send_and_record(claimed)
+
+
+def outbox_deliver_many(*, message_ids: list[int]) -> None:
+    """Deliver the given messages (one task of a fan-out): one claim, the sends, one record.
+
+    A message the batch cannot take — a chat post, one whose rendering fails (so that its error is
+    recorded) — goes through ``services.outbox_deliver`` on its own. One that is sent, failed or
+    leased by another worker already is left alone, so running the same task twice sends nothing twice.
+    """
+    claimed, single = _claim_listed(message_ids=message_ids)
+    _send_and_record(claimed)
+    for message_id in single:
+        services.outbox_deliver(message_id=message_id)
+
+
+def _send_and_record(claimed: list[OutboxMessage]) -> None:
+    """Send the claimed emails outside any transaction, within half the lease, then record every outcome."""
     deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS / 2
     sent, unsent = [], []
     for message in claimed:
@@ -100,15 +118,46 @@ def _claim_batch(*, message_id: int, size: int) -> list[OutboxMessage] | None:
         services.outbox_render(own)
     except Exception:
         return None  # the single-message path records the rendering error
-    claimed = []
-    for message in sorted(locked.values(), key=lambda m: m.pk):
+    claimed = _lease(_claimable_rendered(locked.values(), now), now)
+    # The tasks of the emails claimed here are done; the lease and the sweep take over from them.
+    taken_over = [tasks_by_message[m.pk] for m in claimed if m.pk in tasks_by_message]
+    DBTaskResult.objects.filter(pk__in=taken_over).update(
+        status=TaskResultStatus.SUCCESSFUL, started_at=now, finished_at=now, exception_class_path="", traceback=""
+    )
+    return claimed
+
+
+@transaction.atomic
+def _claim_listed(*, message_ids: list[int]) -> tuple[list[OutboxMessage], list[int]]:
+    """Claim the claimable emails among ``message_ids``; also return the ids of chat posts and of
+    emails that will not render, for the single-message path."""
+    now = timezone.now()
+    locked = list(OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk__in=message_ids))
+    emails = [m for m in locked if m.channel == OutboxChannel.EMAIL]
+    claimed = _lease(_claimable_rendered(emails, now), now)
+    claimed_ids = {m.pk for m in claimed}
+    single = [
+        m.pk for m in locked if m.pk not in claimed_ids and _claimable(m, now) and m.attempts < services.MAX_ATTEMPTS
+    ]
+    return claimed, single
+
+
+def _claimable_rendered(messages, now) -> list[OutboxMessage]:
+    """The messages that may be claimed now, rendered; one that fails to render is left for its own
+    single-message delivery, which records the error."""
+    ready = []
+    for message in sorted(messages, key=lambda m: m.pk):
         if not _claimable(message, now) or message.attempts >= services.MAX_ATTEMPTS:
             continue  # sent, failed or leased already; or for its own task to fail it
         try:
             services.outbox_render(message)
         except Exception:
-            continue  # its own task renders it again and records the error
-        claimed.append(message)
+            continue
+        ready.append(message)
+    return ready
+
+
+def _lease(claimed: list[OutboxMessage], now) -> list[OutboxMessage]:
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     for message in claimed:
         message.attempts += 1
@@ -116,11 +165,6 @@ def _claim_batch(*, message_id: int, size: int) -> list[OutboxMessage] | None:
         message.lease_expires_at = lease
     OutboxMessage.objects.bulk_update(
         claimed, ["attempts", "status", "lease_expires_at", "body_text", "body_html", "attachments"]
-    )
-    # The tasks of the emails claimed here are done; the lease and the sweep take over from them.
-    taken_over = [tasks_by_message[m.pk] for m in claimed if m.pk in tasks_by_message]
-    DBTaskResult.objects.filter(pk__in=taken_over).update(
-        status=TaskResultStatus.SUCCESSFUL, started_at=now, finished_at=now, exception_class_path="", traceback=""
     )
     return claimed
 
@@ -146,6 +190,6 @@ def _record_batch(*, sent: list[OutboxMessage], unsent: list[OutboxMessage]) -> 
         OutboxMessage.objects.filter(pk__in=released).update(
             status=OutboxStatus.QUEUED, attempts=F("attempts") - 1, lease_expires_at=None
         )
-        # Their tasks were taken over by this batch: each needs a new one (written in this transaction).
+        # Their tasks were taken over by this batch (or were the batch's own): each needs a new one.
         for message_id in released:
             services._schedule_with_commit(message_id)

@@ -125,11 +125,10 @@ def _schedule_batch(message_ids: list[int]) -> None:
 
 
 def deliver_batch(*, message_ids: list[int]) -> None:
-    """Deliver each message in turn; each is claimed on its own, so a repeated batch sends nothing twice."""
-    from sprintlab.notifications.services import outbox_deliver
+    """Deliver one batch of a fan-out: claimed together, so a repeated batch sends nothing twice."""
+    from sprintlab.notifications.delivery import outbox_deliver_many
 
-    for message_id in message_ids:
-        outbox_deliver(message_id=message_id)
+    outbox_deliver_many(message_ids=message_ids)
 
 
 def webhook_enqueue(*, key: str, url: str, kind: str, subject: str, text: str) -> bool:
