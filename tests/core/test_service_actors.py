@@ -31,6 +31,7 @@ SERVICE_MODULES = {
     "sprintlab.registrations.services",
     "sprintlab.registrations.admissions",
     "sprintlab.registrations.attendance",
+    "sprintlab.teams.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
