@@ -17,7 +17,9 @@ from sprintlab.teamfinder.matching import (
 DAY = datetime(2026, 6, 6, 12, tzinfo=UTC)
 
 
-def person(user_id, *, interests=(), skills=(), zone="Europe/London", start=8, end=23, track=None, site=None, name=None):
+def person(
+    user_id, *, interests=(), skills=(), zone="Europe/London", start=8, end=23, track=None, site=None, name=None
+):
     return Candidate(
         user_id=user_id,
         name=name or f"P{user_id}",
@@ -84,5 +86,8 @@ def test_full_teams_are_left_out_and_teams_say_what_you_bring():
     )  # fmt: skip
     ranked = rank_teams(viewer, [full, needs_policy])
     assert [s.team.team_id for s in ranked] == [10]
-    assert ranked[0].reasons[:2] == ["the team is on AI governance", "you have a policy background, which the team lacks"]
+    assert ranked[0].reasons[:2] == [
+        "the team is on AI governance",
+        "you have a policy background, which the team lacks",
+    ]
     assert "2 places left" in ranked[0].reasons

@@ -33,7 +33,8 @@ from sprintlab.teamfinder.models import (
 )
 from sprintlab.teamfinder.permissions import respond_refusal, run_grouping_refusal, use_finder_refusal
 from sprintlab.teamfinder.vocabulary import MAX_FREE_TAG_LENGTH, MAX_FREE_TAGS, Interest, Skill
-from sprintlab.teams.models import JoinedVia, Team, TeamMember, TeamOrigin
+from sprintlab.teams import services as team_services
+from sprintlab.teams.models import JoinedVia, JoinRequest, Team, TeamMember, TeamOrigin
 
 NOTE_LENGTH = 280
 
@@ -258,3 +259,20 @@ def proposed_group_close(*, actor, group: ProposedGroup) -> ProposedGroup:
     _settle(group, members, actor=actor, closing=True)
     record_audit(actor=actor, action="teamfinder.group_close", target=group, status=group.status)
     return group
+
+
+@transaction.atomic
+def finder_team_start_and_invite(*, actor, sprint: Sprint, name: str, invitee) -> JoinRequest:
+    """Found a team named ``name`` with the actor as lead and invite ``invitee`` from the finder.
+
+    Both or neither: a refused invitation (the person joined a team meanwhile) leaves no team behind.
+    The team's origin turns to "finder" when the invitation is accepted (``teams.services``).
+    Raises what ``teams.services.team_create`` and ``invitation_create`` raise; audit entries are theirs.
+    """
+    refusal = use_finder_refusal(actor, sprint, now=timezone.now())
+    if refusal is not None:
+        raise refusal
+    if invitee.pk == actor.pk:
+        raise ServiceError(_("Choose someone else to invite."))
+    team = team_services.team_create(actor=actor, sprint=sprint, name=name)
+    return team_services.invitation_create(actor=actor, team=team, user=invitee, from_finder=True)

@@ -19,6 +19,7 @@ from sprintlab.teamfinder import selectors, services
 from sprintlab.teamfinder.forms import FinderProfileForm
 from sprintlab.teamfinder.models import GroupStatus, ProposedGroup
 from sprintlab.teamfinder.permissions import may_respond, may_run_grouping, use_finder_refusal
+from sprintlab.teams import selectors as team_selectors
 
 
 def _refused(request, sprint, refusal: ServiceError, title: str):
@@ -70,6 +71,29 @@ def suggestions(request, slug):
         "back": reverse("teamfinder:suggestions", kwargs={"slug": sprint.slug}),
     }
     return render(request, "teamfinder/suggestions.html", context)
+
+
+@login_required
+@require_POST
+def start_team(request, slug):
+    """ "Start a team and invite": found a team with the chosen name and invite the suggested person."""
+    sprint = sprint_for_viewer(slug, request.user)
+    invitee = team_selectors.invitable_user(request.POST.get("user_id", ""))
+    if invitee is None:
+        messages.error(request, _("Choose a person to invite."))
+        return redirect("teamfinder:suggestions", slug=sprint.slug)
+    try:
+        invitation = services.finder_team_start_and_invite(
+            actor=request.user, sprint=sprint, name=request.POST.get("name", "")[:200], invitee=invitee
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.text)
+        return redirect("teamfinder:suggestions", slug=sprint.slug)
+    messages.success(
+        request,
+        _("You started %(team)s and invited %(name)s.") % {"team": invitation.team.name, "name": invitee.name},
+    )
+    return redirect(invitation.team.get_absolute_url())
 
 
 @login_required
