@@ -15,6 +15,8 @@ from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.teamfinder.models import GroupingRun
+from sprintlab.teamfinder.services import grouping_run_create
 from tests.factories import (
     LocalSiteFactory,
     OutboxMessageFactory,
@@ -27,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.teamfinder.factories import FinderProfileFactory
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -59,6 +62,9 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    # The team finder: someone else looking at the participant's site, both proposed in one group.
+    finder_peer: User
+    grouping_run: GroupingRun
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -90,6 +96,9 @@ def build_world() -> World:
     )
     applied = RegistrationFactory(sprint=reviewed_sprint, status=RegistrationStatus.APPLIED, confirmed_at=None)
     api_key_for(participant, name="laptop")
+    finder_peer = RegistrationFactory(sprint=sprint, site=site).user
+    FinderProfileFactory(sprint=sprint, user=participant)
+    FinderProfileFactory(sprint=sprint, user=finder_peer)
     return World(
         staff=staff,
         participant=participant,
@@ -107,6 +116,8 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        finder_peer=finder_peer,
+        grouping_run=grouping_run_create(actor=staff, sprint=sprint),
     )
 
 

@@ -29,7 +29,7 @@ from tests.core.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications"}
+PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "teamfinder"}
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
 # tests.core.hostile.OUT_OF_RANGE_DATES as date inputs send them (no zone: the reader's own applies).
@@ -77,6 +77,11 @@ PAGES = {
     "registrations:admissions": Page("staff", lambda w: {"slug": w.reviewed_sprint.slug}),
     "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:switch": Page("participant", lambda w: {"pk": w.registration.pk}),
+    "teamfinder:profile": Page("participant", _sprint),
+    "teamfinder:suggestions": Page("participant", _sprint),
+    "teamfinder:my_group": Page("participant", _sprint),
+    "teamfinder:grouping": Page("staff", _sprint),
+    "teamfinder:outcomes": Page("staff", _sprint),
     "notifications:outbox": Page("staff"),
     "notifications:outbox_detail": Page("staff", lambda w: {"pk": w.failed_email.pk}),
     "account_login": Page(None),

@@ -32,6 +32,7 @@ SERVICE_MODULES = {
     "sprintlab.registrations.admissions",
     "sprintlab.registrations.attendance",
     "sprintlab.teams.services",
+    "sprintlab.teamfinder.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Subquery, Value, When
 
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -249,7 +249,8 @@ def proposal_of(sprint: Sprint, user) -> ProposedMember | None:
         ProposedMember.objects.filter(sprint=sprint, user=user)
         .select_related("group__site", "group__track", "group__team", "sprint")
         .prefetch_related(Prefetch("group__members", queryset=ProposedMember.objects.select_related("user")))
-        .order_by(~Q(group__status=GroupStatus.OPEN), "-group__run_id")
+        .annotate(closed=Case(When(group__status=GroupStatus.OPEN, then=Value(0)), default=Value(1)))
+        .order_by("closed", "-group__run_id")
         .first()
     )
 
