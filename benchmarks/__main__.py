@@ -14,13 +14,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import pages, pgbench, registration
+from benchmarks import pages, pgbench, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages")
+BENCHMARKS = ("registration", "pgbench", "pages", "teamfinder")
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
+DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
 
 
 def machine(database_url: str) -> dict:
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages (default: all).",
+        help="Any of: registration, pgbench, pages, teamfinder (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -106,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_PAGES_DB,
         help="Database with the large demo data (seeded when empty, reused otherwise).",
     )
+    parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
+    parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -158,13 +161,26 @@ def main(argv: list[str] | None = None) -> int:
             signed_in=not args.no_signed_in,
             log=console.log,
         )
-    about = machine(args.database_url if {"registration", "pgbench"} & which else args.pages_database_url)
+    if "teamfinder" in which:
+        finder_results, details["teamfinder"] = teamfinder.run(
+            database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
+        )
+        results += finder_results
+    if {"registration", "pgbench"} & which:
+        about = machine(args.database_url)
+    else:
+        about = machine(args.pages_database_url if "pages" in which else args.finder_database_url)
     console.print(table(results, about))
     for r in results:
         if r.notes:
             console.print(f"· {r.name}: {r.notes}")
     if "registration" in details:
         console.print(f"· registration checks: {details['registration']}")
+    if "teamfinder" in details:
+        for quality in teamfinder.quality_tables(details["teamfinder"]):
+            console.print(quality)
+        # The latencies are in the rows above; the JSON keeps the rest.
+        details["teamfinder"] = {k: v for k, v in details["teamfinder"].items() if not k.endswith("latencies")}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(
         json.dumps(

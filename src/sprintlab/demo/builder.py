@@ -22,6 +22,7 @@ from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
+from sprintlab.demo.teamfinder import build_team_finder
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.registrations.models import AdmissionWave, Registration
@@ -107,6 +108,8 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Team finder", 1):
+                build_team_finder(self.rng)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.
