@@ -17,6 +17,7 @@ from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
 from sprintlab.teamfinder.models import GroupingRun
 from sprintlab.teamfinder.services import grouping_run_create
+from sprintlab.teams.models import JoinRequest, Team
 from tests.factories import (
     LocalSiteFactory,
     OutboxMessageFactory,
@@ -30,6 +31,7 @@ from tests.factories import (
 )
 from tests.helpers import api_key_for
 from tests.teamfinder.factories import FinderProfileFactory
+from tests.teams.factories import JoinRequestFactory, TeamFactory, add_member
 
 NUL = "a\x00b"
 LONE_SURROGATE = "\udfff"
@@ -62,6 +64,13 @@ class World:
     cohost: SprintMembership
     token: ApiToken
     failed_email: OutboxMessage
+    # Teams in ``sprint``: a lead and a member, someone asking to join, someone free to join.
+    team: Team
+    team_lead: User
+    team_member: User
+    joiner: User
+    loner: User
+    join_request: JoinRequest
     # The team finder: someone else looking at the participant's site, both proposed in one group.
     finder_peer: User
     grouping_run: GroupingRun
@@ -96,6 +105,12 @@ def build_world() -> World:
     )
     applied = RegistrationFactory(sprint=reviewed_sprint, status=RegistrationStatus.APPLIED, confirmed_at=None)
     api_key_for(participant, name="laptop")
+    team = TeamFactory(sprint=sprint, name="Circuit Breakers")
+    team_member = add_member(team)
+    joiner, loner = UserFactory(), UserFactory()
+    RegistrationFactory(sprint=sprint, user=joiner)
+    RegistrationFactory(sprint=sprint, user=loner)
+    join_request = JoinRequestFactory(team=team, user=joiner, message="I write evals")
     finder_peer = RegistrationFactory(sprint=sprint, site=site).user
     FinderProfileFactory(sprint=sprint, user=participant)
     FinderProfileFactory(sprint=sprint, user=finder_peer)
@@ -116,6 +131,12 @@ def build_world() -> World:
         cohost=cohost,
         token=ApiToken.objects.get(user=participant, name="laptop"),
         failed_email=OutboxMessageFactory(status=OutboxStatus.FAILED, user=participant),
+        team=team,
+        team_lead=team.lead,
+        team_member=team_member,
+        joiner=joiner,
+        loner=loner,
+        join_request=join_request,
         finder_peer=finder_peer,
         grouping_run=grouping_run_create(actor=staff, sprint=sprint),
     )

@@ -195,6 +195,45 @@ OPERATIONS = {
         },
         success={201},
     ),
+    "GET /api/v1/sprints/{slug}/teams": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/teams": Operation(
+        "loner",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {"name": "Sparse Probes", "description": "SAEs", "track": None, "looking_for": "policy"},
+    ),
+    "GET /api/v1/sprints/{slug}/teams/join-requests": Operation("joiner", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/teams/join": Operation("loner", body=lambda w: {"code": w.team.invite_code}),
+    "GET /api/v1/teams/{team_id}": Operation(None, lambda w: {"team_id": w.team.pk}),
+    "PATCH /api/v1/teams/{team_id}": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"name": "Renamed", "looking_for": "a designer"}
+    ),
+    "POST /api/v1/teams/{team_id}/leave": Operation("team_member", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/disband": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/hand-over": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"user": w.team_member.pk}
+    ),
+    "POST /api/v1/teams/{team_id}/remove": Operation(
+        "team_lead", lambda w: {"team_id": w.team.pk}, lambda w: {"user": w.team_member.pk}
+    ),
+    "POST /api/v1/teams/{team_id}/new-code": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "GET /api/v1/teams/{team_id}/join-requests": Operation("team_lead", lambda w: {"team_id": w.team.pk}),
+    "POST /api/v1/teams/{team_id}/join-requests": Operation(
+        "loner", lambda w: {"team_id": w.team.pk}, lambda w: {"message": "Hello", "from_finder": False}
+    ),
+    "POST /api/v1/teams/{team_id}/invitations": Operation(
+        "team_member",
+        lambda w: {"team_id": w.team.pk},
+        lambda w: {"user": w.loner.pk, "message": "Join us", "from_finder": True},
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/accept": Operation(
+        "team_lead", lambda w: {"request_id": w.join_request.pk}
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/decline": Operation(
+        "team_lead", lambda w: {"request_id": w.join_request.pk}
+    ),
+    "POST /api/v1/teams/join-requests/{request_id}/withdraw": Operation(
+        "joiner", lambda w: {"request_id": w.join_request.pk}
+    ),
 }
 
 

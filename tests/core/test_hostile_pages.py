@@ -29,7 +29,7 @@ from tests.core.hostile import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "teamfinder"}
+PROJECT_NAMESPACES = {"accounts", "sprints", "localsites", "registrations", "notifications", "teams", "teamfinder"}
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
 # tests.core.hostile.OUT_OF_RANGE_DATES as date inputs send them (no zone: the reader's own applies).
@@ -40,10 +40,16 @@ OUT_OF_RANGE_INPUTS = {"datetime-local": ["0001-01-01T00:00", "9999-12-31T23:30"
 class Page:
     actor: str | None
     kwargs: Callable[[World], dict] = lambda world: {}
+    # A page walked once more as another person (whose forms differ) is listed under another key.
+    url_name: str | None = None
 
 
 def _sprint(w):
     return {"slug": w.sprint.slug}
+
+
+def _team(w):
+    return {"slug": w.sprint.slug, "team_id": w.team.pk}
 
 
 def _site(w):
@@ -77,6 +83,16 @@ PAGES = {
     "registrations:admissions": Page("staff", lambda w: {"slug": w.reviewed_sprint.slug}),
     "registrations:calendar": Page("participant", lambda w: {"slug": w.open_sprint.slug}),
     "registrations:switch": Page("participant", lambda w: {"pk": w.registration.pk}),
+    "teams:list": Page("participant", _sprint),
+    "teams:create": Page("loner", _sprint),
+    "teams:mine": Page("loner", _sprint),
+    "teams:join_code": Page("loner", _sprint),
+    "teams:join_link": Page("loner", lambda w: {"slug": w.sprint.slug, "code": w.team.invite_code}),
+    "teams:detail": Page("team_lead", _team),
+    "teams:detail as a member": Page("team_member", _team, url_name="teams:detail"),
+    "teams:detail as someone who asked to join": Page("joiner", _team, url_name="teams:detail"),
+    "teams:detail as someone without a team": Page("loner", _team, url_name="teams:detail"),
+    "teams:edit": Page("team_lead", _team),
     "teamfinder:profile": Page("participant", _sprint),
     "teamfinder:suggestions": Page("participant", _sprint),
     "teamfinder:my_group": Page("participant", _sprint),
@@ -113,7 +129,7 @@ def open_page(client, world: World, name: str) -> tuple[str, PageForms]:
     client.logout()
     if page.actor:
         client.force_login(world.user(page.actor))
-    url = reverse(name, kwargs=page.kwargs(world))
+    url = reverse(page.url_name or name, kwargs=page.kwargs(world))
     response = client.get(url)
     assert response.status_code == 200, f"{name}: {response.status_code}"
     html = response.content.decode() if response["Content-Type"].startswith("text/html") else ""
@@ -181,7 +197,7 @@ def test_unstorable_text_is_refused_naming_the_field(client, name):
     requests = []  # (label, field, send)
     for key in PAGES[name].kwargs(world):
         # Digits fit every converter (slug, int); then the segment becomes hostile.
-        bad_url = reverse(name, kwargs={**PAGES[name].kwargs(world), key: "987654321"})
+        bad_url = reverse(PAGES[name].url_name or name, kwargs={**PAGES[name].kwargs(world), key: "987654321"})
         requests.append((f"path {key}", None, lambda u=bad_url: client.get(u.replace("987654321", ENCODED[NUL]))))
     for query_name in page.same_page_query_names():
         for raw in ENCODED.values():

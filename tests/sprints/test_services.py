@@ -152,6 +152,7 @@ def test_clone_shifts_every_time_by_the_same_delta_and_copies_content():
     source = SprintFactory(
         kickoff_at=KICKOFF,
         registration_closes_at=KICKOFF - timedelta(hours=6),
+        team_formation_closes_at=KICKOFF + timedelta(hours=3),
         capacity=120,
         admission_mode="reviewed",
         remote_allowed=False,

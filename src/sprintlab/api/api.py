@@ -181,6 +181,7 @@ def register_routers() -> None:
     from sprintlab.registrations.api_organising import router as organising_router
     from sprintlab.sprints.api import router as sprints_router
     from sprintlab.teamfinder.api import router as teamfinder_router
+    from sprintlab.teams.api import router as teams_router
 
     api.add_router("/me", accounts_router)
     api.add_router("/sprints", sprints_router)
@@ -190,6 +191,7 @@ def register_routers() -> None:
     api.add_router("/registrations", registrations_router)
     api.add_router("/me/organising", organising_router)
     api.add_router("/people", people_router)
+    api.add_router("/", teams_router)
 
 
 register_routers()

@@ -23,10 +23,12 @@ from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
 from sprintlab.demo.teamfinder import build_team_finder
+from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.registrations.models import AdmissionWave, Registration
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
+from sprintlab.teams.models import Team
 
 BATCH_SIZE = 2000
 Advance = Callable[[int], None]
@@ -108,6 +110,13 @@ class DemoBuilder:
             with self.progress.stage("Registrations", len(registrations) + len(waves)) as advance:
                 self._bulk(AdmissionWave, waves, advance)
                 self._bulk(Registration, registrations, advance)
+            with self.progress.stage("Teams", 1) as advance:
+                rows = plan_teams(
+                    self.rng, sprints=sprints, registrations=registrations, participant=roles["participant"].user,
+                    now=self.now,
+                )  # fmt: skip
+                write_teams(rows, lambda model, objs: self._bulk(model, objs, lambda n: None))
+                advance(1)
             with self.progress.stage("Team finder", 1):
                 build_team_finder(self.rng)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
@@ -315,6 +324,7 @@ class DemoBuilder:
             "registrations": Registration.objects.count(),
             "admission waves": AdmissionWave.objects.count(),
             "sprint roles": SprintMembership.objects.count(),
+            "teams": Team.objects.filter(disbanded_at__isnull=True).count(),
         }
 
 

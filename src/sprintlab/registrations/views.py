@@ -30,6 +30,7 @@ from sprintlab.registrations.permissions import (
     switch_refusal,
 )
 from sprintlab.sprints.selectors import sprint_for_viewer
+from sprintlab.teams.selectors import teams_of_user
 
 STATUS_BADGES = {
     RegistrationStatus.CONFIRMED: "badge-ok",
@@ -115,10 +116,12 @@ def my_sprints(request):
     # The switch menu lists every site of the sprint with its seats: it is loaded when opened
     # (``switch``); here only whether there is anywhere else to go (counts a few seconds old).
     site_counts = selectors.shown_approved_site_counts([r.sprint_id for r in switchable])
+    teams = teams_of_user(user, [r.sprint_id for r in registrations])
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
         registration.badge = STATUS_BADGES[registration.status]
+        registration.team = teams.get(registration.sprint_id)
         registration.can_cancel = may_cancel(user, registration, now=now)
         # Live and still ahead (or running): worth a countdown and a calendar entry.
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
@@ -160,6 +163,7 @@ def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
         registration.can_confirm,
         registration.can_register_again,
         registration.can_switch,
+        (registration.team.pk, registration.team.updated_at.isoformat()) if registration.team else "",
         int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
     )
     return vary_on, {"registration": registration}

@@ -105,6 +105,10 @@ def _sprint_out(request, sprint: Sprint) -> dict:
                 "confirm_window_hours",
                 "is_published",
                 "registration_closes_at",
+                "team_size_min",
+                "team_size_max",
+                "team_formation_closes_at",
+                "team_formation_deadline",
             )
         },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,

@@ -32,6 +32,7 @@ TIME_FIELDS = (
     "submission_deadline_at",
     "judging_ends_at",
     "results_published_at",
+    "team_formation_closes_at",
 )
 
 
@@ -53,6 +54,8 @@ class SprintForm(forms.ModelForm):
             "confirm_window_hours",
             "remote_allowed",
             "is_published",
+            "team_size_min",
+            "team_size_max",
             *TIME_FIELDS,
         ]
         field_classes = dict.fromkeys(TIME_FIELDS, WindowedDateTimeField)
@@ -75,7 +78,7 @@ class SprintForm(forms.ModelForm):
         for field in TIME_FIELDS:
             self.fields[field].widget.attrs["aria-describedby"] = "timezone-note"
         # The model allows 1 and up; say so here too, rather than the positive-integer field's 0.
-        for field in ("capacity", "confirm_window_hours"):
+        for field in ("capacity", "confirm_window_hours", "team_size_min", "team_size_max"):
             self.fields[field].validators = [MinValueValidator(1)]
             self.fields[field].widget.attrs["min"] = 1
         # HTMX renders the description into the preview panel as the organiser types.

@@ -209,6 +209,9 @@ class Sprint(TimeStampedModel):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
         if closes and self.submission_deadline_at and closes > self.submission_deadline_at:
             errors["registration_closes_at"] = _("Registration must close by the submission deadline.")
+        teams_close = self.team_formation_closes_at
+        if teams_close and self.submission_deadline_at and teams_close > self.submission_deadline_at:
+            errors["team_formation_closes_at"] = _("Teams must close by the submission deadline.")
         if self.team_size_min and self.team_size_max and self.team_size_min > self.team_size_max:
             errors["team_size_max"] = _("The largest team cannot be smaller than the smallest.")
         if errors:

@@ -40,6 +40,11 @@ class SprintIn(Schema):
     admission_mode: str = "open"
     confirm_window_hours: int = 72
     is_published: bool = False
+    team_size_min: int = Field(1, description="The smallest team (1 to 50).")
+    team_size_max: int = Field(5, description="The largest team (1 to 50, at least team_size_min).")
+    team_formation_closes_at: WindowedDateTime | None = Field(
+        None, description="Until when teams form and change; null: until the submission deadline."
+    )
     announced_at: WindowedDateTime
     registration_opens_at: WindowedDateTime
     registration_closes_at: WindowedDateTime | None = None
@@ -67,6 +72,9 @@ class SprintPatch(Schema):
     admission_mode: str | None = None
     confirm_window_hours: int | None = None
     is_published: bool | None = None
+    team_size_min: int | None = None
+    team_size_max: int | None = None
+    team_formation_closes_at: WindowedDateTime | None = None
     announced_at: WindowedDateTime | None = None
     registration_opens_at: WindowedDateTime | None = None
     registration_closes_at: WindowedDateTime | None = None
@@ -155,6 +163,10 @@ class SprintOut(Schema):
     admission_mode: str
     confirm_window_hours: int
     is_published: bool
+    team_size_min: int
+    team_size_max: int
+    team_formation_closes_at: datetime | None
+    team_formation_deadline: datetime = Field(description="When teams stop forming and changing.")
     phase: str
     registration_is_open: bool
     registration_closes_at: datetime | None

@@ -35,6 +35,9 @@ EDITABLE_FIELDS = (
     "admission_mode",
     "confirm_window_hours",
     "is_published",
+    "team_size_min",
+    "team_size_max",
+    "team_formation_closes_at",
     "announced_at",
     "registration_opens_at",
     "registration_closes_at",
@@ -44,7 +47,10 @@ EDITABLE_FIELDS = (
     "results_published_at",
 )
 # Times that move together when a sprint is cloned onto new dates.
-SHIFTED_FIELDS = tuple(field for field, _label in Sprint.TIMELINE_FIELDS) + ("registration_closes_at",)
+SHIFTED_FIELDS = tuple(field for field, _label in Sprint.TIMELINE_FIELDS) + (
+    "registration_closes_at",
+    "team_formation_closes_at",
+)
 # Settings and text a clone copies as they are.
 COPIED_FIELDS = (
     "research_area",
@@ -57,6 +63,8 @@ COPIED_FIELDS = (
     "remote_allowed",
     "admission_mode",
     "confirm_window_hours",
+    "team_size_min",
+    "team_size_max",
 )
 TRACK_FIELDS = ("name", "description")
 PRIZE_FIELDS = ("name", "amount", "description")

@@ -37,6 +37,8 @@ from sprintlab.sprints.selectors import (
     sprint_for_viewer,
     with_partners,
 )
+from sprintlab.teams.permissions import may_create_team
+from sprintlab.teams.selectors import teams_summary
 
 # Twelve cards fill four rows on a wide screen; the demo's past sprints then take two pages.
 SPRINTS_PER_PAGE = 12
@@ -172,5 +174,7 @@ def sprint_detail(request, slug):
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
             "can_view_registrations": runs_sprints and request.user.has_perm("sprints.view_registrations", sprint),
+            "teams": teams_summary(sprint=sprint, user=request.user) if sprint.is_published else None,
+            "can_create_team": request.user.is_authenticated and may_create_team(request.user, sprint, now=now),
         },
     )

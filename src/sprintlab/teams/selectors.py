@@ -197,24 +197,21 @@ def invitable_user(user_id):
 INVITE_CANDIDATES_SHOWN = 10
 
 
-def invite_candidates(*, sprint: Sprint, query: str) -> list:
-    """Up to ten confirmed participants of ``sprint`` without a team whose name starts a word with ``query``."""
+def invite_candidates(*, sprint: Sprint, query: str = "") -> list:
+    """Up to ten confirmed participants of ``sprint`` without a team, by name; with ``query``, those
+    whose name starts a word with it (or whose address starts with it)."""
     query = " ".join((query or "").split())[:SEARCH_MAX_LENGTH]
-    if not query:
-        return []
     in_a_team = TeamMember.objects.filter(sprint=sprint).values("user_id")
     people = (
         get_user_model()
-        .objects.filter(
-            registrations__sprint=sprint,
-            registrations__status=RegistrationStatus.CONFIRMED,
-        )
+        .objects.filter(registrations__sprint=sprint, registrations__status=RegistrationStatus.CONFIRMED)
         .exclude(pk__in=in_a_team)
-        .filter(
-            Q(display_name__istartswith=query) | Q(display_name__icontains=f" {query}") | Q(email__istartswith=query)
-        )
         .order_by("display_name", "email")
     )
+    if query:
+        people = people.filter(
+            Q(display_name__istartswith=query) | Q(display_name__icontains=f" {query}") | Q(email__istartswith=query)
+        )
     return list(people[:INVITE_CANDIDATES_SHOWN])
 
 
@@ -234,3 +231,38 @@ def team_for_code(code: str) -> Team:
     if not team.is_live:
         raise Conflict(_("This code belonged to “%(team)s”, which was disbanded.") % {"team": team.name})
     return team
+
+
+@dataclass(frozen=True)
+class TeamsSummary:
+    """The sprint page's line about teams: how many formed, and the viewer's own team."""
+
+    formed: int
+    my_team: Team | None
+
+
+def teams_summary(*, sprint: Sprint, user) -> TeamsSummary:
+    return TeamsSummary(formed=live_team_count(sprint), my_team=team_of(user=user, sprint=sprint))
+
+
+def get_team_by_id(*, team_id: int, user) -> Team:
+    """The live team ``team_id`` in a sprint ``user`` may see (as ``get_team``); 404 otherwise, drafts included."""
+    sprint_id = live_teams_anywhere().filter(pk=team_id).values_list("sprint_id", flat=True).first()
+    sprint = Sprint.objects.filter(pk=sprint_id).first() if sprint_id else None
+    if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
+        raise Http404("No such team.")
+    return get_team(sprint=sprint, team_id=team_id)
+
+
+def live_teams_anywhere() -> QuerySet[Team]:
+    return Team.objects.filter(disbanded_at__isnull=True)
+
+
+def get_join_request_for_user(*, request_id: int, user) -> JoinRequest:
+    """Join request ``request_id`` when ``user`` may see it (its person, the team's members, organisers); 404 otherwise."""
+    join_request = JoinRequest.objects.filter(pk=request_id).select_related("team__sprint", "user").first()
+    if join_request is not None:
+        found = join_request_for_user(sprint=join_request.team.sprint, request_id=request_id, user=user)
+        if found is not None:
+            return found
+    raise Http404("No such request.")

@@ -117,7 +117,7 @@ def team_detail(request, slug, team_id):
     can_see_members = user.has_perm("teams.view_members", team)
     can_invite = permissions.may_invite(user, team, now=now)
     invite_query = " ".join(request.GET.get("invite_q", "").split())[: selectors.SEARCH_MAX_LENGTH]
-    candidates = selectors.invite_candidates(sprint=sprint, query=invite_query) if can_invite and invite_query else []
+    candidates = selectors.invite_candidates(sprint=sprint, query=invite_query) if can_invite else []
     context = {
         "sprint": sprint,
         "team": team,
@@ -167,10 +167,19 @@ def team_detail(request, slug, team_id):
 def my_team(request, slug):
     sprint = sprint_for_viewer(slug, request.user)
     team = selectors.team_of(user=request.user, sprint=sprint)
-    if team is None:
-        messages.info(request, _("You are not in a team in this sprint yet: join one or form your own."))
-        return redirect("teams:list", slug=sprint.slug)
-    return redirect(team.get_absolute_url())
+    if team is not None:
+        return redirect(team.get_absolute_url())
+    now = timezone.now()
+    return render(
+        request,
+        "teams/no_team.html",
+        {
+            "sprint": sprint,
+            "can_create": permissions.may_create_team(request.user, sprint, now=now),
+            "formation_closed": permissions.formation_closed_reason(sprint, now=now),
+            "my_pending": selectors.pending_of_user(user=request.user, sprint=sprint),
+        },
+    )
 
 
 def _join(request, code: str, form=None):
