@@ -44,7 +44,10 @@ def run(*, database_url: str, static_root: Path, people: int = 3000, requests: i
         # No rate target: one request at a time, server time only; the target is the p99.
         target_rate=1,
         target_p99_ms=PAGE_TARGET_MS,
-        notes="Django test client in one process: routing, middleware, selector queries, ranking, template.",
+        notes=(
+            "Django test client in one process: routing, middleware, selector queries, ranking, template; "
+            f"median CPU of the Django process {figures['page_cpu_ms_median']} ms per request."
+        ),
     )
     ranking = Result(
         name="finder ranking alone",

@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Subquery, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Value, When
 
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import Registration, RegistrationStatus
@@ -36,6 +37,9 @@ from sprintlab.teamfinder.models import (
 from sprintlab.teams.models import Team, TeamMember, TeamOrigin
 
 PEOPLE_SUGGESTED = 10
+CARDS_CACHE_SECONDS = 600
+RECENT_CARDS_KEPT = 4
+_RECENT_CARDS: dict[str, dict[int, Candidate]] = {}
 TEAMS_SUGGESTED = 5
 PROFILE_FIELDS = ("interests", "skills", "free_tags", "timezone", "waking_start", "waking_end", "preferred_track_id")
 
@@ -86,43 +90,94 @@ def _candidate(sprint: Sprint, row: dict, profile: dict | None, site_names: dict
     )
 
 
-def looking_pool(sprint: Sprint) -> list[Candidate]:
-    """Everyone confirmed, marked as looking and not in a team: two queries."""
-    site_of = _confirmed(sprint).filter(user_id=OuterRef("user_id")).values("site_id")[:1]
-    rows = (
-        FinderProfile.objects.filter(sprint=sprint, is_looking=True)
-        .filter(Exists(_confirmed(sprint).filter(user_id=OuterRef("user_id"))))
-        .exclude(_in_a_team(sprint))
-        .annotate(site_id=Subquery(site_of))
-        .values(
+@dataclass(frozen=True)
+class SprintPeople:
+    """Who takes part and where (user id → site id, None for remote), and who is in a team.
+
+    Read once per request with two index scans, then joined in Python: cheaper than correlated
+    subqueries per profile row when thousands are looking.
+    """
+
+    places: dict[int, int | None]
+    in_teams: frozenset[int]
+    site_names: dict[int, str]
+
+
+def sprint_people(sprint: Sprint) -> SprintPeople:
+    return SprintPeople(
+        places=dict(_confirmed(sprint).values_list("user_id", "site_id")),
+        in_teams=frozenset(TeamMember.objects.filter(sprint=sprint).values_list("user_id", flat=True)),
+        site_names=_site_names(sprint),
+    )
+
+
+def _cards_key(sprint: Sprint) -> str:
+    """Changes whenever a card is saved (services stamp ``updated_at``, bulk updates too) or added."""
+    stamp = FinderProfile.objects.filter(sprint=sprint, is_looking=True).aggregate(
+        changed=Max("updated_at"), count=Count("id")
+    )
+    changed = stamp["changed"].timestamp() if stamp["changed"] else 0
+    return f"sprintlab:teamfinder:cards:v1:{sprint.pk}:{stamp['count']}:{changed}:{sprint.kickoff_at.timestamp()}"
+
+
+def looking_cards(sprint: Sprint) -> dict[int, Candidate]:
+    """Every card marked as looking, as the ranking's vectors (without the place), by user id.
+
+    Built once per change of the sprint's cards and kept in the cache: decoding thousands of cards
+    costs more than ranking them. Names changed on the account may show up to
+    ``CARDS_CACHE_SECONDS`` late; who is in a team and where people take part are read live.
+    """
+    key = _cards_key(sprint)
+    cards = _RECENT_CARDS.get(key) or cache.get(key)
+    if cards is None:
+        rows = FinderProfile.objects.filter(sprint=sprint, is_looking=True).values(
             "user_id",
             "note",
-            "site_id",
             *PROFILE_FIELDS,
             display_name=F("user__display_name"),
             email=F("user__email"),
             user_timezone=F("user__timezone"),
         )
-    )
-    site_names = _site_names(sprint)
-    return [_candidate(sprint, row, row, site_names) for row in rows]
+        cards = {row["user_id"]: _candidate(sprint, {**row, "site_id": None}, row, {}) for row in rows}
+        cache.set(key, cards, CARDS_CACHE_SECONDS)
+    if key not in _RECENT_CARDS:
+        # Unpickling thousands of cards from the shared cache costs more than the ranking itself:
+        # each process also keeps the few it used last (the key changes with every saved card).
+        while len(_RECENT_CARDS) >= RECENT_CARDS_KEPT:
+            _RECENT_CARDS.pop(next(iter(_RECENT_CARDS)))
+        _RECENT_CARDS[key] = cards
+    return cards
 
 
-def viewer_candidate(sprint: Sprint, user) -> Candidate:
+def looking_pool(sprint: Sprint, people: SprintPeople | None = None) -> list[Candidate]:
+    """Everyone confirmed, marked as looking and not in a team."""
+    people = people or sprint_people(sprint)
+    pool = []
+    for user_id, card in looking_cards(sprint).items():
+        if user_id not in people.places or user_id in people.in_teams:
+            continue
+        site_id = people.places[user_id]
+        pool.append(
+            card if site_id is None else replace(card, site_id=site_id, site_name=people.site_names.get(site_id, ""))
+        )
+    return pool
+
+
+def viewer_candidate(sprint: Sprint, user, people: SprintPeople | None = None) -> Candidate:
     """The viewer as the ranking sees them, from their card (or their account's zone when they have none)."""
-    registration = _confirmed(sprint).filter(user=user).values("site_id").first() or {"site_id": None}
+    people = people or sprint_people(sprint)
     profile = FinderProfile.objects.filter(sprint=sprint, user=user).values("note", *PROFILE_FIELDS).first()
     row = {
         "user_id": user.pk,
         "display_name": user.display_name,
         "email": user.email,
         "user_timezone": user.timezone,
-        "site_id": registration["site_id"],
+        "site_id": people.places.get(user.pk),
     }
-    return _candidate(sprint, row, profile, _site_names(sprint))
+    return _candidate(sprint, row, profile, people.site_names)
 
 
-def open_teams(sprint: Sprint) -> list[TeamCandidate]:
+def open_teams(sprint: Sprint, people: SprintPeople | None = None) -> list[TeamCandidate]:
     """Live teams with room, each with its members' skills, interests, sites and shared hours: three queries."""
     teams = list(
         Team.objects.filter(sprint=sprint, disbanded_at__isnull=True)
@@ -132,28 +187,28 @@ def open_teams(sprint: Sprint) -> list[TeamCandidate]:
     )
     if not teams:
         return []
-    site_of = _confirmed(sprint).filter(user_id=OuterRef("user_id")).values("site_id")[:1]
-    members = (
-        TeamMember.objects.filter(team_id__in=[team["id"] for team in teams])
-        .annotate(site_id=Subquery(site_of))
-        .values("team_id", "user_id", "site_id", "user__timezone")
+    places = people.places if people else sprint_people(sprint).places
+    members = list(
+        TeamMember.objects.filter(team_id__in=[team["id"] for team in teams]).values(
+            "team_id", "user_id", user_timezone=F("user__timezone")
+        )
     )
     profiles = {
         row["user_id"]: row
-        for row in FinderProfile.objects.filter(sprint=sprint, user__team_memberships__sprint=sprint).values(
-            "user_id", *PROFILE_FIELDS
-        )
+        for row in FinderProfile.objects.filter(
+            sprint=sprint, user_id__in=[member["user_id"] for member in members]
+        ).values("user_id", *PROFILE_FIELDS)
     }
     by_team: dict[int, list[Candidate]] = {}
     for member in members:
-        row = {**member, "display_name": "", "email": "", "user_timezone": member["user__timezone"]}
+        row = {**member, "display_name": "", "email": "", "site_id": places.get(member["user_id"])}
         by_team.setdefault(member["team_id"], []).append(_candidate(sprint, row, profiles.get(member["user_id"]), {}))
     candidates = []
     for team in teams:
-        people = by_team.get(team["id"], [])
+        team_people = by_team.get(team["id"], [])
         skills = interests = 0
         waking = -1
-        for person in people:
+        for person in team_people:
             skills |= person.skills
             interests |= person.interests
             waking &= person.waking
@@ -166,8 +221,8 @@ def open_teams(sprint: Sprint) -> list[TeamCandidate]:
                 track_id=team["track_id"],
                 skills=skills,
                 interests=interests,
-                waking=max(waking, 0) if people else 0,
-                site_ids=frozenset(person.site_id for person in people),
+                waking=max(waking, 0) if team_people else 0,
+                site_ids=frozenset(person.site_id for person in team_people),
                 looking_for=team["looking_for"],
             )
         )
@@ -184,10 +239,11 @@ class Suggestions:
 
 def suggestions_for(sprint: Sprint, user) -> Suggestions:
     """People (and, for someone not yet in a team, teams with room) ranked for ``user``, with reasons."""
-    viewer = viewer_candidate(sprint, user)
+    everyone = sprint_people(sprint)
+    viewer = viewer_candidate(sprint, user, everyone)
     team = team_of(sprint, user)
-    people = rank_people(viewer, looking_pool(sprint), limit=PEOPLE_SUGGESTED)
-    teams = [] if team else rank_teams(viewer, open_teams(sprint), limit=TEAMS_SUGGESTED)
+    people = rank_people(viewer, looking_pool(sprint, everyone), limit=PEOPLE_SUGGESTED)
+    teams = [] if team else rank_teams(viewer, open_teams(sprint, everyone), limit=TEAMS_SUGGESTED)
     return Suggestions(viewer=viewer, team=team, people=people, teams=teams)
 
 
