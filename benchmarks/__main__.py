@@ -72,7 +72,7 @@ def table(results: list[Result], about: dict) -> Table:
         out.add_column(column, justify="left" if column in ("benchmark", "target") else "right")
     for r in results:
         target = (
-            f"≥{r.target_rate:.0f}/s, p99<{r.target_p99_ms:.0f} ms"
+            f"≥{r.target_rate:g}/s" + (f", p99<{r.target_p99_ms:.0f} ms" if r.target_p99_ms else "")
             if r.target_rate
             else ("–" if r.latencies else "ceiling")
         )
