@@ -117,3 +117,12 @@ def test_grouping_and_outcomes_are_for_organisers(client):
     client.force_login(world.organiser)
     html = client.get(_url("outcomes", world.sprint)).content.decode()
     assert "submissions open with the next release" in html
+
+
+def test_organisers_are_pointed_from_the_finder_to_their_pages(client):
+    world = finder_world()
+    client.force_login(world.organiser)
+    html = client.get(_url("suggestions", world.sprint)).content.decode()
+    assert _url("grouping", world.sprint) in html and _url("outcomes", world.sprint) in html
+    teams_page = client.get(reverse("teams:list", kwargs={"slug": world.sprint.slug})).content.decode()
+    assert _url("suggestions", world.sprint) in teams_page

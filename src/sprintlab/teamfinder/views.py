@@ -23,11 +23,16 @@ from sprintlab.teams import selectors as team_selectors
 
 
 def _refused(request, sprint, refusal: ServiceError, title: str):
-    """The page's place for a refusal: what the person cannot do here, and why."""
+    """The page's place for a refusal: what the person cannot do here, and why (organisers: where to go)."""
     status = 403 if isinstance(refusal, PermissionDeniedError) else 200
-    return render(
-        request, "teamfinder/refused.html", {"sprint": sprint, "refusal": refusal, "title": title}, status=status
-    )
+    context = {
+        "sprint": sprint,
+        "refusal": refusal,
+        "title": title,
+        "can_group": request.user.has_perm("teamfinder.run_grouping", sprint),
+        "can_see_outcomes": request.user.has_perm("teamfinder.view_outcomes", sprint),
+    }
+    return render(request, "teamfinder/refused.html", context, status=status)
 
 
 @login_required
