@@ -234,7 +234,7 @@ def _proposal(request, slug: str) -> ProposedMember:
     return member
 
 
-@router.get(FINDER + "/my-group", auth=write_auth, response={200: ProposalOut, **errors(401, 404)})
+@router.get(FINDER + "/my-group", auth=write_auth, response={200: ProposalOut, **errors(401, 403, 404)})
 def get_my_group(request, slug: str):
     """The caller's latest proposed group (an open one first) and everyone's answers."""
     member = _proposal(request, slug)
@@ -242,7 +242,9 @@ def get_my_group(request, slug: str):
 
 
 @router.post(
-    FINDER + "/my-group/answer", auth=write_auth, response={200: ProposalOut, **errors(401, 403, 404, 409, 422, 503)}
+    FINDER + "/my-group/answer",
+    auth=write_auth,
+    response={200: ProposalOut, **errors(400, 401, 403, 404, 409, 422, 503)},
 )
 def answer_my_group(request, slug: str, payload: AnswerIn):
     """Accept or decline; the last answer forms the team (at least two accepted) or dissolves the group."""
