@@ -212,7 +212,7 @@ def test_signed_in_pages_read_no_session_row_and_few_rows_once_shared_parts_are_
         reverse("sprints:list"): 1,  # the person
         sprint.get_absolute_url(): 3,  # + the sprint, + their registration
         reverse("localsites:list", args=[sprint.slug]): 2,  # + the sprint
-        reverse("registrations:mine"): 2,  # + their registrations (their cards and site counts are kept)
+        reverse("registrations:mine"): 3,  # + their registrations (their cards and site counts are kept), + their teams
     }
     for url, most in pages.items():
         client.get(url)  # warms the shared parts and the session

@@ -81,6 +81,9 @@ class SprintForm(forms.ModelForm):
         for field in ("capacity", "confirm_window_hours", "team_size_min", "team_size_max"):
             self.fields[field].validators = [MinValueValidator(1)]
             self.fields[field].widget.attrs["min"] = 1
+        # Forms that leave the team sizes out keep the sprint's (for a new sprint: the defaults).
+        for field in ("team_size_min", "team_size_max"):
+            self.fields[field].required = False
         # HTMX renders the description into the preview panel as the organiser types.
         self.fields["description"].widget.attrs.update(
             {
@@ -90,6 +93,12 @@ class SprintForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
+
+    def clean_team_size_min(self):
+        return self.cleaned_data["team_size_min"] or self.instance.team_size_min
+
+    def clean_team_size_max(self):
+        return self.cleaned_data["team_size_max"] or self.instance.team_size_max
 
     def service_values(self) -> dict:
         """The cleaned values in the shape sprint_create/sprint_update take."""

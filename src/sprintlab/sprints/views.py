@@ -37,8 +37,8 @@ from sprintlab.sprints.selectors import (
     sprint_for_viewer,
     with_partners,
 )
-from sprintlab.teams.permissions import may_create_team
-from sprintlab.teams.selectors import teams_summary
+from sprintlab.teams.permissions import teams_are_forming
+from sprintlab.teams.selectors import live_team_count
 
 # Twelve cards fill four rows on a wide screen; the demo's past sprints then take two pages.
 SPRINTS_PER_PAGE = 12
@@ -130,6 +130,9 @@ def sprint_detail(request, slug):
     # depends on the sprint and the time only, never on the viewer, so it may be in the shared part;
     # it is part of that part's key, as is the phase, so that neither is stale at a deadline.
     can_apply_to_host = takes_site_applications(sprint, now=now)
+    # Likewise whether teams still form: the teams line offers "create a team" to everyone then
+    # (the form says who may); how many formed is read with the shared part.
+    teams_forming = teams_are_forming(sprint, now=now)
 
     @functools.cache  # one rendering of the page may need it for both shared parts
     def shared() -> dict:
@@ -149,10 +152,12 @@ def sprint_detail(request, slug):
             "seats_shown": not seats.registration_closed,
             "timeline": timeline_rows(sprint, now),
             "can_apply_to_host": can_apply_to_host,
+            "teams_formed": live_team_count(sprint) if sprint.is_published else None,
+            "teams_forming": teams_forming,
         }
 
     # The same for everyone: the sprint, its last change, its phase and whether it takes offers of sites.
-    vary_on = (sprint.pk, sprint.updated_at.isoformat(), phase, can_apply_to_host)
+    vary_on = (sprint.pk, sprint.updated_at.isoformat(), phase, can_apply_to_host, teams_forming)
 
     return render(
         request,
@@ -174,7 +179,5 @@ def sprint_detail(request, slug):
             "can_manage": can_manage,
             "can_clone": can_manage and request.user.has_perm("sprints.clone_sprint", sprint),
             "can_view_registrations": runs_sprints and request.user.has_perm("sprints.view_registrations", sprint),
-            "teams": teams_summary(sprint=sprint, user=request.user) if sprint.is_published else None,
-            "can_create_team": request.user.is_authenticated and may_create_team(request.user, sprint, now=now),
         },
     )

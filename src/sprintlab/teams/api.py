@@ -221,7 +221,9 @@ def create_team(request, slug: str, payload: TeamIn):
 
 
 @router.get(
-    "/sprints/{slug}/teams/join-requests", auth=write_auth, response={200: list[JoinRequestOut], **errors(401, 404)}
+    "/sprints/{slug}/teams/join-requests",
+    auth=write_auth,
+    response={200: list[JoinRequestOut], **errors(401, 403, 404)},
 )
 def my_join_requests(request, slug: str):
     """The caller's requests and invitations in the sprint still waiting for an answer."""

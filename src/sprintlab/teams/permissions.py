@@ -112,6 +112,18 @@ def _team_of(user, sprint) -> Team | None:
     return membership.team if membership else None
 
 
+def _joiner_facts(user, sprint) -> tuple[bool, Team | None]:
+    """Whether ``user`` is confirmed for ``sprint`` and the team they are in (or None).
+
+    A selector that lists many people may have read both for all of them at once
+    (``user.team_facts = {sprint_id: (confirmed, team)}``); otherwise two queries.
+    """
+    known = getattr(user, "team_facts", {}).get(sprint.pk)
+    if known is not None:
+        return known
+    return confirmed_registration(user, sprint) is not None, _team_of(user, sprint)
+
+
 def joiner_refusal(user, team: Team, *, now: datetime) -> ServiceError | None:
     """Why ``user`` cannot become a member of ``team`` now (whoever asks for it)."""
     if not team.is_live:
@@ -119,11 +131,11 @@ def joiner_refusal(user, team: Team, *, now: datetime) -> ServiceError | None:
     reason = formation_closed_reason(team.sprint, now=now)
     if reason:
         return Conflict(reason)
-    if confirmed_registration(user, team.sprint) is None:
+    confirmed, current = _joiner_facts(user, team.sprint)
+    if not confirmed:
         return Conflict(
             _("%(name)s needs a confirmed registration for this sprint to be in a team.") % {"name": user.name}
         )
-    current = _team_of(user, team.sprint)
     if current is not None:
         if current.pk == team.pk:
             return Conflict(_("%(name)s is already in this team.") % {"name": user.name})

@@ -17,6 +17,7 @@ from sprintlab.core.validators import MAX_ID
 from sprintlab.localsites.models import LocalSite
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import Sprint
+from sprintlab.sprints.selectors import sprint_for_viewer
 from sprintlab.teams.models import INVITE_CODE_ALPHABET, JoinDirection, JoinRequest, JoinStatus, Team, TeamMember
 from sprintlab.teams.permissions import oversees_team
 
@@ -141,12 +142,38 @@ def team_members(team: Team, *, now: datetime) -> list[MemberRow]:
 
 
 def pending_for_team(team: Team) -> list[JoinRequest]:
-    """Requests to join and invitations of ``team`` still waiting for an answer, oldest first."""
-    return list(
+    """Requests to join and invitations of ``team`` still waiting for an answer, oldest first.
+
+    Each person carries ``team_facts`` (confirmed for the sprint, the team they are in), so that
+    asking whether each may be accepted costs no query per row.
+    """
+    requests = list(
         JoinRequest.objects.filter(team=team, status=JoinStatus.PENDING)
         .select_related("user", "created_by")
         .order_by("created_at", "id")
     )
+    _add_team_facts(team.sprint, [join_request.user for join_request in requests])
+    for join_request in requests:
+        join_request.team = team
+    return requests
+
+
+def _add_team_facts(sprint: Sprint, people) -> None:
+    """Set ``team_facts`` on ``people`` for ``sprint`` (see ``permissions._joiner_facts``); two queries."""
+    ids = {person.pk for person in people}
+    if not ids:
+        return
+    confirmed = set(
+        Registration.objects.filter(sprint=sprint, user_id__in=ids, status=RegistrationStatus.CONFIRMED).values_list(
+            "user_id", flat=True
+        )
+    )
+    teams = {
+        member.user_id: member.team
+        for member in TeamMember.objects.filter(sprint=sprint, user_id__in=ids).select_related("team")
+    }
+    for person in people:
+        person.team_facts = {sprint.pk: (person.pk in confirmed, teams.get(person.pk))}
 
 
 def pending_of_user(*, user, sprint: Sprint) -> list[JoinRequest]:
@@ -233,25 +260,12 @@ def team_for_code(code: str) -> Team:
     return team
 
 
-@dataclass(frozen=True)
-class TeamsSummary:
-    """The sprint page's line about teams: how many formed, and the viewer's own team."""
-
-    formed: int
-    my_team: Team | None
-
-
-def teams_summary(*, sprint: Sprint, user) -> TeamsSummary:
-    return TeamsSummary(formed=live_team_count(sprint), my_team=team_of(user=user, sprint=sprint))
-
-
 def get_team_by_id(*, team_id: int, user) -> Team:
     """The live team ``team_id`` in a sprint ``user`` may see (as ``get_team``); 404 otherwise, drafts included."""
-    sprint_id = live_teams_anywhere().filter(pk=team_id).values_list("sprint_id", flat=True).first()
-    sprint = Sprint.objects.filter(pk=sprint_id).first() if sprint_id else None
-    if sprint is None or not (sprint.is_published or user.has_perm("sprints.view_sprint", sprint)):
+    slug = live_teams_anywhere().filter(pk=team_id).values_list("sprint__slug", flat=True).first()
+    if slug is None:
         raise Http404("No such team.")
-    return get_team(sprint=sprint, team_id=team_id)
+    return get_team(sprint=sprint_for_viewer(slug, user), team_id=team_id)
 
 
 def live_teams_anywhere() -> QuerySet[Team]:

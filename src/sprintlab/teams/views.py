@@ -133,8 +133,9 @@ def team_detail(request, slug, team_id):
     mine = [r for r in selectors.pending_of_user(user=user, sprint=sprint) if r.team_id == team.pk]
     for join_request in mine:
         join_request.team = team
-    for join_request in pending:
-        join_request.team = team
+    # Taking someone out does not depend on who it is, but for the lead, who never can be.
+    others = [row.user for row in members if not row.is_lead]
+    can_remove = bool(others) and permissions.may_remove_member(user, team, others[0], now=now)
     context.update(
         {
             "members": members,
@@ -153,9 +154,7 @@ def team_detail(request, slug, team_id):
             "can_hand_over": permissions.may_hand_over(user, team, now=now),
             "can_disband": permissions.may_disband(user, team, now=now),
             "can_manage": permissions.may_manage_team(user, team, now=now),
-            "removable": {
-                row.user.pk for row in members if permissions.may_remove_member(user, team, row.user, now=now)
-            },
+            "removable": {person.pk for person in others} if can_remove else set(),
             "formation_closed": permissions.formation_closed_reason(sprint, now=now),
             "now": now,
         }
