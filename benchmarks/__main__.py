@@ -14,15 +14,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, outbox, pages, pgbench, registration
+from benchmarks import announcements, outbox, pages, pgbench, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements")
+BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder")
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
 DEFAULT_OUTBOX_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_outbox"
+DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
 
 
 def machine(database_url: str) -> dict:
@@ -73,7 +74,7 @@ def table(results: list[Result], about: dict) -> Table:
         out.add_column(column, justify="left" if column in ("benchmark", "target") else "right")
     for r in results:
         target = (
-            f"≥{r.target_rate:.0f}/s" + (f", p99<{r.target_p99_ms:.0f} ms" if r.target_p99_ms else "")
+            f"≥{r.target_rate:g}/s" + (f", p99<{r.target_p99_ms:.0f} ms" if r.target_p99_ms else "")
             if r.target_rate
             else ("–" if r.latencies else "ceiling")
         )
@@ -95,12 +96,24 @@ def table(results: list[Result], about: dict) -> Table:
     return out
 
 
+def _databases(args) -> list[tuple[str, str]]:
+    """Each benchmark's database, in the order the machine description prefers them."""
+    return [
+        ("registration", args.database_url),
+        ("pgbench", args.database_url),
+        ("pages", args.pages_database_url),
+        ("outbox", args.outbox_database_url),
+        ("announcements", args.announcements_database_url),
+        ("teamfinder", args.finder_database_url),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -117,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         "--announcements-database-url", default=DEFAULT_ANNOUNCEMENTS_DB, help="Announcement database (recreated)."
     )
     parser.add_argument("--registrants", type=int, default=announcements.REGISTRANTS, help="Announcement audience.")
+    parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
+    parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -182,21 +197,23 @@ def main(argv: list[str] | None = None) -> int:
             database_url=args.announcements_database_url, registrants=args.registrants, log=console.log
         )
         results += rows
-    about = machine(
-        args.database_url
-        if {"registration", "pgbench"} & which
-        else (
-            args.pages_database_url
-            if "pages" in which
-            else (args.outbox_database_url if "outbox" in which else args.announcements_database_url)
+    if "teamfinder" in which:
+        finder_results, details["teamfinder"] = teamfinder.run(
+            database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
         )
-    )
+        results += finder_results
+    about = machine(next(url for name, url in _databases(args) if name in which))
     console.print(table(results, about))
     for r in results:
         if r.notes:
             console.print(f"· {r.name}: {r.notes}")
     if "registration" in details:
         console.print(f"· registration checks: {details['registration']}")
+    if "teamfinder" in details:
+        for quality in teamfinder.quality_tables(details["teamfinder"]):
+            console.print(quality)
+        # The latencies are in the rows above; the JSON keeps the rest.
+        details["teamfinder"] = {k: v for k, v in details["teamfinder"].items() if not k.endswith("latencies")}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(
         json.dumps(

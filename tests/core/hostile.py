@@ -19,6 +19,8 @@ from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.teamfinder.models import GroupingRun
+from sprintlab.teamfinder.services import grouping_run_create
 from sprintlab.teams.models import JoinRequest, Team
 from tests.factories import (
     LocalSiteFactory,
@@ -45,6 +47,7 @@ from tests.mentoring.factories import (
 )
 from tests.notifications.factories import InboxItemFactory
 from tests.programme.factories import ResourceFactory, SessionFactory, SpeakerFactory
+from tests.teamfinder.factories import FinderProfileFactory
 from tests.teams.factories import JoinRequestFactory, TeamFactory, add_member
 
 NUL = "a\x00b"
@@ -100,6 +103,9 @@ class World:
     joiner: User
     loner: User
     join_request: JoinRequest
+    # The team finder: someone else looking at the participant's site, both proposed in one group.
+    finder_peer: User
+    grouping_run: GroupingRun
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -147,6 +153,9 @@ def build_world() -> World:
     RegistrationFactory(sprint=sprint, user=joiner)
     RegistrationFactory(sprint=sprint, user=loner)
     join_request = JoinRequestFactory(team=team, user=joiner, message="I write evals")
+    finder_peer = RegistrationFactory(sprint=sprint, site=site).user
+    FinderProfileFactory(sprint=sprint, user=participant)
+    FinderProfileFactory(sprint=sprint, user=finder_peer)
     return World(
         staff=staff,
         participant=participant,
@@ -194,6 +203,8 @@ def build_world() -> World:
         joiner=joiner,
         loner=loner,
         join_request=join_request,
+        finder_peer=finder_peer,
+        grouping_run=grouping_run_create(actor=staff, sprint=sprint),
     )
 
 

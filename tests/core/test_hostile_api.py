@@ -173,6 +173,29 @@ OPERATIONS = {
         "staff", lambda w: {"slug": w.sprint.slug, "membership_id": w.cohost.pk}
     ),
     "GET /api/v1/sprints/{slug}/sites": Operation(None, lambda w: {"slug": w.sprint.slug}),
+    "GET /api/v1/sprints/{slug}/team-finder/profile": Operation("participant", lambda w: {"slug": w.sprint.slug}),
+    "PUT /api/v1/sprints/{slug}/team-finder/profile": Operation(
+        "participant",
+        lambda w: {"slug": w.sprint.slug},
+        lambda w: {
+            "timezone": "Europe/London",
+            "interests": ["evaluations"],
+            "skills": ["software"],
+            "free_tags": ["evals"],
+            "waking_start": 8,
+            "waking_end": 23,
+            "preferred_track": None,
+            "note": "Hello",
+        },
+    ),
+    "GET /api/v1/sprints/{slug}/team-finder/suggestions": Operation("participant", lambda w: {"slug": w.sprint.slug}),
+    "GET /api/v1/sprints/{slug}/team-finder/groupings": Operation("staff", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/team-finder/groupings": Operation("staff", lambda w: {"slug": w.sprint.slug}),
+    "GET /api/v1/sprints/{slug}/team-finder/my-group": Operation("participant", lambda w: {"slug": w.sprint.slug}),
+    "POST /api/v1/sprints/{slug}/team-finder/my-group/answer": Operation(
+        "participant", lambda w: {"slug": w.sprint.slug}, lambda w: {"accept": True}
+    ),
+    "GET /api/v1/sprints/{slug}/team-finder/outcomes": Operation("staff", lambda w: {"slug": w.sprint.slug}),
     "GET /api/v1/sites/{site_id}": Operation(None, lambda w: {"site_id": w.site.pk}),
     "POST /api/v1/sprints/{slug}/site-applications": Operation(
         "participant", lambda w: {"slug": w.sprint.slug}, _site_application

@@ -39,6 +39,7 @@ PROJECT_NAMESPACES = {
     "mentoring",
     "announcements",
     "teams",
+    "teamfinder",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -125,6 +126,11 @@ PAGES = {
     "teams:detail as someone who asked to join": Page("joiner", _team, url_name="teams:detail"),
     "teams:detail as someone without a team": Page("loner", _team, url_name="teams:detail"),
     "teams:edit": Page("team_lead", _team),
+    "teamfinder:profile": Page("participant", _sprint),
+    "teamfinder:suggestions": Page("participant", _sprint),
+    "teamfinder:my_group": Page("participant", _sprint),
+    "teamfinder:grouping": Page("staff", _sprint),
+    "teamfinder:outcomes": Page("staff", _sprint),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

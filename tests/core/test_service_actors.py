@@ -39,6 +39,7 @@ SERVICE_MODULES = {
     "sprintlab.mentoring.helpdesk",
     "sprintlab.announcements.services",
     "sprintlab.teams.services",
+    "sprintlab.teamfinder.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -184,11 +184,13 @@ def register_routers() -> None:
     from sprintlab.registrations.api_attendance import router as attendance_router
     from sprintlab.registrations.api_organising import router as organising_router
     from sprintlab.sprints.api import router as sprints_router
+    from sprintlab.teamfinder.api import router as teamfinder_router
     from sprintlab.teams.api import router as teams_router
 
     api.add_router("/me", accounts_router)
     api.add_router("/me", notifications_router)
     api.add_router("/sprints", sprints_router)
+    api.add_router("/sprints", teamfinder_router)
     api.add_router("/", sites_router)
     api.add_router("/", attendance_router)
     api.add_router("/registrations", registrations_router)

@@ -26,6 +26,7 @@ from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_
 from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
+from sprintlab.demo.teamfinder import build_team_finder
 from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
@@ -138,6 +139,9 @@ class DemoBuilder:
                 build_mentor_help(self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now)
             with self.progress.stage("Inboxes and notification settings", 1):
                 build_notifications(self.rng, sprints=sprints, registrations=registrations, roles=roles, now=self.now)
+        # Cards and the grouping run are written as of now, by the organisers' own service.
+        with self.progress.stage("Team finder", 1), transaction.atomic():
+            build_team_finder(self.rng)
         with self.progress.stage("Planner statistics", 1), connection.cursor() as cursor:
             # After a bulk load the planner still believes the tables are tiny until autovacuum
             # catches up; fresh statistics make the first page loads use the right plans.
