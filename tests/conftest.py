@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 
 # pytest-playwright keeps an event loop running for the whole session; Django's guard against
 # sync database calls inside an event loop would then fail every later test (tests only).
@@ -89,3 +90,32 @@ def page(page):
 
     prepare_page(page)
     return page
+
+
+# How many gunicorn worker processes the live-server race tests run: enough for real parallelism.
+GUNICORN_WORKERS = 3
+
+
+@pytest.fixture(scope="module")
+def gunicorn_api(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The API root of a gunicorn server with GUNICORN_WORKERS processes on the PostgreSQL test
+    database, for one module's race tests (skipped on SQLite)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    from benchmarks.servers import gunicorn, server_env
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
+        db = connection.settings_dict
+    database_url = f"postgres://{quote(db['USER'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        database_url = database_url.replace("@", f":{quote(db['PASSWORD'])}@", 1)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = server_env(database_url, tmp_path_factory.mktemp("static"), settings_module="sprintlab.settings_test")
+    with gunicorn(env, port=port, workers=GUNICORN_WORKERS):
+        yield f"http://127.0.0.1:{port}/api/v1"

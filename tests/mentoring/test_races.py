@@ -20,7 +20,6 @@ from tests.mentoring.factories import (
     make_team_member,
 )
 from tests.registrations.helpers import post_json
-from tests.registrations.test_races import server_url  # noqa: F401 (the module's live server)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,12 +39,8 @@ def _together(requests: list[tuple[str, str]]) -> list[tuple[int, dict]]:
         return list(pool.map(client, requests))
 
 
-def _api(server_url: str) -> str:  # noqa: F811
-    return server_url.removesuffix("/registrations")
-
-
-def test_two_mentors_claiming_one_request_at_once_one_wins(server_url):  # noqa: F811
-    api = _api(server_url)
+def test_two_mentors_claiming_one_request_at_once_one_wins(gunicorn_api):
+    api = gunicorn_api
     for _round in range(ROUNDS):
         sprint = RunningSprintFactory()
         mentors = [make_mentor(sprint), make_mentor(sprint)]
@@ -64,8 +59,8 @@ def test_two_mentors_claiming_one_request_at_once_one_wins(server_url):  # noqa:
         assert loser["detail"] == f"{request.claimed_by.name} has already claimed this request."
 
 
-def test_two_teams_booking_the_last_place_at_once_one_gets_it(server_url):  # noqa: F811
-    api = _api(server_url)
+def test_two_teams_booking_the_last_place_at_once_one_gets_it(gunicorn_api):
+    api = gunicorn_api
     for _round in range(ROUNDS):
         sprint = RunningSprintFactory()
         slot = OfficeHourSlotFactory(sprint=sprint, mentor=make_mentor(sprint), capacity=1)

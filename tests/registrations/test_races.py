@@ -7,18 +7,14 @@ above 99.9 %. Whatever the interleaving, no request answers 500 or 503 (retries 
 conflicts), seats never exceed a capacity and nobody ends at a place they did not choose.
 """
 
-import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
-from benchmarks.servers import gunicorn, server_env
 from sprintlab.registrations.models import SEAT_HOLDING_STATUSES, Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode
 from tests.factories import LocalSiteFactory, SprintFactory, SprintMembershipFactory, UserFactory
@@ -28,29 +24,11 @@ from tests.registrations.helpers import post_json, register
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 25
-WORKERS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A gunicorn server with WORKERS processes on the test database, for this module's tests."""
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
-        db = connection.settings_dict
-    database_url = f"postgres://{quote(db['USER'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        database_url = database_url.replace("@", f":{quote(db['PASSWORD'])}@", 1)
-    port = _free_port()
-    env = server_env(database_url, tmp_path_factory.mktemp("static"), settings_module="sprintlab.settings_test")
-    with gunicorn(env, port=port, workers=WORKERS):
-        yield f"http://127.0.0.1:{port}/api/v1/registrations"
+def server_url(gunicorn_api):
+    return f"{gunicorn_api}/registrations"
 
 
 def _send_together(requests: list[tuple[float, str, str, dict]]) -> list[tuple[int, dict]]:

@@ -6,15 +6,11 @@ the others are told the team is full (409), nobody gets a 500 or 503, and the te
 more people than the sprint allows.
 """
 
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
-from benchmarks.servers import gunicorn, server_env
 from sprintlab.teams.models import JoinDirection, JoinStatus, TeamMember
 from tests.factories import RegistrationFactory, SprintFactory, UserFactory
 from tests.helpers import api_key_for
@@ -24,29 +20,12 @@ from tests.teams.factories import JoinRequestFactory, TeamFactory, add_member
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 25
-WORKERS = 3
 PEOPLE = 10
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server_url(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock():
-        if connection.vendor != "postgresql":
-            pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://…")
-        db = connection.settings_dict
-    database_url = f"postgres://{quote(db['USER'])}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        database_url = database_url.replace("@", f":{quote(db['PASSWORD'])}@", 1)
-    port = _free_port()
-    env = server_env(database_url, tmp_path_factory.mktemp("static"), settings_module="sprintlab.settings_test")
-    with gunicorn(env, port=port, workers=WORKERS):
-        yield f"http://127.0.0.1:{port}/api/v1/teams"
+def server_url(gunicorn_api):
+    return f"{gunicorn_api}/teams"
 
 
 def _send_together(requests: list[tuple[str, str, dict]]) -> list[tuple[int, dict]]:
