@@ -91,3 +91,24 @@ def test_the_documented_error_schema_matches_real_error_bodies(client, schema):
 def test_the_served_schema_is_the_documented_one(client, schema):
     served = client.get("/api/v1/openapi.json").json()
     assert served["components"]["schemas"]["ErrorOut"] == schema["components"]["schemas"]["ErrorOut"]
+
+
+def test_every_schema_class_has_its_own_name():
+    """The OpenAPI document names each component after its class: two classes of one name would
+    share one component, and every response of the other would be documented wrongly."""
+    import inspect
+
+    from ninja import Schema
+
+    from sprintlab.api.api import api as mounted  # noqa: F401 (imports every router and its schemas)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [cls for cls in subclasses(Schema) if inspect.getmodule(cls).__name__.startswith("sprintlab.")]
+    by_name: dict[str, list[str]] = {}
+    for cls in ours:
+        by_name.setdefault(cls.__name__, []).append(cls.__module__)
+    assert {name: modules for name, modules in by_name.items() if len(set(modules)) > 1} == {}

@@ -27,7 +27,7 @@ router = Router(tags=["team finder"])
 FINDER = "/{slug}/team-finder"
 
 
-class ProfileIn(Schema):
+class FinderProfileIn(Schema):
     is_looking: bool = True
     interests: list[Interest] = Field(default_factory=list, max_length=len(Interest.values))
     skills: list[Skill] = Field(default_factory=list, max_length=len(Skill.values))
@@ -39,7 +39,7 @@ class ProfileIn(Schema):
     note: str = Field("", max_length=NOTE_LENGTH)
 
 
-class ProfileOut(Schema):
+class FinderProfileOut(Schema):
     sprint: str
     is_looking: bool
     interests: list[str]
@@ -66,7 +66,7 @@ class PersonOut(Schema):
     note: str
 
 
-class TeamOut(Schema):
+class SuggestedTeamOut(Schema):
     team_id: int
     name: str
     size: int
@@ -79,7 +79,7 @@ class SuggestionOut(Schema):
     shared_hours: float
     reasons: list[str]
     person: PersonOut | None = None
-    team: TeamOut | None = None
+    team: SuggestedTeamOut | None = None
 
     @staticmethod
     def resolve_person(obj: Suggestion) -> dict | None:
@@ -102,7 +102,7 @@ class SuggestionsOut(Schema):
     teams: list[SuggestionOut]
 
 
-class MemberOut(Schema):
+class ProposedMemberOut(Schema):
     user_id: int
     name: str
     response: str
@@ -119,7 +119,7 @@ class GroupOut(Schema):
     track: int | None = Field(None, alias="track_id")
     status: str
     team: int | None = Field(None, alias="team_id")
-    members: list[MemberOut]
+    members: list[ProposedMemberOut]
 
     @staticmethod
     def resolve_members(obj) -> list:
@@ -168,7 +168,7 @@ def _finder_sprint(request, slug: str) -> Sprint:
     return sprint
 
 
-@router.get(FINDER + "/profile", auth=write_auth, response={200: ProfileOut, **errors(401, 403, 404, 409)})
+@router.get(FINDER + "/profile", auth=write_auth, response={200: FinderProfileOut, **errors(401, 403, 404, 409)})
 def get_profile(request, slug: str):
     """The caller's card in the sprint; 404 until they save one."""
     sprint = _finder_sprint(request, slug)
@@ -178,8 +178,10 @@ def get_profile(request, slug: str):
     return profile
 
 
-@router.put(FINDER + "/profile", auth=write_auth, response={200: ProfileOut, **errors(400, 401, 403, 404, 409, 422)})
-def put_profile(request, slug: str, payload: ProfileIn):
+@router.put(
+    FINDER + "/profile", auth=write_auth, response={200: FinderProfileOut, **errors(400, 401, 403, 404, 409, 422)}
+)
+def put_profile(request, slug: str, payload: FinderProfileIn):
     """Create or replace the caller's card (``is_looking`` false hides it from suggestions)."""
     sprint = _finder_sprint(request, slug)
     track = None
