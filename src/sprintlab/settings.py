@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "sprintlab.localsites",
     "sprintlab.registrations",
     "sprintlab.teams",
+    "sprintlab.submissions",
+    "sprintlab.judging",
     "sprintlab.teamfinder",
     "sprintlab.programme",
     "sprintlab.mentoring",
