@@ -14,13 +14,14 @@ Two tiers, because they change at different rates and cost different amounts to 
   three cheap queries on top of the cards, keyed by every stamp; kept per process.
 
 Each process also keeps the last few of each in memory: unpickling thousands of cards from the
-shared cache costs more than ranking them. Names changed on an account (not on a card) may show up to
-``CARDS_CACHE_SECONDS`` late; nothing else lags.
+shared cache costs more than ranking them. Nothing is kept in memory or in the cache longer than a
+minute, so a name changed on an account (not on a card) shows within two; every other change at once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -36,8 +37,9 @@ from sprintlab.teamfinder.matching import Candidate, TeamCandidate, interest_mas
 from sprintlab.teamfinder.models import DEFAULT_WAKING_END, DEFAULT_WAKING_START, FinderProfile
 from sprintlab.teams.models import Team, TeamMember
 
-CARDS_CACHE_SECONDS = 600
+CARDS_CACHE_SECONDS = 60
 RECENT_KEPT = 4
+RECENT_SECONDS = 60
 PROFILE_FIELDS = ("interests", "skills", "free_tags", "timezone", "waking_start", "waking_end", "preferred_track_id")
 
 
@@ -111,13 +113,25 @@ def sprint_stamps(sprint: Sprint) -> Stamps:
     )
 
 
-class _Recent(dict):
-    """The few values this process built or read last, oldest dropped first."""
+class _Recent:
+    """The few values this process built or read last, oldest dropped first, none older than
+    ``RECENT_SECONDS``: a bound on staleness should a write ever leave the stamps unmoved (an app
+    server whose clock lags the others' stamps a change earlier than the latest one)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[float, object]] = {}
+
+    def get(self, key: str):
+        kept = self._values.get(key)
+        if kept is None or time.monotonic() - kept[0] > RECENT_SECONDS:
+            return None
+        return kept[1]
 
     def keep(self, key: str, value):
-        while len(self) >= RECENT_KEPT:
-            self.pop(next(iter(self)))
-        self[key] = value
+        self._values.pop(key, None)
+        while len(self._values) >= RECENT_KEPT:
+            self._values.pop(next(iter(self._values)))
+        self._values[key] = (time.monotonic(), value)
         return value
 
 
