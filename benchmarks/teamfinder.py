@@ -46,7 +46,8 @@ def run(*, database_url: str, static_root: Path, people: int = 3000, requests: i
         target_p99_ms=PAGE_TARGET_MS,
         notes=(
             "Django test client in one process: routing, middleware, selector queries, ranking, template; "
-            f"median CPU of the Django process {figures['page_cpu_ms_median']} ms per request."
+            f"CPU of the Django process per request: median {figures['page_cpu_ms_median']} ms, "
+            f"p95 {figures['page_cpu_ms_p95']} ms; {figures['page_queries']} queries per page."
         ),
     )
     ranking = Result(
