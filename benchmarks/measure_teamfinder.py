@@ -314,6 +314,7 @@ def main() -> None:
         "page_queries": page_queries,
         "rank_latencies": rank_latencies,
         "written_page_latencies": written_latencies,
+        "written_page_cpu": [round(cpu * 1000, 1) for cpu in written_cpu],
         "written_page_cpu_ms_median": round(statistics.median(written_cpu) * 1000, 1),
         "written_page_cpu_ms_p95": round(sorted(written_cpu)[int(len(written_cpu) * 0.95)] * 1000, 1),
         "writes": writes.done,

@@ -43,7 +43,7 @@ from sprintlab.teams.models import Team, TeamMember
 CARDS_CACHE_SECONDS = 60
 RECENT_KEPT = 4
 RECENT_SECONDS = 60
-CHANGED_CARDS_OVERLAP = timedelta(seconds=60)
+CHANGED_CARDS_OVERLAP = timedelta(seconds=10)  # card saves commit within milliseconds
 PROFILE_FIELDS = ("interests", "skills", "free_tags", "timezone", "waking_start", "waking_end", "preferred_track_id")
 
 
@@ -221,8 +221,13 @@ def _cards_changed_since(sprint: Sprint, previous: Cards | None, count: int) -> 
         or time.time() - previous.read_at > RECENT_SECONDS
     ):
         return None
-    # Some overlap: a card stamped just before ``latest`` may have been committed just after it was read.
-    changed = list(_card_rows(sprint).filter(updated_at__gte=previous.latest - CHANGED_CARDS_OVERLAP))
+    # Some overlap: a card stamped just before ``latest`` may have been committed just after it was
+    # read. Rows read again unchanged keep their decoded card.
+    changed = [
+        row
+        for row in _card_rows(sprint).filter(updated_at__gte=previous.latest - CHANGED_CARDS_OVERLAP)
+        if previous.profiles.get(row["user_id"]) != row
+    ]
     profiles = {**previous.profiles, **{row["user_id"]: row for row in changed}}
     if len(profiles) != count:
         return None
