@@ -16,7 +16,8 @@ Two tiers, because they change at different rates and cost different amounts to 
 
 Each process also keeps the last few of each in memory: unpickling thousands of cards from the
 shared cache costs more than ranking them. Nothing is kept in memory or in the cache longer than a
-minute, so a name changed on an account (not on a card) shows within two; every other change at once.
+minute (built upon for at most a minute more), so a name changed on an account (not on a card)
+shows within a few minutes; every other change at once.
 """
 
 from __future__ import annotations
