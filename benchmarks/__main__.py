@@ -125,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         "--outbox-database-url", default=DEFAULT_OUTBOX_DB, help="Database of the outbox benchmark (recreated)."
     )
     parser.add_argument("--messages", type=int, default=10_000, help="Outbox: emails to send in each scenario.")
-    parser.add_argument("--task-workers", type=int, default=2, help="Outbox: sprintlab task-worker processes.")
+    parser.add_argument(
+        "--task-workers", type=int, default=2, help="Outbox and announcements: sprintlab task-worker processes."
+    )
     parser.add_argument(
         "--announcements-database-url", default=DEFAULT_ANNOUNCEMENTS_DB, help="Announcement database (recreated)."
     )
@@ -194,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         results += outbox_results
     if "announcements" in which:
         rows, details["announcements"] = announcements.run(
-            database_url=args.announcements_database_url, registrants=args.registrants, log=console.log
+            database_url=args.announcements_database_url,
+            registrants=args.registrants,
+            workers=args.task_workers,
+            log=console.log,
         )
         results += rows
     if "teamfinder" in which:

@@ -178,6 +178,73 @@ def quality(pool, groups, seed: int) -> dict:
     }
 
 
+def _pages(client, url: str, viewers: list, *, between=None) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of the suggestions page for each viewer after the first 10 (which warm
+    the process's caches); ``between(n)``, if given, runs untimed before request ``n``."""
+    latencies, cpu_seconds = [], []
+    for n, viewer in enumerate(viewers):
+        if between is not None:
+            between(n)
+        client.force_login(viewer)
+        began, cpu_began = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
+        assert response.status_code == 200, response.status_code
+        if n >= 10:
+            latencies.append(elapsed)
+            cpu_seconds.append(cpu)
+    return latencies, cpu_seconds
+
+
+class Writes:
+    """What happens while people browse: every 5th request follows a write, alternately a card saved
+    through the service (a new note) and a looking person joining a team with room."""
+
+    def __init__(self, sprint, looking, rng):
+        from sprintlab.teams.models import Team
+
+        self.sprint, self.rng, self.done = sprint, rng, 0
+        self.joiners = iter(rng.sample(looking, len(looking)))
+        self.teams = iter(list(Team.objects.filter(sprint=sprint).order_by("pk")))
+        self.joined = []
+
+    def __call__(self, n: int) -> None:
+        if n % 5:
+            return
+        from sprintlab.teamfinder import services
+        from sprintlab.teamfinder.models import FinderProfile
+        from sprintlab.teams.models import JoinedVia, TeamMember
+
+        person = next(self.joiners)
+        if n % 10:
+            self.joined.append(
+                TeamMember.objects.create(
+                    team=next(self.teams), sprint=self.sprint, user=person, joined_via=JoinedVia.CODE
+                ).pk
+            )
+        else:
+            card = FinderProfile.objects.get(sprint=self.sprint, user=person)
+            services.finder_profile_save(
+                actor=person,
+                sprint=self.sprint,
+                is_looking=True,
+                interests=card.interests,
+                skills=card.skills,
+                free_tags=card.free_tags,
+                timezone_name=card.timezone,
+                waking_start=card.waking_start,
+                waking_end=card.waking_end,
+                preferred_track=card.preferred_track,
+                note=f"Changed at request {n}.",
+            )
+        self.done += 1
+
+    def undo(self) -> None:
+        from sprintlab.teams.models import TeamMember
+
+        TeamMember.objects.filter(pk__in=self.joined).delete()
+
+
 def _say(message: str) -> None:
     print(f"teamfinder: {message}", file=sys.stderr, flush=True)
 
@@ -194,6 +261,7 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from sprintlab.teamfinder import selectors, services
@@ -213,16 +281,14 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     url = reverse("teamfinder:suggestions", kwargs={"slug": sprint.slug})
     viewers = [rng.choice(looking) for _ in range(args.requests + 10)]
-    page_latencies, page_cpu = [], []
-    for n, viewer in enumerate(viewers):
-        client.force_login(viewer)
-        began, cpu_began = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-        assert response.status_code == 200, response.status_code
-        if n >= 10:  # the first requests warm the caches of the process
-            page_latencies.append(elapsed)
-            page_cpu.append(cpu)
+    page_latencies, page_cpu = _pages(client, url, viewers)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    page_queries = len(queries.captured_queries)  # now: the next request clears Django's query log
+    _say("measuring the suggestions page again, with a card saved or a person joining a team every 5 requests")
+    writes = Writes(sprint, looking, rng)
+    written_latencies, written_cpu = _pages(client, url, [rng.choice(looking) for _ in viewers], between=writes)
+    writes.undo()  # the grouping below takes all 3,000 again
     _say("measuring the ranking alone")
     pool = selectors.looking_pool(sprint)
     rank_latencies = []
@@ -243,7 +309,15 @@ def main() -> None:
         "page_latencies": page_latencies,
         # CPU seconds of the Django process alone (PostgreSQL's share is in the wall time above).
         "page_cpu_ms_median": round(statistics.median(page_cpu) * 1000, 1),
+        "page_cpu_ms_p95": round(sorted(page_cpu)[int(len(page_cpu) * 0.95)] * 1000, 1),
+        # One more page for the last viewer, nothing changed meanwhile: the queries of a warm request.
+        "page_queries": page_queries,
         "rank_latencies": rank_latencies,
+        "written_page_latencies": written_latencies,
+        "written_page_cpu": [round(cpu * 1000, 1) for cpu in written_cpu],
+        "written_page_cpu_ms_median": round(statistics.median(written_cpu) * 1000, 1),
+        "written_page_cpu_ms_p95": round(sorted(written_cpu)[int(len(written_cpu) * 0.95)] * 1000, 1),
+        "writes": writes.done,
         "grouping_seconds": grouping_seconds,
         "grouped_people": run.people_count,
         "groups": run.group_count,

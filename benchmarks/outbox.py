@@ -28,6 +28,7 @@ from benchmarks.results import Result
 from benchmarks.servers import ROOT, recreate_database, server_env, sprintlab
 
 MESSAGE_ID = re.compile(rb"^Message-ID: <outbox-(\d+)@sprintlab>", re.MULTILINE)
+RECIPIENT = re.compile(rb"^To: (.+?)\r?$", re.MULTILINE)
 TARGET_RATE = 300
 # Short recovery timings for the crash scenario: a dead worker's tasks come back after 2 s, a
 # message caught inside its send after its 4 s lease (plus the sweep, every second).
@@ -74,10 +75,13 @@ class OutboxSite:
         self.env.pop("EMAIL_HOST", None)  # the console backend: every email is written to the worker's output
 
     def prepare(self) -> None:
-        for old_log in self.directory.glob("worker-*.log"):
-            old_log.unlink()
+        self.clear_logs()
         recreate_database(self.database_url)
         sprintlab(["migrate", "--no-input", "-v", "0"], self.env)
+
+    def clear_logs(self) -> None:
+        for old_log in self.directory.glob("worker-*.log"):
+            old_log.unlink()
 
     def enqueue(self, count: int, prefix: str) -> None:
         sprintlab(["shell", "-c", ENQUEUE.format(prefix=prefix, count=count)], self.env)
@@ -149,6 +153,13 @@ class OutboxSite:
         counts: Counter = Counter()
         for path in self.directory.glob("worker-*.log"):
             counts.update(int(pk) for pk in MESSAGE_ID.findall(path.read_bytes()))
+        return counts
+
+    def recipients(self) -> Counter:
+        """How many emails each address received, by the workers' logs."""
+        counts: Counter = Counter()
+        for path in self.directory.glob("worker-*.log"):
+            counts.update(RECIPIENT.findall(path.read_bytes()))
         return counts
 
     def message_ids(self) -> set[int]:

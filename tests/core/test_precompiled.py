@@ -94,6 +94,8 @@ def scenarios() -> dict[str, Comparison]:
         "sprintlab.registrations.seats.SITE_COUNTS": Comparison(
             [{"site_id": site.pk}, {"site_id": empty_site.pk}, {"site_id": MISSING_ID}], rows=True
         ),
+        # A sprint with registrations and sites (no cards or teams: those stamps are NULL), and one without.
+        "sprintlab.teamfinder.candidates.SPRINT_STAMPS": Comparison([{"pk": sprint.pk}, {"pk": MISSING_ID}], rows=True),
     }
 
 

@@ -7,6 +7,7 @@ from sprintlab.teamfinder.models import FinderProfile
 from tests.factories import UserFactory
 from tests.helpers import bearer_for
 from tests.teamfinder.helpers import finder_world
+from tests.teams.factories import TeamFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,23 @@ def test_the_schema_lists_the_finder():
 
     paths = api.get_openapi_schema()["paths"]
     assert "/api/v1/sprints/{slug}/team-finder/suggestions" in paths
+
+
+@pytest.mark.parametrize("people", [5, 60])
+def test_suggestions_take_a_fixed_number_of_queries(client, django_assert_num_queries, people):
+    """As the page (test_views.py): constant whatever the sprint's size, and small once the candidates are kept."""
+    world = finder_world()
+    viewer = world.looking()
+    for n in range(people):
+        world.looking(site=world.site if n % 3 == 0 else None)
+    for _ in range(3):
+        add_member(TeamFactory(sprint=world.sprint), world.looking(), register=False)
+    headers = bearer_for(viewer)
+    # Cold: token with its user, the token's "last used" (once a minute), sprint, registration check,
+    # stamps, cards, registrations, sites, members, teams, the viewer's team.
+    with django_assert_num_queries(11):
+        assert client.get(_path(world.sprint, "suggestions"), headers=headers).status_code == 200
+    # Warm: token with its user, sprint, registration check, stamps, the viewer's team.
+    with django_assert_num_queries(5):
+        body = client.get(_path(world.sprint, "suggestions"), headers=headers).json()
+    assert len(body["people"]) == min(10, people) and len(body["teams"]) == 3

@@ -1,18 +1,22 @@
 """The ranking and its reasons, without a database."""
 
+import random
 from datetime import UTC, datetime
 
 from sprintlab.teamfinder.matching import (
     FULL_DAY,
     Candidate,
     TeamCandidate,
+    _people_scored,
     interest_mask,
+    person_score,
     rank_people,
     rank_teams,
     shared_hours,
     skill_mask,
     waking_mask,
 )
+from sprintlab.teamfinder.vocabulary import Interest, Skill
 
 DAY = datetime(2026, 6, 6, 12, tzinfo=UTC)
 
@@ -91,3 +95,26 @@ def test_full_teams_are_left_out_and_teams_say_what_you_bring():
         "you have a policy background, which the team lacks",
     ]
     assert "2 places left" in ranked[0].reasons
+
+
+def test_the_ranking_loop_scores_exactly_as_person_score():
+    """``rank_people`` scores with ``person_score`` written out for speed: the same floats, to the last bit."""
+    rng = random.Random(8)
+    zones = ["Europe/London", "Asia/Kolkata", "America/New_York", "Pacific/Auckland", "UTC"]
+
+    def anyone(user_id):
+        return person(
+            user_id,
+            interests=rng.sample(Interest.values, rng.randint(0, 4)),
+            skills=rng.sample(Skill.values, rng.randint(0, 5)),
+            zone=rng.choice(zones),
+            start=rng.randint(0, 23),
+            end=rng.randint(0, 24),
+            track=rng.choice([None, 1, 2]),
+            site=rng.choice([None, 7, 8]),
+        )
+
+    pool = [anyone(user_id) for user_id in range(1, 400)]
+    for viewer in pool[:40]:
+        expected = [(person_score(viewer, other), -other.user_id) for other in pool if other is not viewer]
+        assert [(score, negative_id) for score, negative_id, _ in _people_scored(viewer, pool)] == expected

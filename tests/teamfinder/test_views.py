@@ -2,12 +2,14 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.teamfinder.models import FinderProfile, GroupStatus
 from sprintlab.teams.models import JoinRequest, Team
 from tests.factories import UserFactory
 from tests.teamfinder.helpers import finder_world
-from tests.teams.factories import TeamFactory
+from tests.teams.factories import TeamFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -78,17 +80,54 @@ def test_suggestions_show_reasons_and_the_buttons_post_to_the_team_pages(client)
     assert reverse("teams:invite", kwargs={"slug": world.sprint.slug, "team_id": created.pk}) in html
 
 
-@pytest.mark.parametrize("people", [5, 40])
-def test_suggestions_take_a_fixed_number_of_queries(client, django_assert_max_num_queries, people):
-    world = finder_world()
+def _crowd(world, people: int):
+    """``people`` looking (a third of them at the site), three teams with members and cards, a viewer."""
     viewer = world.looking()
-    for _ in range(people):
-        world.looking()
+    for n in range(people):
+        world.looking(site=world.site if n % 3 == 0 else None)
     for _ in range(3):
-        TeamFactory(sprint=world.sprint)
+        team = TeamFactory(sprint=world.sprint)
+        add_member(team, world.looking(), register=False)
+    return viewer
+
+
+@pytest.mark.parametrize("people", [5, 60])
+def test_suggestions_take_a_fixed_number_of_queries(client, django_assert_num_queries, people):
+    """Whatever the sprint's size: the sprint's candidates are read when something changed (cold), and
+    otherwise only the sprint's version stamps are (warm). The counts are exact so that a query per
+    person or per team cannot creep back in."""
+    world = finder_world()
+    viewer = _crowd(world, people)
     client.force_login(viewer)
-    with django_assert_max_num_queries(16):
+    # Cold: user (the session is in the cache), sprint, registration check, stamps, cards,
+    # registrations, sites, members, teams, the viewer's team, then the navigation's role check.
+    with django_assert_num_queries(11):
         assert client.get(_url("suggestions", world.sprint)).status_code == 200
+    # Warm: user, sprint, registration check, stamps, the viewer's team; the navigation's role check
+    # is remembered per person.
+    with django_assert_num_queries(5):
+        assert client.get(_url("suggestions", world.sprint)).status_code == 200
+
+
+def test_suggestions_see_every_change_at_once(client):
+    """The candidates are kept between requests, but a card, a team or a registration saved in
+    between moves the sprint's stamps: the next request ranks the sprint as it is now."""
+    world = finder_world()
+    viewer = world.looking(interests=["evaluations"])
+    other = world.looking(interests=["forecasting"])
+    client.force_login(viewer)
+    assert f'data-person="{other.pk}"' in client.get(_url("suggestions", world.sprint)).content.decode()
+    FinderProfile.objects.filter(user=other).update(interests=["evaluations"], updated_at=timezone.now())
+    html = client.get(_url("suggestions", world.sprint)).content.decode()
+    assert "both on evaluations" in html
+    team = TeamFactory(sprint=world.sprint)
+    add_member(team, other, register=False)
+    html = client.get(_url("suggestions", world.sprint)).content.decode()
+    assert f'data-person="{other.pk}"' not in html and f'data-team="{team.pk}"' in html
+    newcomer = world.looking()
+    assert f'data-person="{newcomer.pk}"' in client.get(_url("suggestions", world.sprint)).content.decode()
+    Registration.objects.filter(user=newcomer).update(status=RegistrationStatus.CANCELLED, updated_at=timezone.now())
+    assert f'data-person="{newcomer.pk}"' not in client.get(_url("suggestions", world.sprint)).content.decode()
 
 
 def test_the_organiser_groups_and_the_people_answer(client):

@@ -206,7 +206,7 @@ def _settle(group: ProposedGroup, members: list[ProposedMember], *, actor, closi
             TeamMember(team=team, sprint=sprint, user_id=member.user_id, joined_via=JoinedVia.GROUPING)
             for member in joining[: sprint.team_size_max]
         )
-        # ``updated_at`` too: it keys the cached cards (selectors.looking_cards).
+        # ``updated_at`` too: it stamps the cached cards (candidates.sprint_stamps).
         FinderProfile.objects.filter(sprint=sprint, user_id__in=[member.user_id for member in joining]).update(
             is_looking=False, updated_at=now
         )

@@ -72,7 +72,7 @@ def suggestions(request, slug):
     context = {
         "sprint": sprint,
         "found": found,
-        "has_profile": selectors.profile_of(sprint, request.user) is not None,
+        "has_profile": found.has_card,
         "back": reverse("teamfinder:suggestions", kwargs={"slug": sprint.slug}),
     }
     return render(request, "teamfinder/suggestions.html", context)
