@@ -65,7 +65,11 @@ def brute_force(problem: Problem) -> tuple[float, float]:
     """(max total objective, max weakest total) over every assignment."""
     submissions, judges = problem.shape
     options = [
-        [c for c in itertools.combinations(np.flatnonzero(problem.allowed[i]), problem.k) if problem.pinned[i][list(c)].sum() == problem.pinned[i].sum()]
+        [
+            c
+            for c in itertools.combinations(np.flatnonzero(problem.allowed[i]), problem.k)
+            if problem.pinned[i][list(c)].sum() == problem.pinned[i].sum()
+        ]
         for i in range(submissions)
     ]
     best_total, best_weakest = -np.inf, -np.inf

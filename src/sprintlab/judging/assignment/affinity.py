@@ -91,4 +91,3 @@ def _embedding_similarity(encoder, submission_texts, judge_texts) -> np.ndarray:
 
     similarity = embed(submission_texts) @ embed(judge_texts).T
     return np.clip(np.nan_to_num(similarity), 0.0, 1.0)
-
