@@ -29,7 +29,9 @@ def fair_assignment(problem: Problem, best_total: np.ndarray, *, total_slack: fl
     """Start from the max-total assignment ``best_total``; return the fairer assignment and what was done."""
     value = problem.objective
     floor_total = (1.0 - total_slack) * float((value * best_total).sum())
-    pairs = shortlist(problem, value, SHORTLIST) | best_total
+    # Seeded random pairs too: with scarce expertise, the favourites alone cannot meet the floors.
+    noise = np.random.default_rng(problem.seed).random(problem.shape)
+    pairs = shortlist(problem, value, SHORTLIST) | shortlist(problem, noise, SHORTLIST // 4) | best_total
     best, best_key, best_floor = best_total, _key(problem, best_total), None
     levels = np.unique(np.quantile(problem.affinity[problem.allowed], np.linspace(0.5, 1.0, 129)))
     for m in range(1, problem.k + 1):
