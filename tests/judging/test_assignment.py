@@ -189,3 +189,9 @@ def test_bad_affinities_are_refused(value):
     affinity[1, 2] = value
     with pytest.raises(InvalidProblem):
         Problem.build(affinity, k=2, cap=2)
+
+
+def test_too_many_pairs_are_refused(monkeypatch):
+    monkeypatch.setattr("sprintlab.judging.assignment.problem.MAX_PAIRS", 11)
+    with pytest.raises(InvalidProblem, match="12 pairs; at most 11"):
+        Problem.build(np.full((3, 4), 0.5), k=2, cap=2)

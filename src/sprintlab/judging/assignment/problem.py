@@ -13,6 +13,8 @@ EAGER, NEUTRAL, NOT_WILLING = 1, 0, -1
 EAGER_BONUS = 0.1
 # Affinities beyond this are refused: they are not similarities, and integer scaling would lose the rest.
 MAX_ABS_AFFINITY = 1e6
+# Submissions × judges beyond this are refused: the dense arrays alone would take gigabytes.
+MAX_PAIRS = 20_000_000
 
 
 class InvalidProblem(ValueError):
@@ -117,6 +119,8 @@ def _matrix(values, what: str) -> np.ndarray:
         raise InvalidProblem(f"{what} must hold numbers only.") from None
     if matrix.ndim != 2 or matrix.shape[0] == 0 or matrix.shape[1] == 0:
         raise InvalidProblem(f"{what} must be a non-empty table: one row per submission, one column per judge.")
+    if matrix.size > MAX_PAIRS:
+        raise InvalidProblem(f"{what} has {matrix.size:,} pairs; at most {MAX_PAIRS:,} can be assigned at once.")
     return matrix
 
 
