@@ -67,19 +67,12 @@ def improve_weakest(problem: Problem, chosen: np.ndarray, floor_total: float) ->
     totals = (affinity * chosen).sum(axis=1)
     load = chosen.sum(axis=0)
     grand = float((value * chosen).sum())
-    stuck = np.zeros(problem.shape[0], dtype=bool)
     moves = 0
     for _ in range(LOCAL_ROUNDS):
-        order = np.where(stuck, np.inf, totals)
-        i = int(np.argmin(order))
-        if stuck[i] or totals[i] > totals[~stuck].min(initial=np.inf):
-            break
+        i = int(np.argmin(totals))
         move = _best_move(problem, chosen, totals, load, movable, i, grand - floor_total)
         if move is None:
-            if totals[i] <= totals.min():
-                break  # the weakest cannot be lifted by one trade: stop
-            stuck[i] = True
-            continue
+            break  # the weakest cannot be lifted by one trade (ties at the minimum could not be either)
         j_out, j_in, other = move
         chosen[i, j_out], chosen[i, j_in] = False, True
         delta = value[i, j_in] - value[i, j_out]
@@ -93,7 +86,6 @@ def improve_weakest(problem: Problem, chosen: np.ndarray, floor_total: float) ->
             totals[other] += affinity[other, j_out] - affinity[other, j_in]
         grand += delta
         moves += 1
-        stuck[:] = False
     return chosen, moves
 
 
