@@ -16,7 +16,7 @@ the core:
 
 import numpy as np
 
-from sprintlab.judging.assignment.flow import shortlist, solve_flow
+from sprintlab.judging.assignment.flow import cost_scale, random_pairs, shortlist, solve_flow
 from sprintlab.judging.assignment.problem import Problem
 
 SEARCH_STEPS = 7
@@ -29,10 +29,9 @@ def fair_assignment(problem: Problem, best_total: np.ndarray, *, total_slack: fl
     """Start from the max-total assignment ``best_total``; return the fairer assignment and what was done."""
     value = problem.objective
     floor_total = (1.0 - total_slack) * float((value * best_total).sum())
-    # Seeded random pairs too: with scarce expertise, the favourites alone cannot meet the floors.
-    noise = np.random.default_rng(problem.seed).random(problem.shape)
-    pairs = shortlist(problem, value, SHORTLIST) | shortlist(problem, noise, SHORTLIST // 4) | best_total
+    pairs = shortlist(problem, value, SHORTLIST) | random_pairs(problem, SHORTLIST // 2) | best_total
     best, best_key, best_floor = best_total, _key(problem, best_total), None
+    scale = cost_scale(problem, value)
     levels = np.unique(np.quantile(problem.affinity[problem.allowed], np.linspace(0.5, 1.0, 129)))
     for m in range(1, problem.k + 1):
         low, high = 0, len(levels) - 1
@@ -41,7 +40,9 @@ def fair_assignment(problem: Problem, best_total: np.ndarray, *, total_slack: fl
                 break
             middle = (low + high) // 2
             strong = problem.affinity >= levels[middle]
-            chosen = solve_flow(problem, value, usable=pairs, strong=strong, min_strong=np.full(problem.shape[0], m))
+            chosen = solve_flow(
+                problem, value, usable=pairs, strong=strong, min_strong=np.full(problem.shape[0], m), scale=scale
+            )
             if chosen is None:
                 high = middle - 1
                 continue
