@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from ortools.graph.python import max_flow
 from scipy.optimize import linprog
 
 from sprintlab.judging.assignment.flow import shortlist, solve_flow
@@ -83,3 +84,57 @@ def _shortlist_lp(problem: Problem, pairs: np.ndarray) -> tuple[float, np.ndarra
         raise RuntimeError(f"The LP bound failed: {result.message}")
     lambdas = np.maximum(-result.ineqlin.marginals[judges:], 0.0)
     return -result.fun, lambdas / max(lambdas.sum(), 1e-12)
+
+
+def strong_pair_bound(problem: Problem, *, steps: int = 8) -> tuple[float, float] | None:
+    """An integral bound the LP misses: ``(bound, threshold)``, or None when it does not bind.
+
+    If no assignment can give every submission a pair of affinity ≥ g — one max flow: each submission
+    takes at most one such pair, judges within the cap — then in every assignment some submission has
+    only pairs below g, so the weakest total is at most the largest sum of any submission's k best
+    pairs below g. When a topic has fewer matching review slots than submissions, this is far below the
+    LP bound, which spreads the slots fractionally.
+    """
+    submissions = problem.shape[0]
+    affinity = np.where(problem.allowed, problem.affinity, -np.inf)
+    levels = np.unique(affinity[problem.allowed])
+    if levels.size > 256:
+        levels = np.unique(np.quantile(levels, np.linspace(0.0, 1.0, 257)))
+    # The lowest level at which not everybody can have a strong pair gives the tightest bound.
+    low, high, found = 0, levels.size - 1, None
+    for _ in range(steps + 8):
+        if low > high:
+            break
+        middle = (low + high) // 2
+        if _everyone_gets_one(problem, problem.affinity >= levels[middle]) < submissions:
+            found, high = middle, middle - 1
+        else:
+            low = middle + 1
+    if found is None:
+        return None
+    threshold = float(levels[found])
+    weak = np.where(affinity < threshold, affinity, -np.inf)
+    # A submission with fewer than k pairs below g sums to -inf: it always has a strong pair, so it is not the one.
+    k_best_sums = -np.partition(-weak, problem.k - 1, axis=1)[:, : problem.k].sum(axis=1)
+    bound = float(k_best_sums.max())
+    return (bound, threshold) if np.isfinite(bound) else None
+
+
+def _everyone_gets_one(problem: Problem, strong: np.ndarray) -> int:
+    submissions, judges = problem.shape
+    rows, cols = np.nonzero(strong & problem.allowed)
+    source, sink = submissions + judges, submissions + judges + 1
+    flow = max_flow.SimpleMaxFlow()
+    flow.add_arcs_with_capacity(
+        rows.astype(np.int64), submissions + cols.astype(np.int64), np.ones(rows.size, np.int64)
+    )
+    flow.add_arcs_with_capacity(
+        np.full(submissions, source, np.int64), np.arange(submissions, dtype=np.int64), np.ones(submissions, np.int64)
+    )
+    flow.add_arcs_with_capacity(
+        submissions + np.arange(judges, dtype=np.int64),
+        np.full(judges, sink, np.int64),
+        np.full(judges, problem.cap, np.int64),
+    )
+    flow.solve(source, sink)
+    return int(flow.optimal_flow())

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sprintlab.judging.assignment import InvalidProblem, Problem, assign
-from sprintlab.judging.assignment.bounds import weakest_bound
+from sprintlab.judging.assignment.bounds import strong_pair_bound, weakest_bound
 from sprintlab.judging.assignment.csv_files import read_matrix, write_matrix
 
 
@@ -49,9 +49,15 @@ class Command(BaseCommand):
         if result.mode != "max-total":
             self.stdout.write(f"max-total optimum: {result.max_total:.6f}")
         if options["bound"]:
-            bound = weakest_bound(problem, result.chosen)
-            self.stdout.write(
-                f"LP bound on the weakest total: {bound.upper:.6f} "
-                f"(weakest at {100 * result.weakest / bound.upper:.1f}% of it)"
-            )
+            bound = weakest_bound(problem, result.chosen).upper
+            self.stdout.write(f"LP bound on the weakest total: {bound:.6f}")
+            integral = strong_pair_bound(problem)
+            if integral and integral[0] < bound:
+                bound = integral[0]
+                self.stdout.write(
+                    f"integral bound on the weakest total: {bound:.6f} (not every submission can have a pair "
+                    f"of affinity ≥ {integral[1]:.6f})"
+                )
+            if bound > 0:
+                self.stdout.write(f"weakest at {100 * result.weakest / bound:.1f}% of the bound")
         self.stdout.write(f"written: {out}")
