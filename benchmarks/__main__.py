@@ -14,11 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, outbox, pages, pgbench, registration, teamfinder
+from benchmarks import announcements, assignment, outbox, pages, pgbench, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder")
+BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder", "assignment")
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
@@ -26,7 +26,7 @@ DEFAULT_OUTBOX_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_outbox"
 DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
 
 
-def machine(database_url: str) -> dict:
+def machine(database_url: str | None) -> dict:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -42,7 +42,7 @@ def machine(database_url: str) -> dict:
         "cpus": os.cpu_count(),
         "cpu": cpu,
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
-        "postgresql": postgres_version(database_url),
+        "postgresql": postgres_version(database_url) if database_url else "not used",
         "python": platform.python_version(),
         # Other work on the machine skews every figure: record how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, assignment (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registrants", type=int, default=announcements.REGISTRANTS, help="Announcement audience.")
     parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
     parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
+    parser.add_argument("--assignment-seed", type=int, default=0, help="Assignment: the instances' seed.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -207,7 +208,11 @@ def main(argv: list[str] | None = None) -> int:
             database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
         )
         results += finder_results
-    about = machine(next(url for name, url in _databases(args) if name in which))
+    if "assignment" in which:
+        assignment_results, details["assignment"] = assignment.run(seed=args.assignment_seed, log=console.log)
+        results += assignment_results
+    # The assignment benchmark needs no database: then there is no PostgreSQL version to report.
+    about = machine(next((url for name, url in _databases(args) if name in which), None))
     console.print(table(results, about))
     for r in results:
         if r.notes:
@@ -219,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             console.print(quality)
         # The latencies are in the rows above; the JSON keeps the rest.
         details["teamfinder"] = {k: v for k, v in details["teamfinder"].items() if not k.endswith("latencies")}
+    if "assignment" in details:
+        console.print(assignment.quality_table(details["assignment"]))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(
         json.dumps(

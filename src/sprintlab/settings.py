@@ -167,6 +167,9 @@ SPRINT_STATS_CACHE_SECONDS = int(os.environ.get("SPRINT_STATS_CACHE_SECONDS", "1
 HELP_UNCLAIMED_ALERT_MINUTES = int(os.environ.get("HELP_UNCLAIMED_ALERT_MINUTES", "15"))
 # Check-in at a site opens this many hours before its doors open (early arrivals, set-up the day before).
 CHECK_IN_OPENS_HOURS_BEFORE = float(os.environ.get("CHECK_IN_OPENS_HOURS_BEFORE", "24"))
+# Reviewer assignment's affinity: a sentence-transformers model available locally (a path, or a name a
+# package installed with its weights); empty, unloadable or without the package: TF-IDF (docs/judging.md).
+JUDGING_EMBEDDING_MODEL = os.environ.get("JUDGING_EMBEDDING_MODEL", "")
 # Seconds the parts of busy pages that every signed-in viewer shares may be reused (0 = render
 # every time; see sprintlab.core.cache.shared_fragment): the same freshness anonymous visitors get.
 SHARED_FRAGMENT_SECONDS = int(os.environ.get("SHARED_FRAGMENT_SECONDS", "5"))
