@@ -28,7 +28,7 @@ from pathlib import Path
 import psycopg
 
 from benchmarks.results import Result
-from benchmarks.servers import ROOT, recreate_database, server_env, sprintlab
+from benchmarks.servers import ROOT, _cpu_seconds, recreate_database, server_env, sprintlab
 
 MESSAGE_ID = re.compile(rb"^Message-ID: <outbox-(\d+)@sprintlab>", re.MULTILINE)
 TARGET_RATE = 300
@@ -162,6 +162,17 @@ class OutboxSite:
     def message_ids(self) -> set[int]:
         return {row[0] for row in self.query("SELECT id FROM notifications_outboxmessage")}
 
+    def cpu_snapshot(self) -> dict[str, dict[int, float]]:
+        """CPU seconds so far of each live worker and of each PostgreSQL backend of this database."""
+        name = self.database_url.rsplit("/", 1)[1]
+        backends = self.query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (name,)
+        )
+        return {
+            "workers": {w.pid: _cpu_seconds(w.pid) for w in self.workers if w.poll() is None},
+            "db": {pid: _cpu_seconds(pid) for (pid,) in backends},
+        }
+
     def failed_ids(self, *, in_doubt: bool) -> set[int]:
         """Failed messages: those a dead worker may have been sending (``in_doubt``), or the others."""
         sql = "SELECT id FROM notifications_outboxmessage WHERE status = 'failed' AND in_doubt = %s"
@@ -177,9 +188,15 @@ def throughput(*, database_url: str, messages: int, workers: int, directory: Pat
     log(f"outbox: queued in {time.monotonic() - started:.0f} s; starting {workers} workers")
     try:
         site.start_workers(workers)
+        # CPU from the first email sent (the workers have started) to the last: on a shared machine
+        # the wall-clock rate follows the load, CPU per email much less.
+        site.wait_until_sent(1, timeout=120)
+        before = site.cpu_snapshot()
         site.wait_until_sent(messages, timeout=max(120, messages / 20))
+        after = site.cpu_snapshot()
     finally:
         site.stop()
+    cpu = {kind: sum(t - before[kind].get(pid, 0.0) for pid, t in after[kind].items()) for kind in after}
     seconds = site.sending_seconds()
     deliveries = site.deliveries()
     duplicates = sum(n - 1 for n in deliveries.values() if n > 1)
@@ -194,6 +211,7 @@ def throughput(*, database_url: str, messages: int, workers: int, directory: Pat
         errors=duplicates + missing,
         target_rate=TARGET_RATE,
         notes=f"{messages:,} emails to the console backend; {duplicates} sent twice, {missing} missing",
+        cpu=cpu,
     )
 
 

@@ -106,3 +106,26 @@ def test_without_the_database_queue_each_task_sends_its_own_message(django_captu
         for n in range(2):
             outbox_enqueue(key=f"single:{n}", to_email="p@example.org", subject=f"S{n}", body_text="Hi")
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10)
+def test_a_batch_stores_the_text_of_the_emails_it_rendered_and_leaves_a_failing_one_to_its_own_task():
+    from tests.notifications.test_render_at_delivery import RENDERER
+
+    with transaction.atomic():
+        ids = [
+            outbox_enqueue(
+                key=f"lazy-batch:{n}", to_email="p@example.org", subject="Hi", renderer=RENDERER, render_context=context
+            ).pk
+            for n, context in enumerate([{"name": "Ada"}, {"name": "Bo", "fail": True}, {"name": "Cy"}])
+        ]
+    for task in DBTaskResult.objects.all():
+        if task.args_kwargs["args"] == [ids[0]]:
+            task.claim("this-worker")
+    mail.outbox.clear()
+    delivery.outbox_deliver_batch(message_id=ids[0])
+    stored = OutboxMessage.objects.in_bulk(ids)
+    assert [stored[pk].status for pk in ids] == ["sent", "queued", "sent"]
+    assert (stored[ids[0]].body_text, stored[ids[2]].body_text) == ("Hello Ada", "Hello Cy")
+    assert stored[ids[1]].body_text == "" and stored[ids[1]].attempts == 0
+    assert sorted(email.body for email in mail.outbox) == ["Hello Ada", "Hello Cy"]

@@ -8,6 +8,8 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sprintlab.notifications import delivery, fanout, services
@@ -217,3 +219,17 @@ def test_a_chat_post_whose_worker_died_is_failed_in_doubt_not_posted_again(djang
         services.outbox_deliver(message_id=post.pk)
     post_again.assert_not_called()
     assert state([post]) == [("failed", 1, True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_sent_record_does_not_wait_for_the_disk_and_the_setting_does_not_leak():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere the record is a plain UPDATE")
+    [message] = dead_claim(["sending"], expired=False)
+    with CaptureQueriesContext(connection) as queries:
+        assert services._record_sent(message=message).status == OutboxStatus.SENT
+    assert "set_config('synchronous_commit', 'off', true)" in queries[-1]["sql"]
+    assert OutboxMessage.objects.get(pk=message.pk).status == OutboxStatus.SENT
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

@@ -120,11 +120,10 @@ def _claim_batch(*, message_id: int, size: int) -> list[OutboxMessage] | None:
     own = locked.get(message_id)
     if own is None or not _claimable(own) or own.attempts >= services.MAX_ATTEMPTS:
         return None
-    try:
-        services.outbox_render(own)
-    except Exception:
-        return None  # the single-message path records the rendering error
-    claimed = _lease(_claimable_rendered(locked.values()), now)
+    claimable = _claimable_rendered(locked.values())
+    if own not in claimable[0]:
+        return None  # it does not render: the single-message path records the error
+    claimed = _lease(claimable, now)
     # The tasks of the emails claimed here are done; the lease and the sweep take over from them.
     taken_over = [tasks_by_message[m.pk] for m in claimed if m.pk in tasks_by_message]
     DBTaskResult.objects.filter(pk__in=taken_over).update(
@@ -146,33 +145,41 @@ def _claim_listed(*, message_ids: list[int]) -> tuple[list[OutboxMessage], list[
     return claimed, single
 
 
-def _claimable_rendered(messages) -> list[OutboxMessage]:
-    """The messages that may be claimed now, rendered; one that fails to render is left for its own
-    single-message delivery, which records the error."""
-    ready = []
+def _claimable_rendered(messages) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+    """The messages that may be claimed now, rendered, and those of them rendered just now (their
+    text is to be stored); one that fails to render is left for its own single-message delivery,
+    which records the error."""
+    ready, rendered_now = [], []
     for message in sorted(messages, key=lambda m: m.pk):
         if not _claimable(message) or message.attempts >= services.MAX_ATTEMPTS:
             continue  # sent, failed or held already; or for its own task to fail it
+        was_rendered = services.message_is_rendered(message)
         try:
             services.outbox_render(message)
         except Exception:
             continue
         ready.append(message)
-    return ready
+        if not was_rendered:
+            rendered_now.append(message)
+    return ready, rendered_now
 
 
-def _lease(claimed: list[OutboxMessage], now) -> list[OutboxMessage]:
-    """One lease and one claim token for the whole batch (``recovery.py`` recovers it as a whole)."""
+def _lease(claimable: tuple[list[OutboxMessage], list[OutboxMessage]], now) -> list[OutboxMessage]:
+    """One lease and one claim token for the whole batch (``recovery.py`` recovers it as a whole):
+    one UPDATE for the batch, and the text of the messages rendered at delivery stored."""
+    claimed, rendered_now = claimable
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     token = uuid.uuid4()
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+        status=OutboxStatus.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease, claim_token=token
+    )
     for message in claimed:
         message.attempts += 1
         message.status = OutboxStatus.SENDING
         message.lease_expires_at = lease
         message.claim_token = token
-    OutboxMessage.objects.bulk_update(
-        claimed, ["attempts", "status", "lease_expires_at", "claim_token", "body_text", "body_html", "attachments"]
-    )
+    if rendered_now:
+        OutboxMessage.objects.bulk_update(rendered_now, ["body_text", "body_html", "attachments"])
     return claimed
 
 
