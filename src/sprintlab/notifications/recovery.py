@@ -14,10 +14,11 @@ dies, its claim's lease runs out with some messages still "sending". Of those:
 - every later one was never tried (its predecessor's record would have committed first): it goes
   back to the queue with its attempt not counted, and is scheduled again.
 
-This relies on the record of a send being durable once the worker has moved on to the next
-message: every record is an ordinary (synchronous) commit. It is a worker crash that this handles;
-a database that loses committed transactions (a crash with ``fsync`` off) could turn recorded sends
-back into "sending" ones, and those would count as never tried.
+This relies on the record of a send being committed by the server before the worker moves on to
+the next message, which is true whatever happens to the worker afterwards. It is a worker crash
+that this handles: on PostgreSQL the record commits without waiting for the disk
+(``services._mark_sent_without_waiting_for_the_disk``), so a *database* crash can lose the last
+fraction of a second of records; those sends count as never tried and go out again.
 """
 
 from __future__ import annotations
