@@ -1,4 +1,5 @@
-"""One delivery task sends a batch: one claim and one record transaction for many emails."""
+"""One delivery task sends a batch: one claim transaction for many emails, each then sent and
+recorded in turn (what crash recovery relies on: tests/notifications/test_crash_recovery.py)."""
 
 import pytest
 from django.core import mail
@@ -16,12 +17,15 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 
 
 class ObservingBackend(EmailBackend):
-    """locmem, noting whether a transaction was open while each email was sent."""
+    """locmem, noting whether a transaction was open while each email was sent, and the committed
+    status of every message of the batch at that moment."""
 
     in_transaction: list[bool] = []
+    statuses: list[list[str]] = []
 
     def send_messages(self, messages):
         ObservingBackend.in_transaction.append(connection.in_atomic_block)
+        ObservingBackend.statuses.append(list(OutboxMessage.objects.order_by("pk").values_list("status", flat=True)))
         return super().send_messages(messages)
 
 
@@ -60,11 +64,18 @@ def test_one_task_claims_sends_and_records_a_batch_and_takes_over_its_tasks(djan
     OUTBOX_BATCH_SIZE=10,
     EMAIL_BACKEND="tests.notifications.test_batch_delivery.ObservingBackend",
 )
-def test_no_transaction_is_open_while_the_batch_is_sent():
+def test_no_transaction_is_open_while_the_batch_is_sent_and_each_email_is_recorded_before_the_next():
     ids = enqueue(3)
-    ObservingBackend.in_transaction = []
+    ObservingBackend.in_transaction, ObservingBackend.statuses = [], []
     delivery.outbox_deliver_batch(message_id=ids[0])
     assert ObservingBackend.in_transaction == [False, False, False]
+    assert ObservingBackend.statuses == [
+        ["sending", "sending", "sending"],
+        ["sent", "sending", "sending"],
+        ["sent", "sent", "sending"],
+    ]
+    tokens = set(OutboxMessage.objects.values_list("claim_token", flat=True))
+    assert len(tokens) == 1 and None not in tokens  # one claim
 
 
 @override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10, OUTBOX_LEASE_SECONDS=0)
@@ -95,3 +106,26 @@ def test_without_the_database_queue_each_task_sends_its_own_message(django_captu
         for n in range(2):
             outbox_enqueue(key=f"single:{n}", to_email="p@example.org", subject=f"S{n}", body_text="Hi")
     assert set(OutboxMessage.objects.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
+
+
+@override_settings(TASKS=DATABASE_TASKS, OUTBOX_BATCH_SIZE=10)
+def test_a_batch_stores_the_text_of_the_emails_it_rendered_and_leaves_a_failing_one_to_its_own_task():
+    from tests.notifications.test_render_at_delivery import RENDERER
+
+    with transaction.atomic():
+        ids = [
+            outbox_enqueue(
+                key=f"lazy-batch:{n}", to_email="p@example.org", subject="Hi", renderer=RENDERER, render_context=context
+            ).pk
+            for n, context in enumerate([{"name": "Ada"}, {"name": "Bo", "fail": True}, {"name": "Cy"}])
+        ]
+    for task in DBTaskResult.objects.all():
+        if task.args_kwargs["args"] == [ids[0]]:
+            task.claim("this-worker")
+    mail.outbox.clear()
+    delivery.outbox_deliver_batch(message_id=ids[0])
+    stored = OutboxMessage.objects.in_bulk(ids)
+    assert [stored[pk].status for pk in ids] == ["sent", "queued", "sent"]
+    assert (stored[ids[0]].body_text, stored[ids[2]].body_text) == ("Hello Ada", "Hello Cy")
+    assert stored[ids[1]].body_text == "" and stored[ids[1]].attempts == 0
+    assert sorted(email.body for email in mail.outbox) == ["Hello Ada", "Hello Cy"]

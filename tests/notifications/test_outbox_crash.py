@@ -1,6 +1,7 @@
-"""Real ``sprintlab task-worker`` processes delivering batches on PostgreSQL, all killed with SIGKILL
-half-way and restarted: no email is lost, and an email goes out again only if it was claimed by a
-killed worker's batch and not yet recorded as sent (docs/outbox.md), with its Message-ID unchanged.
+"""Real ``sprintlab task-worker`` processes delivering batches of announcement emails on PostgreSQL,
+all killed with SIGKILL several times and restarted: no email is sent twice, and none is lost but a
+message "in doubt" — the one a killed batch may have been sending, failed rather than resent
+(docs/outbox.md) — at most one per killed worker.
 
 Uses the outbox benchmark's machinery (benchmarks/outbox.py) on a database of its own, next to the
 test database.
@@ -16,7 +17,10 @@ from benchmarks.outbox import crash
 pytestmark = pytest.mark.postgres
 MESSAGES = 600
 WORKERS = 2
-BATCH = 50
+# Both workers are killed four times, at moments the machine's load decides: eight deaths give a
+# rare race between a send and its record several chances to show (a run takes about a minute and a
+# half on the busy 2-core machine, most of it migrating the database and starting workers).
+KILLS = 4
 
 
 @pytest.fixture
@@ -28,14 +32,20 @@ def database_url():
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_outbox_crash"))
 
 
-def test_workers_killed_half_way_lose_nothing_and_repeat_only_their_unrecorded_batch(database_url, tmp_path):
+def test_workers_killed_mid_run_send_no_announcement_twice_and_lose_none_but_those_in_doubt(database_url, tmp_path):
     report = crash(
-        database_url=database_url, messages=MESSAGES, workers=WORKERS, directory=tmp_path, log=lambda *_: None
+        database_url=database_url,
+        messages=MESSAGES,
+        workers=WORKERS,
+        kills=KILLS,
+        directory=tmp_path,
+        log=lambda *_: None,
     )
-    assert MESSAGES // 2 <= report.killed_after < MESSAGES
-    assert report.missing == 0
-    # Each delivery beyond the first is of an email a killed worker had claimed (its attempt 1
-    # never recorded), at most one batch per killed worker.
-    assert report.repeated_outside_a_send == 0
-    assert report.repeated <= WORKERS * BATCH
-    assert report.deliveries == MESSAGES + report.repeated
+    assert len(report.killed_after) == KILLS and report.killed_after[-1] < MESSAGES
+    assert report.duplicates == 0, report
+    assert report.missing == 0, report
+    assert report.other_failures == 0, report
+    assert report.in_doubt <= KILLS * WORKERS, report
+    # Every message went out exactly once, except in-doubt ones the killed worker had not sent.
+    assert report.deliveries == MESSAGES - (report.in_doubt - report.in_doubt_delivered), report
+    assert report.ok

@@ -74,34 +74,66 @@ def test_no_transaction_is_open_while_the_mail_server_is_talking():
 
 
 @pytest.mark.django_db
-def test_a_worker_dying_inside_the_send_leaves_a_lease_then_the_sweep_sends_again_with_the_same_message_id():
+def test_a_transactional_message_whose_worker_died_inside_the_send_is_sent_again_with_the_same_message_id(
+    django_capture_on_commit_callbacks,
+):
     ObservingBackend.seen = []
     message = queued_message()
     with override_settings(EMAIL_BACKEND="tests.notifications.test_sending.DyingBackend"):
         with pytest.raises(WorkerKilled):
             outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == OutboxStatus.SENDING and message.attempts == 1
+    assert message.status == OutboxStatus.SENDING and message.attempts == 1 and message.claim_token
 
     with override_settings(EMAIL_BACKEND="tests.notifications.test_sending.ObservingBackend"):
         # While the lease runs, neither another task nor the sweep sends it.
         assert outbox_deliver(message_id=message.pk).status == OutboxStatus.SENDING
         assert outbox_requeue_stale(older_than_seconds=0) == 0
-        assert ObservingBackend.seen == []
-
+        # Once the lease ran out, a task still does not send it: the sweep's recovery decides first.
         OutboxMessage.objects.filter(pk=message.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
-        assert outbox_requeue_stale(older_than_seconds=3600) == 1
+        assert outbox_deliver(message_id=message.pk).status == OutboxStatus.SENDING
+        assert ObservingBackend.seen == []
+        with django_capture_on_commit_callbacks(execute=True):
+            assert outbox_requeue_stale(older_than_seconds=3600) == 1
     message.refresh_from_db()
-    assert message.status == OutboxStatus.SENT and message.attempts == 2
+    assert message.status == OutboxStatus.SENT and message.attempts == 2 and message.in_doubt
     assert [seen["message_id"] for seen in ObservingBackend.seen] == [f"<outbox-{message.pk}@sprintlab>"]
 
 
 @pytest.mark.django_db
-def test_a_lease_that_runs_out_on_the_last_attempt_fails_the_message():
+@pytest.mark.parametrize("kind", ["announcement", "reminder", "team", "mentoring"])
+def test_any_other_message_whose_worker_died_inside_the_send_is_failed_in_doubt_not_resent(
+    kind, django_capture_on_commit_callbacks
+):
+    message = queued_message(kind=kind)
+    with override_settings(EMAIL_BACKEND="tests.notifications.test_sending.DyingBackend"):
+        with pytest.raises(WorkerKilled):
+            outbox_deliver(message_id=message.pk)
+    OutboxMessage.objects.filter(pk=message.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    ObservingBackend.seen = []
+    with (
+        override_settings(EMAIL_BACKEND="tests.notifications.test_sending.ObservingBackend"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert outbox_requeue_stale(older_than_seconds=0) == 0
+        outbox_deliver(message_id=message.pk)
+    assert ObservingBackend.seen == []
+    message.refresh_from_db()
+    assert (message.status, message.in_doubt, message.attempts) == (OutboxStatus.FAILED, True, 1)
+    assert "not resent so that nobody receives it twice" in message.last_error
+    assert "/staff/outbox/" in message.last_error
+
+
+@pytest.mark.django_db
+def test_a_transactional_message_whose_worker_died_on_its_last_attempt_is_failed(django_capture_on_commit_callbacks):
     message = queued_message(
         status=OutboxStatus.SENDING, attempts=MAX_ATTEMPTS, lease_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    assert outbox_deliver(message_id=message.pk).status == OutboxStatus.FAILED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_requeue_stale() == 0
+    message.refresh_from_db()
+    assert (message.status, message.in_doubt) == (OutboxStatus.FAILED, True)
+    assert "last attempt" in message.last_error
 
 
 def test_email_timeout_defaults_to_ten_seconds():

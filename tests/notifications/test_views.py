@@ -108,9 +108,26 @@ def test_filters_by_kind_and_channel_with_counts_per_status(staff_client):
     response = staff_client.get(reverse("notifications:outbox"), {"kind": "announcement", "channel": "email"})
     assert {m.key for m in response.context["page"].object_list} == {"a1", "a2"}
     counts = {value: count for value, _label, count in response.context["status_counts"]}
-    assert counts == {"queued": 0, "sending": 0, "sent": 1, "failed": 1}
+    assert counts == {"queued": 0, "sending": 0, "sent": 1, "failed": 1, "in_doubt": 0}
     assert "550 mailbox unavailable" in response.content.decode()
     webhooks = staff_client.get(reverse("notifications:outbox"), {"channel": "webhook"}).content.decode()
     assert "chat.example.org" in webhooks
     failed = staff_client.get(reverse("notifications:outbox"), {"status": "failed", "kind": "bogus", "channel": "x"})
     assert {m.key for m in failed.context["page"].object_list} == {"a2", "t1"}
+
+
+def test_failures_in_doubt_are_counted_filtered_and_marked(staff_client):
+    make("sent", status=OutboxStatus.SENT)
+    make("refused", status=OutboxStatus.FAILED, last_error="550 no such mailbox")
+    doubt = make("doubt", kind="announcement", status=OutboxStatus.FAILED, in_doubt=True, last_error="worker died")
+    response = staff_client.get(reverse("notifications:outbox"))
+    counts = {value: count for value, _label, count in response.context["status_counts"]}
+    assert counts == {"queued": 0, "sending": 0, "sent": 1, "failed": 2, "in_doubt": 1}
+    assert response.content.decode().count("data-in-doubt-badge") == 1
+    in_doubt = staff_client.get(reverse("notifications:outbox"), {"status": "in_doubt"})
+    assert [m.key for m in in_doubt.context["page"].object_list] == ["doubt"]
+    detail = staff_client.get(reverse("notifications:outbox_detail", args=[doubt.pk])).content.decode()
+    assert "data-in-doubt" in detail and "may already have reached the recipient" in detail
+    staff_client.post(reverse("notifications:outbox_retry", args=[doubt.pk]))
+    doubt.refresh_from_db()
+    assert not doubt.in_doubt and doubt.status != OutboxStatus.FAILED

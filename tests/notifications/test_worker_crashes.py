@@ -2,6 +2,8 @@
 
 Each test gets its own SQLite file (copied from one migrated once per module) and short timings:
 tasks are abandoned after 2 s without a heartbeat, the sending lease is 4 s, EMAIL_TIMEOUT 1-3 s.
+A message a worker died sending is "in doubt" (docs/outbox.md): resent if transactional (most of
+these tests), failed rather than resent for any other kind (an announcement).
 """
 
 import os
@@ -47,8 +49,8 @@ class Site:
             "EMAIL_TIMEOUT": str(email_timeout),
             "OUTBOX_LEASE_SECONDS": str(LEASE),
             "TASK_ABANDONED_AFTER_SECONDS": str(ABANDONED_AFTER),
-            # One email per task, so that the email a worker died sending is the only one it can
-            # repeat; batches of emails after a SIGKILL: tests/notifications/test_outbox_crash.py.
+            # One email per task, so that the email a worker died sending is the only one in doubt;
+            # batches of emails after a SIGKILL: tests/notifications/test_outbox_crash.py.
             "OUTBOX_BATCH_SIZE": "1",
         }
         self.workers: list[subprocess.Popen] = []
@@ -58,7 +60,7 @@ class Site:
             [sys.executable, "-m", "sprintlab.cli", *args], env=self.env, check=True, timeout=60, capture_output=True
         )
 
-    def enqueue(self, count: int) -> None:
+    def enqueue(self, count: int, kind: str = "transactional") -> None:
         self.sprintlab(
             "shell",
             "-c",
@@ -67,7 +69,7 @@ class Site:
             "with transaction.atomic():\n"
             f"    for n in range({count}):\n"
             "        outbox_enqueue(key=f'load:{n}', to_email=f'p{n}@example.org', subject=f'Message {n}',"
-            " body_text='Hello', fresh_key=True)\n",
+            f" body_text='Hello', fresh_key=True, kind={kind!r})\n",
         )
 
     def start_worker(self, *options: str) -> subprocess.Popen:
@@ -91,6 +93,20 @@ class Site:
         self.workers.append(worker)
         return worker
 
+    def start_worker_and_wait_until_it_beats(self, *options: str) -> float:
+        """Start a worker; return the moment its first heartbeat was seen.
+
+        Deadlines are counted from there, not from the process's start: on a busy machine importing
+        Django alone can take several seconds, which says nothing about recovery.
+        """
+        worker = self.start_worker(*options)
+        wait_for(
+            lambda: self.query(f"SELECT 1 FROM core_taskworkerheartbeat WHERE pid = {worker.pid}"),
+            timeout=60,
+            what="the worker's first heartbeat",
+        )
+        return time.monotonic()
+
     def kill(self, worker: subprocess.Popen) -> None:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
@@ -112,10 +128,10 @@ class Site:
     def task_statuses(self) -> Counter:
         return Counter(dict(self.query("SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY 1")))
 
-    def all_sent_and_settled(self) -> bool:
+    def all_sent_and_settled(self, *, settled_statuses=("sent",)) -> bool:
         tasks = self.task_statuses()
         return (
-            all(status == "sent" for status, _attempts in self.outbox().values())
+            all(status in settled_statuses for status, _attempts in self.outbox().values())
             and not tasks["RUNNING"]
             and not tasks["READY"]
         )
@@ -169,7 +185,7 @@ def make_site(tmp_path, template_db, smtp):
         site.stop()
 
 
-def test_killed_workers_lose_no_email_and_repeat_only_the_one_killed_inside_its_send(make_site, smtp):
+def test_killed_workers_lose_no_transactional_email_and_repeat_only_the_one_killed_inside_its_send(make_site, smtp):
     messages = 40
     site = make_site()
     site.enqueue(messages)
@@ -192,8 +208,7 @@ def test_killed_workers_lose_no_email_and_repeat_only_the_one_killed_inside_its_
             killed_inside_the_send.append(smtp.accepted[-1])
             smtp.release_replies()
 
-    started = time.monotonic()
-    site.start_worker("--maintenance-interval", "1", "--sweep-older-than", "3600")
+    started = site.start_worker_and_wait_until_it_beats("--maintenance-interval", "1", "--sweep-older-than", "3600")
     wait_for(site.all_sent_and_settled, timeout=40, what="every message sent and no task left running")
     # Dead workers' tasks wait ABANDONED_AFTER, messages caught inside a send wait for their lease.
     assert time.monotonic() - started < LEASE + ABANDONED_AFTER + 15
@@ -210,6 +225,31 @@ def test_killed_workers_lose_no_email_and_repeat_only_the_one_killed_inside_its_
     assert killed_inside_the_send
 
 
+def test_an_announcement_whose_worker_was_killed_inside_its_send_is_failed_not_sent_again(make_site, smtp):
+    site = make_site()
+    site.enqueue(3, kind="announcement")
+    smtp.hold_replies_from_now()  # the server takes the first message and keeps its 250
+    worker = site.start_worker("--no-maintenance")
+    wait_for(smtp.holding.is_set, timeout=30, what="a message waiting for its 250")
+    site.kill(worker)
+    smtp.release_replies()
+    [in_doubt] = smtp.accepted
+
+    started = site.start_worker_and_wait_until_it_beats("--maintenance-interval", "1", "--sweep-older-than", "3600")
+    wait_for(
+        lambda: site.all_sent_and_settled(settled_statuses=("sent", "failed")),
+        timeout=40,
+        what="the other messages sent and the one in doubt failed",
+    )
+    assert time.monotonic() - started < LEASE + ABANDONED_AFTER + 15
+    assert sorted(smtp.accepted) == [f"<outbox-{pk}@sprintlab>" for pk in (1, 2, 3)]  # each once
+    outbox = site.outbox()
+    assert outbox[int(in_doubt.split("-")[1].split("@")[0])] == ("failed", 1)
+    assert sorted(outbox.values()) == [("failed", 1), ("sent", 1), ("sent", 1)]
+    [(error, flag)] = site.query("SELECT last_error, in_doubt FROM notifications_outboxmessage WHERE status = 'failed'")
+    assert flag and "not resent so that nobody receives it twice" in error
+
+
 def test_a_task_left_running_by_a_killed_worker_runs_again_without_the_sweep(make_site, smtp):
     """The state ``kill -9`` leaves after a worker claimed a task and before it touched the message."""
     site = make_site()
@@ -219,8 +259,7 @@ def test_a_task_left_running_by_a_killed_worker_runs_again_without_the_sweep(mak
         " worker_ids = '[\"killed-worker\"]'"
     )
     assert site.outbox() == {1: ("queued", 0)}
-    started = time.monotonic()
-    site.start_worker("--no-maintenance")
+    started = site.start_worker_and_wait_until_it_beats("--no-maintenance")
     wait_for(site.all_sent_and_settled, timeout=30, what="the abandoned task to run again")
     assert time.monotonic() - started < ABANDONED_AFTER + 10
     assert smtp.accepted == ["<outbox-1@sprintlab>"]

@@ -1,23 +1,26 @@
-"""Delivery in batches: one claim and one record transaction for up to ``OUTBOX_BATCH_SIZE`` emails.
+"""Delivery in batches: one claim transaction for up to ``OUTBOX_BATCH_SIZE`` emails, then each
+email sent and recorded in turn.
 
 With the database task queue every queued email has its own task row. Running them one by one costs
 four commits per email (the worker's claim of the task, the claim of the message, the record of the
 outcome, the task's completion) — well under 300 emails a second on a small machine. So the task of
 one email also takes over the next ready delivery tasks (``FOR UPDATE SKIP LOCKED`` on the task
-queue's own index, so two workers never take the same ones), claims their emails with the same lease
-as a single email, sends them outside any transaction and records every outcome in one transaction.
+queue's own index, so two workers never take the same ones) and claims their emails with one lease
+and one claim token. It then sends them outside any transaction, in id order, and records each one
+as sent right after its own send (one autocommitted UPDATE, ``services._record_sent``).
 
-What stays true (docs/outbox.md): a claimed email is sent at most once per lease, every email is
-sent at least once, and an email goes out twice only when its worker dies after sending it and
-before recording its batch — so up to ``OUTBOX_BATCH_SIZE`` emails per dead worker, each with its
-Message-ID unchanged. The tasks taken over are marked done when their emails are claimed: from then
-on the email's lease and the outbox sweep look after it, as they do for a single email.
+That order is what makes a dead worker harmless (``recovery.py``, docs/outbox.md): of its claim's
+emails still "sending", only the first can have gone out; the others were never tried and are
+simply queued again. So an announcement reaches each person at most once even when a worker is
+killed half-way. The tasks taken over are marked done when their emails are claimed: from then on
+the claim's lease and the outbox sweep look after the emails, as they do for a single email.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,22 +67,25 @@ def outbox_deliver_many(*, message_ids: list[int]) -> None:
 
 
 def _send_and_record(claimed: list[OutboxMessage]) -> None:
-    """Send the claimed emails outside any transaction, within half the lease, then record every outcome."""
+    """Send the claimed emails outside any transaction, in id order and within half the lease,
+    recording each outcome before the next send; put back those the deadline leaves unsent.
+
+    The order and the record after every send are what crash recovery relies on (``recovery.py``).
+    """
     deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS / 2
-    sent, unsent = [], []
-    for message in claimed:
+    ordered = sorted(claimed, key=lambda m: m.pk)
+    for position, message in enumerate(ordered):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            unsent.append(message)
-            continue
+            _release_unsent(ordered[position:])
+            return
         try:
             services._send_within(services._as_email(message), seconds=remaining)
         except Exception as exc:
             logger.warning("Sending outbox message %s failed: %s", message.pk, exc)
             services._record_failure(message=message, error=str(exc))
         else:
-            sent.append(message)
-    _record_batch(sent=sent, unsent=unsent)
+            services._record_sent(message=message)
 
 
 def _ready_delivery_tasks(size: int):
@@ -112,13 +118,12 @@ def _claim_batch(*, message_id: int, size: int) -> list[OutboxMessage] | None:
         )
     }
     own = locked.get(message_id)
-    if own is None or not _claimable(own, now) or own.attempts >= services.MAX_ATTEMPTS:
+    if own is None or not _claimable(own) or own.attempts >= services.MAX_ATTEMPTS:
         return None
-    try:
-        services.outbox_render(own)
-    except Exception:
-        return None  # the single-message path records the rendering error
-    claimed = _lease(_claimable_rendered(locked.values(), now), now)
+    claimable = _claimable_rendered(locked.values())
+    if own not in claimable[0]:
+        return None  # it does not render: the single-message path records the error
+    claimed = _lease(claimable, now)
     # The tasks of the emails claimed here are done; the lease and the sweep take over from them.
     taken_over = [tasks_by_message[m.pk] for m in claimed if m.pk in tasks_by_message]
     DBTaskResult.objects.filter(pk__in=taken_over).update(
@@ -134,62 +139,68 @@ def _claim_listed(*, message_ids: list[int]) -> tuple[list[OutboxMessage], list[
     now = timezone.now()
     locked = list(OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk__in=message_ids))
     emails = [m for m in locked if m.channel == OutboxChannel.EMAIL]
-    claimed = _lease(_claimable_rendered(emails, now), now)
+    claimed = _lease(_claimable_rendered(emails), now)
     claimed_ids = {m.pk for m in claimed}
-    single = [
-        m.pk for m in locked if m.pk not in claimed_ids and _claimable(m, now) and m.attempts < services.MAX_ATTEMPTS
-    ]
+    single = [m.pk for m in locked if m.pk not in claimed_ids and _claimable(m) and m.attempts < services.MAX_ATTEMPTS]
     return claimed, single
 
 
-def _claimable_rendered(messages, now) -> list[OutboxMessage]:
-    """The messages that may be claimed now, rendered; one that fails to render is left for its own
-    single-message delivery, which records the error."""
-    ready = []
+def _claimable_rendered(messages) -> tuple[list[OutboxMessage], list[OutboxMessage]]:
+    """The messages that may be claimed now, rendered, and those of them rendered just now (their
+    text is to be stored); one that fails to render is left for its own single-message delivery,
+    which records the error."""
+    ready, rendered_now = [], []
     for message in sorted(messages, key=lambda m: m.pk):
-        if not _claimable(message, now) or message.attempts >= services.MAX_ATTEMPTS:
-            continue  # sent, failed or leased already; or for its own task to fail it
+        if not _claimable(message) or message.attempts >= services.MAX_ATTEMPTS:
+            continue  # sent, failed or held already; or for its own task to fail it
+        was_rendered = services.message_is_rendered(message)
         try:
             services.outbox_render(message)
         except Exception:
             continue
         ready.append(message)
-    return ready
+        if not was_rendered:
+            rendered_now.append(message)
+    return ready, rendered_now
 
 
-def _lease(claimed: list[OutboxMessage], now) -> list[OutboxMessage]:
+def _lease(claimable: tuple[list[OutboxMessage], list[OutboxMessage]], now) -> list[OutboxMessage]:
+    """One lease and one claim token for the whole batch (``recovery.py`` recovers it as a whole):
+    one UPDATE for the batch, and the text of the messages rendered at delivery stored."""
+    claimed, rendered_now = claimable
     lease = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    token = uuid.uuid4()
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in claimed]).update(
+        status=OutboxStatus.SENDING, attempts=F("attempts") + 1, lease_expires_at=lease, claim_token=token
+    )
     for message in claimed:
         message.attempts += 1
         message.status = OutboxStatus.SENDING
         message.lease_expires_at = lease
-    OutboxMessage.objects.bulk_update(
-        claimed, ["attempts", "status", "lease_expires_at", "body_text", "body_html", "attachments"]
-    )
+        message.claim_token = token
+    if rendered_now:
+        OutboxMessage.objects.bulk_update(rendered_now, ["body_text", "body_html", "attachments"])
     return claimed
 
 
-def _claimable(message: OutboxMessage, now) -> bool:
-    return message.status == OutboxStatus.QUEUED or (
-        message.status == OutboxStatus.SENDING and services._lease_expired(message, now)
-    )
+def _claimable(message: OutboxMessage) -> bool:
+    # A message whose lease ran out is not claimable: its dead worker's claim is recovered by the
+    # sweep first (``recovery.py``), which decides whether it may be sent again.
+    return message.status == OutboxStatus.QUEUED
 
 
 @transaction.atomic
-def _record_batch(*, sent: list[OutboxMessage], unsent: list[OutboxMessage]) -> None:
-    """Record the sent emails in one statement; put back those the deadline left unsent, their
-    attempt not counted, and schedule them again. Only rows still being sent change."""
-    now = timezone.now()
-    held = OutboxMessage.objects.filter(status=OutboxStatus.SENDING)
-    if sent:
-        held.filter(pk__in=[m.pk for m in sent]).update(
-            status=OutboxStatus.SENT, sent_at=now, last_error="", lease_expires_at=None
-        )
-    if unsent:
-        released = list(held.filter(pk__in=[m.pk for m in unsent]).values_list("pk", flat=True))
-        OutboxMessage.objects.filter(pk__in=released).update(
-            status=OutboxStatus.QUEUED, attempts=F("attempts") - 1, lease_expires_at=None
-        )
-        # Their tasks were taken over by this batch (or were the batch's own): each needs a new one.
-        for message_id in released:
-            services._schedule_with_commit(message_id)
+def _release_unsent(unsent: list[OutboxMessage]) -> None:
+    """Put back the emails the deadline left unsent, their attempt not counted, and schedule them
+    again. Only rows this claim still holds change."""
+    released = list(
+        OutboxMessage.objects.filter(
+            pk__in=[m.pk for m in unsent], status=OutboxStatus.SENDING, claim_token=unsent[0].claim_token
+        ).values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=released).update(
+        status=OutboxStatus.QUEUED, attempts=F("attempts") - 1, lease_expires_at=None
+    )
+    # Their tasks were taken over by this batch (or were the batch's own): each needs a new one.
+    for message_id in released:
+        services._schedule_with_commit(message_id)

@@ -7,9 +7,11 @@ still reaches each person at most once:
 - every row's key is ``<key_prefix>:<user id>`` and keys are unique, so a second run inserts
   nothing new (``bulk_create(ignore_conflicts=True)``);
 - delivery is scheduled for every message of the fan-out that is still queued, in batches of ids;
-  each message is then claimed with its own lease (``outbox_deliver``), so a batch scheduled twice,
-  or run again after its worker died half-way, skips what is sent or being sent. The one message a
-  dead worker was sending goes out again after its lease, exactly as docs/outbox.md states.
+  a batch is claimed with one lease and claim token (``delivery.outbox_deliver_many``), so a batch
+  scheduled twice, or run again after its worker died half-way, skips what is sent or being sent;
+- after its worker died, the batch's messages never tried are queued again, and the one it may
+  have been sending is failed for staff to look at rather than resent, for every kind but
+  transactional ones (``models.RESENT_WHEN_IN_DOUBT``, ``recovery.py``, docs/outbox.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The transactional outbox: every email is a row written in the same transaction as the change
 that caused it, then delivered by a task. A rolled-back change sends nothing; a crash after commit
-loses nothing (the sweeper re-enqueues what is still queued or whose sending lease ran out); the
-unique key stops the same event from being written twice. The exact guarantee: docs/outbox.md."""
+loses nothing (the sweeper re-enqueues what is still queued, and recovers what a dead worker held);
+the unique key stops the same event from being written twice. The exact guarantee: docs/outbox.md."""
 
 from django.conf import settings
 from django.db import models
@@ -25,6 +25,26 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("Reminders before kickoff and deadlines")
     TEAM = "team", _("Team activity")
     MENTORING = "mentoring", _("Mentor help")
+
+
+# The one message a dead worker may or may not have sent ("in doubt", docs/outbox.md) is, per kind:
+# - resent (True): at least once matters more; a missing confirmation or sign-in code is worse than a
+#   second copy, which carries the same Message-ID;
+# - failed for staff to look at (False): at most once; nobody receives an announcement, a reminder
+#   or a team message twice. Staff can resend it from /staff/outbox/ after checking.
+# Every kind is listed on purpose (a test checks it): a new kind needs a decision here.
+RESENT_WHEN_IN_DOUBT: dict[str, bool] = {
+    NotificationKind.TRANSACTIONAL: True,
+    NotificationKind.ANNOUNCEMENT: False,
+    NotificationKind.REMINDER: False,
+    NotificationKind.TEAM: False,
+    NotificationKind.MENTORING: False,
+}
+
+
+def resent_when_in_doubt(kind: str) -> bool:
+    """Whether a message of ``kind`` that its worker died sending is sent again (see above)."""
+    return RESENT_WHEN_IN_DOUBT.get(kind, False)
 
 
 # Kinds a person may switch off, in the order the preferences page lists them.
@@ -77,7 +97,16 @@ class OutboxMessage(models.Model):
         _("sending lease expires"),
         null=True,
         blank=True,
-        help_text=_("While sending: after this time the worker is presumed dead and the message is sent again."),
+        help_text=_("While sending: after this time the worker is presumed dead and the sweep recovers the message."),
+    )
+    # One claim (a worker's batch, or a single message) shares a token and is sent in id order, with
+    # each message recorded as sent right after its own send. So when the worker dies, only the first
+    # of the claim's messages still "sending" can have gone out; the later ones were never tried.
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    in_doubt = models.BooleanField(
+        _("in doubt"),
+        default=False,
+        help_text=_("Its worker died while sending it: it may or may not have reached the recipient."),
     )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)

@@ -27,7 +27,10 @@ LIST_COLUMNS = (
     "attempts",
     "sent_at",
     "last_error",
+    "in_doubt",
 )
+# A filter next to the statuses: failed messages a dead worker may or may not have sent (docs/outbox.md).
+IN_DOUBT = "in_doubt"
 
 
 def _outbox_filtered(*, query: str = "", kind: str = "", channel: str = "") -> QuerySet[OutboxMessage]:
@@ -43,20 +46,27 @@ def _outbox_filtered(*, query: str = "", kind: str = "", channel: str = "") -> Q
 
 
 def outbox_search(*, query: str = "", status: str = "", kind: str = "", channel: str = "") -> QuerySet[OutboxMessage]:
-    """Messages whose recipient or subject contains ``query``, optionally of one status, kind and
-    channel (unknown values are ignored); newest first."""
+    """Messages whose recipient or subject contains ``query``, optionally of one status (or
+    ``IN_DOUBT``: failed in doubt), kind and channel (unknown values are ignored); newest first."""
     messages = _outbox_filtered(query=query, kind=kind, channel=channel).only(*LIST_COLUMNS)
     if status in OutboxStatus.values:
         messages = messages.filter(status=status)
+    elif status == IN_DOUBT:
+        messages = messages.filter(status=OutboxStatus.FAILED, in_doubt=True)
     return messages.order_by("-created_at", "-pk")
 
 
 def outbox_status_counts(*, query: str = "", kind: str = "", channel: str = "") -> dict[str, int]:
-    """How many messages of each status match the other filters (every status, zero included); one query."""
-    counts = dict.fromkeys(OutboxStatus.values, 0)
-    rows = _outbox_filtered(query=query, kind=kind, channel=channel).values("status").annotate(n=Count("pk"))
+    """How many messages of each status match the other filters (every status, zero included), and
+    how many of the failed ones are ``IN_DOUBT``; one query."""
+    counts = dict.fromkeys([*OutboxStatus.values, IN_DOUBT], 0)
+    rows = (
+        _outbox_filtered(query=query, kind=kind, channel=channel).values("status", "in_doubt").annotate(n=Count("pk"))
+    )
     for row in rows.order_by():
-        counts[row["status"]] = row["n"]
+        counts[row["status"]] += row["n"]
+        if row["status"] == OutboxStatus.FAILED and row["in_doubt"]:
+            counts[IN_DOUBT] += row["n"]
     return counts
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -12,8 +13,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.signals import setting_changed
-from django.db import IntegrityError, router, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -186,12 +186,13 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     """Send one queued message: claim it, send it, record the outcome — three separate steps.
 
     No transaction or row lock is held while the mail server is talking, so a stalled server only
-    delays this message. The claim commits ``status=sending`` with a lease before anything leaves;
-    any other worker (or a second task for the same message) then skips it until the lease runs
-    out. The lease only runs out if this worker dies inside the send: the send itself is cut off
-    after half the lease (``_send_within``). Then the sweeper sends the message again, with the same
-    Message-ID; that is the only way a message goes out twice (see docs/outbox.md). A chat-webhook
-    message (``channel == WEBHOOK``) takes the same path with a JSON post instead of an email.
+    delays this message. The claim commits ``status=sending`` with a lease and a claim token before
+    anything leaves; any other worker (or a second task for the same message) then skips it. The
+    lease only runs out if this worker dies inside the send: the send itself is cut off after half
+    the lease (``_send_within``). Then the message is "in doubt" and the sweep applies the rule of
+    ``models.RESENT_WHEN_IN_DOUBT`` (``recovery.py``): a transactional message is sent again with the
+    same Message-ID, any other kind is failed rather than risk a second copy (docs/outbox.md). A
+    chat-webhook message (``channel == WEBHOOK``) takes the same path with a JSON post instead.
     """
     message, claimed = _claim_for_sending(message_id=message_id)
     if not claimed:
@@ -209,31 +210,26 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
     return _record_sent(message=message)
 
 
-def _lease_expired(message: OutboxMessage, now) -> bool:
-    return message.lease_expires_at is None or message.lease_expires_at <= now
-
-
 @transaction.atomic
 def _claim_for_sending(*, message_id: int) -> tuple[OutboxMessage | None, bool]:
-    """Mark the message as being sent, with a lease, and commit that before anything is sent.
+    """Mark the message as being sent, with a lease and a claim token, and commit that before
+    anything is sent.
 
     Returns the message and whether this call claimed it (and so must send it).
 
-    A queued message, or one whose sending lease ran out (its worker died), can be claimed. Once
-    rendered, the stored text is what was sent (and what the staff pages show), so a message
-    rendered at delivery is rendered here, once.
+    Only a queued message can be claimed: one whose lease ran out (its worker died) waits for the
+    sweep's recovery, which decides whether it may be sent again. Once rendered, the stored text is
+    what was sent (and what the staff pages show), so a message rendered at delivery is rendered
+    here, once.
     """
     now = timezone.now()
     message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
     if message is None:
         return None, False
-    claimable = message.status == OutboxStatus.QUEUED or (
-        message.status == OutboxStatus.SENDING and _lease_expired(message, now)
-    )
-    if not claimable:
+    if message.status != OutboxStatus.QUEUED:
         return message, False
     if message.attempts >= MAX_ATTEMPTS:
-        # Only reachable when the worker died during the last attempt.
+        # Attempts used up without being failed: the sweep skips it, so fail it here.
         message.status = OutboxStatus.FAILED
         message.lease_expires_at = None
         message.save(update_fields=["status", "lease_expires_at"])
@@ -251,7 +247,8 @@ def _claim_for_sending(*, message_id: int) -> tuple[OutboxMessage | None, bool]:
         return message, False
     message.status = OutboxStatus.SENDING
     message.lease_expires_at = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-    message.save(update_fields=["attempts", "status", "lease_expires_at", *rendered_fields])
+    message.claim_token = uuid.uuid4()
+    message.save(update_fields=["attempts", "status", "lease_expires_at", "claim_token", *rendered_fields])
     return message, True
 
 
@@ -311,27 +308,59 @@ def _abort_smtp_connection(connection) -> None:
             pass
 
 
-@transaction.atomic
 def _record_sent(*, message: OutboxMessage) -> OutboxMessage:
-    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    message.status = OutboxStatus.SENT
-    message.sent_at = timezone.now()
-    message.last_error = ""
-    message.lease_expires_at = None
-    message.save(update_fields=["status", "sent_at", "last_error", "lease_expires_at"])
+    """Record one message as sent, right after its own send: one autocommitted UPDATE.
+
+    Committed before the next message of a batch is sent, so that a worker dying anywhere leaves at
+    most one message of its claim sent and unrecorded (``recovery.py``). Only while this claim still
+    holds the message; a worker so slow that the sweep recovered its claim meanwhile changes nothing.
+    """
+    now = timezone.now()
+    recorded = _mark_sent_without_waiting_for_the_disk(message=message, now=now)
+    if not recorded:
+        logger.warning("Outbox message %s was sent after its claim had been recovered.", message.pk)
+        return OutboxMessage.objects.get(pk=message.pk)
+    message.status, message.sent_at, message.last_error, message.lease_expires_at = OutboxStatus.SENT, now, "", None
     return message
+
+
+# The one place where the outbox trades durability for speed (decision 0004, docs/outbox.md): on
+# PostgreSQL the "sent" record commits with synchronous_commit off, for this statement's transaction
+# only. The server has committed it (and others see it) when the worker moves on, so a *worker*
+# crash loses nothing; only a *database* crash can lose the last fraction of a second of these
+# records, and those emails would then be sent again. A synchronous commit waits for a disk flush
+# per email: on the shared machine that cost up to 12 ms each, capping a worker near 80 emails a second.
+_MARK_SENT_WITHOUT_WAITING_FOR_THE_DISK = """
+WITH without_waiting_for_the_disk AS (SELECT set_config('synchronous_commit', 'off', true))
+UPDATE {table} SET status = %s, sent_at = %s, last_error = '', lease_expires_at = NULL
+FROM without_waiting_for_the_disk
+WHERE id = %s AND status = %s AND claim_token = %s
+"""
+
+
+def _mark_sent_without_waiting_for_the_disk(*, message: OutboxMessage, now) -> int:
+    """Mark ``message`` sent if its claim still holds it; returns whether it did (see above)."""
+    connection = connections[router.db_for_write(OutboxMessage)]
+    held = OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING, claim_token=message.claim_token)
+    # Inside a caller's transaction the setting would apply to the whole of it: use a plain UPDATE.
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return held.update(status=OutboxStatus.SENT, sent_at=now, last_error="", lease_expires_at=None)
+    sql = _MARK_SENT_WITHOUT_WAITING_FOR_THE_DISK.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [OutboxStatus.SENT, now, message.pk, OutboxStatus.SENDING, message.claim_token])
+        return cursor.rowcount
 
 
 @transaction.atomic
 def _record_failure(*, message: OutboxMessage, error: str) -> OutboxMessage:
     """Put the message back in the queue (the sweeper retries it) or, after the last attempt, fail it.
 
-    Only while this attempt still holds the message: if the lease ran out and another worker
-    claimed it meanwhile, that worker records the outcome.
+    Only while this claim still holds the message: if the sweep recovered it meanwhile, the
+    recovery decided its fate.
     """
-    attempt = message.attempts
+    token = message.claim_token
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status != OutboxStatus.SENDING or message.attempts != attempt:
+    if message.status != OutboxStatus.SENDING or message.claim_token != token:
         return message
     message.status = OutboxStatus.FAILED if message.attempts >= MAX_ATTEMPTS else OutboxStatus.QUEUED
     message.last_error = error[:2000]
@@ -341,21 +370,24 @@ def _record_failure(*, message: OutboxMessage, error: str) -> OutboxMessage:
 
 
 def outbox_requeue_stale(*, older_than_seconds: int = 300) -> int:
-    """Schedule delivery again for what should have been sent by now; returns how many.
+    """Recover what dead workers held, and schedule delivery again for what should have been sent by
+    now; returns how many messages were scheduled.
 
-    That is a message still queued after ``older_than_seconds`` (its task was lost, or its last
-    attempt failed) and a message whose sending lease ran out (its worker died while sending).
+    First every claim whose lease ran out (its worker died while sending) is recovered by the rule
+    of ``recovery.recover_dead_claims``: the messages it never tried go back to the queue, the one
+    in doubt is resent or failed according to its kind. Then a message still queued after
+    ``older_than_seconds`` (its task was lost, or its last attempt failed) is scheduled again.
     """
+    from sprintlab.notifications.recovery import recover_dead_claims
+
     now = timezone.now()
+    recovered = recover_dead_claims(now=now)
     cutoff = now - timedelta(seconds=older_than_seconds)
-    stale = OutboxMessage.objects.filter(
-        Q(status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
-        | Q(status=OutboxStatus.SENDING, lease_expires_at__lte=now)
-    )
-    ids = list(stale.order_by("created_at").values_list("pk", flat=True)[:1000])
+    stale = OutboxMessage.objects.filter(status=OutboxStatus.QUEUED, created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+    ids = list(stale.exclude(pk__in=recovered).order_by("created_at").values_list("pk", flat=True)[:1000])
     for message_id in ids:
         _schedule_delivery(message_id)
-    return len(ids)
+    return len(recovered) + len(ids)
 
 
 @transaction.atomic
@@ -382,6 +414,8 @@ def outbox_retry(*, message: OutboxMessage, actor) -> OutboxMessage:
     )
     message.status = OutboxStatus.QUEUED
     message.attempts = 0
-    message.save(update_fields=["status", "attempts"])
+    # Staff checked it (an "in doubt" one may have reached the person already) and chose to resend.
+    message.in_doubt = False
+    message.save(update_fields=["status", "attempts", "in_doubt"])
     _schedule_with_commit(message.pk)
     return message

@@ -35,14 +35,16 @@ def outbox_staff_only(view):
 @outbox_staff_only
 def outbox_list(request):
     """Every delivery (email and chat webhook), filtered by text, status, kind and channel, with the
-    number of each status under the other filters; failures show their last error."""
+    number of each status under the other filters; failures show their last error. "Failed, in
+    doubt" lists the messages a dead worker may or may not have sent (docs/outbox.md)."""
     query = request.GET.get("q", "")[:200]
-    status = _known(request.GET.get("status", ""), OutboxStatus.values)
+    status = _known(request.GET.get("status", ""), [*OutboxStatus.values, selectors.IN_DOUBT])
     kind = _known(request.GET.get("kind", ""), NotificationKind.values)
     channel = _known(request.GET.get("channel", ""), OutboxChannel.values)
     messages_found = selectors.outbox_search(query=query, status=status, kind=kind, channel=channel)
     page = Paginator(messages_found, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.outbox_status_counts(query=query, kind=kind, channel=channel)
+    status_choices = [*OutboxStatus.choices, (selectors.IN_DOUBT, _("Failed, in doubt"))]
     return render(
         request,
         "notifications/outbox_list.html",
@@ -52,10 +54,10 @@ def outbox_list(request):
             "status": status,
             "kind": kind,
             "channel": channel,
-            "status_choices": OutboxStatus.choices,
+            "status_choices": status_choices,
             "kind_choices": NotificationKind.choices,
             "channel_choices": OutboxChannel.choices,
-            "status_counts": [(value, label, counts[value]) for value, label in OutboxStatus.choices],
+            "status_counts": [(value, label, counts[value]) for value, label in status_choices],
             "filtered": bool(query or status or kind or channel),
         },
     )

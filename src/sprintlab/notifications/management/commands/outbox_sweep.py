@@ -5,9 +5,10 @@ from sprintlab.notifications.services import outbox_requeue_stale
 
 class Command(BaseCommand):
     help = (
-        "Schedule delivery again for emails still queued after a while (a lost task, a failed attempt) "
-        "and for emails whose sending lease ran out (their worker died). Every task-worker runs it each "
-        "minute; with TASKS_BACKEND=rq run it every minute from cron."
+        "Recover the emails of workers that died while sending (their lease ran out: the untried ones are "
+        "queued again, the one in doubt resent or failed by its kind, docs/outbox.md) and schedule delivery "
+        "again for emails still queued after a while (a lost task, a failed attempt). Every task-worker runs "
+        "it each minute; with TASKS_BACKEND=rq run it every minute from cron."
     )
 
     def add_arguments(self, parser):
