@@ -9,8 +9,9 @@
   with priors (see :func:`calibrated`). Judges are weighed by b_j²/σ_j², what they prove to be worth.
 
 Every method returns a :class:`Fit`: a score per submission (higher is better; NaN when nobody
-rated it) and ``information`` per submission (how much the ratings say about it, in the units of one
-typical rating), which the next-review choice uses.
+rated it) and ``information`` per submission (the precision of its score: a count of reviews for
+raw and z-scores, the model's posterior precision for calibrated), with ``typical_rating``, what one
+more typical review adds to it; the next-review choice uses both.
 """
 
 from __future__ import annotations
@@ -32,34 +33,39 @@ class Fit:
     judge_weight: np.ndarray = field(default_factory=lambda: np.array([]))  # per judge, when the method has one
 
 
-def _per(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+def per_index(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(index, weights=values, minlength=size)
 
 
 def _mean_by(index: np.ndarray, values: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
-    total = _per(index, weights, size)
+    total = per_index(index, weights, size)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, _per(index, values * weights, size) / np.where(total > 0, total, 1), np.nan)
+        return np.where(total > 0, per_index(index, values * weights, size) / np.where(total > 0, total, 1), np.nan)
 
 
 def raw(ratings: Ratings) -> Fit:
     ones = np.ones(ratings.size)
-    count = _per(ratings.submission, ones, len(ratings.submissions))
+    count = per_index(ratings.submission, ones, len(ratings.submissions))
     score = _mean_by(ratings.submission, ratings.value, ones, len(ratings.submissions))
     return Fit(score=score, information=count)
 
 
-def zscore(ratings: Ratings) -> Fit:
-    """Per-judge z-scores, averaged. A judge with one rating, or all ratings equal, contributes 0."""
-    n_judges = len(ratings.judges)
-    ones = np.ones(ratings.size)
-    count = _per(ratings.judge, ones, n_judges)
-    mean = _per(ratings.judge, ratings.value, n_judges) / np.maximum(count, 1)
+def judge_z_scores(ratings: Ratings) -> np.ndarray:
+    """Each rating as its judge's z-score; 0 for a judge with one rating or all ratings equal."""
+    J = len(ratings.judges)
+    count = per_index(ratings.judge, np.ones(ratings.size), J)
+    mean = per_index(ratings.judge, ratings.value, J) / np.maximum(count, 1)
     centred = ratings.value - mean[ratings.judge]
-    sd = np.sqrt(_per(ratings.judge, centred**2, n_judges) / np.maximum(count - 1, 1))
-    z = np.divide(centred, sd[ratings.judge], out=np.zeros(ratings.size), where=sd[ratings.judge] > 0)
+    sd = np.sqrt(per_index(ratings.judge, centred**2, J) / np.maximum(count - 1, 1))[ratings.judge]
+    return np.divide(centred, sd, out=np.zeros(ratings.size), where=sd > 0)
+
+
+def zscore(ratings: Ratings) -> Fit:
+    """Per-judge z-scores, averaged per submission."""
+    ones = np.ones(ratings.size)
     n_subs = len(ratings.submissions)
-    return Fit(score=_mean_by(ratings.submission, z, ones, n_subs), information=_per(ratings.submission, ones, n_subs))
+    score = _mean_by(ratings.submission, judge_z_scores(ratings), ones, n_subs)
+    return Fit(score=score, information=per_index(ratings.submission, ones, n_subs))
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,7 @@ def calibrate(ratings: Ratings, priors: Priors = Priors()) -> Calibration:
     """
     J, P = len(ratings.judges), len(ratings.submissions)
     j, p, x = ratings.judge, ratings.submission, ratings.value
-    n_j = _per(j, np.ones(ratings.size), J)
+    n_j = per_index(j, np.ones(ratings.size), J)
     overall_sd = float(np.std(x)) or 1.0
     a = np.full(J, float(np.mean(x)))
     b = np.full(J, overall_sd * 0.7)
@@ -118,20 +124,20 @@ def calibrate(ratings: Ratings, priors: Priors = Priors()) -> Calibration:
     for it in range(1, priors.iterations + 1):  # noqa: B007 - the count is reported
         # E-step: q_p | totals, with q_p ~ N(0, 1).
         prec_term = w_obs * b[j] ** 2 / s2[j]
-        precision = 1.0 + _per(p, prec_term, P)
+        precision = 1.0 + per_index(p, prec_term, P)
         v = 1.0 / precision
-        m_new = _per(p, w_obs * b[j] * (x - a[j]) / s2[j], P) * v
+        m_new = per_index(p, w_obs * b[j] * (x - a[j]) / s2[j], P) * v
         # M-step for the priors' centres and each judge's (a, b, σ²).
         a_centre, b_centre = float(np.mean(a)), max(float(np.mean(b)), 1e-6)
         a_prior_prec = 1.0 / max(lenient_var, 1e-6)
         b_prior_prec = 1.0 / (priors.spread_sd * b_centre) ** 2
         mj, vj = m_new[p], v[p]
         S = w_obs / s2[j]
-        A11 = _per(j, S, J) + a_prior_prec
-        A12 = _per(j, S * mj, J)
-        A22 = _per(j, S * (mj**2 + vj), J) + b_prior_prec
-        r1 = _per(j, S * x, J) + a_prior_prec * a_centre
-        r2 = _per(j, S * x * mj, J) + b_prior_prec * b_centre
+        A11 = per_index(j, S, J) + a_prior_prec
+        A12 = per_index(j, S * mj, J)
+        A22 = per_index(j, S * (mj**2 + vj), J) + b_prior_prec
+        r1 = per_index(j, S * x, J) + a_prior_prec * a_centre
+        r2 = per_index(j, S * x * mj, J) + b_prior_prec * b_centre
         det = A11 * A22 - A12**2
         a = (A22 * r1 - A12 * r2) / det
         b = np.maximum((A11 * r2 - A12 * r1) / det, 1e-3 * b_centre)
@@ -140,7 +146,7 @@ def calibrate(ratings: Ratings, priors: Priors = Priors()) -> Calibration:
         pooled = float(np.sum(w_obs * resid2) / np.sum(w_obs))
         alpha0 = priors.noise_strength / 2
         beta0 = alpha0 * pooled
-        s2 = np.maximum((beta0 + 0.5 * _per(j, w_obs * resid2, J)) / (alpha0 + 1 + 0.5 * n_j), 1e-6)
+        s2 = np.maximum((beta0 + 0.5 * per_index(j, w_obs * resid2, J)) / (alpha0 + 1 + 0.5 * n_j), 1e-6)
         if priors.student_nu is not None:
             nu = priors.student_nu
             w_obs = (nu + 1) / (nu + resid2 / s2[j])
@@ -148,7 +154,7 @@ def calibrate(ratings: Ratings, priors: Priors = Priors()) -> Calibration:
         m = m_new
         if converged:
             break
-    rated = _per(p, np.ones(ratings.size), P) > 0
+    rated = per_index(p, np.ones(ratings.size), P) > 0
     return Calibration(
         quality=np.where(rated, m, np.nan),
         quality_var=v,
@@ -165,7 +171,7 @@ def calibrated(ratings: Ratings, priors: Priors = Priors()) -> Fit:
     weight = c.spread**2 / c.noise**2
     return Fit(
         score=float(np.mean(c.leniency)) + float(np.mean(c.spread)) * c.quality,
-        information=1.0 / c.quality_var - 1.0,
+        information=1.0 / c.quality_var,
         typical_rating=float(np.median(weight)),
         judge_weight=weight,
     )

@@ -30,8 +30,8 @@ from sprintlab.judging.ranking.scores import Ratings
 @dataclass(frozen=True)
 class SimulatedJudges:
     ratings: Ratings
-    quality: np.ndarray  # true quality per submission, in ratings.submissions order
-    bias: np.ndarray  # per judge, in ratings.judges order
+    quality: np.ndarray  # true quality per submission (ratings.submissions[i] is project i + 1)
+    bias: np.ndarray  # per judge (ratings.judges[j] is judge j + 1)
     spread: np.ndarray
     noise: np.ndarray
     careless: np.ndarray  # bool per judge
@@ -79,22 +79,27 @@ def simulate_scores(
     is_careless = np.zeros(judges, dtype=bool)
     is_careless[rng.choice(judges, size=round(careless * judges), replace=False)] = True
     pairs = assign(rng, projects, judges, reviews)
-    judge = np.array([j for j, _ in pairs])
-    project = np.array([p for _, p in pairs])
-    careful = centre + bias[judge] + spread[judge] * signal * quality[project] + rng.normal(size=len(pairs)) * noise[judge]
+    judge = np.array([j for j, _ in pairs], dtype=np.intp)
+    project = np.array([p for _, p in pairs], dtype=np.intp)
+    careful = (
+        centre + bias[judge] + spread[judge] * signal * quality[project] + rng.normal(size=len(pairs)) * noise[judge]
+    )
     at_random = rng.integers(int(low), int(high) + 1, size=len(pairs)).astype(float)
     value = np.where(is_careless[judge], at_random, np.clip(np.round(careful), low, high))
-    # Labels are the indices, so ratings.judges[i] == i and the truth arrays line up after reindexing.
-    ratings = Ratings.from_arrays([int(j) for j in judge], [int(p) for p in project], value)
-    judge_order = np.array(ratings.judges)
-    project_order = np.array(ratings.submissions)
+    ratings = Ratings(
+        judges=tuple(f"judge {j + 1}" for j in range(judges)),
+        submissions=tuple(f"project {p + 1}" for p in range(projects)),
+        judge=judge,
+        submission=project,
+        value=value,
+    )
     return SimulatedJudges(
         ratings=ratings,
-        quality=quality[project_order],
-        bias=bias[judge_order],
-        spread=spread[judge_order],
-        noise=noise[judge_order],
-        careless=is_careless[judge_order],
+        quality=quality,
+        bias=bias,
+        spread=spread,
+        noise=noise,
+        careless=is_careless,
         signal=signal,
         centre=centre,
         low=low,
