@@ -10,7 +10,7 @@ anyway: every problem is a :class:`ScoreError` naming the line, and the caller w
 * The same judge × submission × criterion twice is refused (not "last wins": a repeated row is far
   more often a bad export or a merge of two files than a deliberate correction); the message names
   both lines.
-* Lines longer than ``MAX_LINE`` characters and files with more than ``MAX_ROWS`` rows are refused
+* NUL characters and quoting errors are refused; lines longer than ``MAX_LINE`` characters and files with more than ``MAX_ROWS`` rows are refused
   before they are held in memory.
 """
 
@@ -33,15 +33,19 @@ MAX_ROWS = 1_000_000
 
 
 def _lines(handle: io.TextIOBase) -> Iterator[str]:
+    number = 0
     while line := handle.readline(MAX_LINE + 1):
+        number += 1
         if len(line.rstrip("\r\n")) > MAX_LINE:
-            raise ScoreError(f"A line is longer than {MAX_LINE:,} characters; is this the scores file?")
+            raise ScoreError(f"Line {number} is longer than {MAX_LINE:,} characters; is this the scores file?")
+        if "\0" in line:
+            raise ScoreError(f"Line {number} contains a NUL character.")
         yield line
 
 
 def parse_scores(handle: io.TextIOBase) -> list[Score]:
     """Scores from an open text file; :class:`ScoreError` on the first problem (see the module doc)."""
-    reader = csv.reader(_lines(handle))
+    reader = csv.reader(_lines(handle), strict=True)
     try:
         header = next(reader, None)
         if header is None:
