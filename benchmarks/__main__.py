@@ -1,6 +1,7 @@
 """``python -m benchmarks``: run the benchmarks and print one table (``make bench``).
 
-Needs PostgreSQL (the databases named below are dropped and recreated or reused) and pgbench.
+Needs PostgreSQL (the databases named below are dropped and recreated or reused) and pgbench,
+except ``ranking``, which runs on simulated data alone and prints tables of its own.
 Results are also written as JSON to ``var/bench/results.json``.
 """
 
@@ -14,11 +15,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, outbox, pages, pgbench, registration, teamfinder
+from benchmarks import announcements, outbox, pages, pgbench, ranking, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder")
+BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder", "ranking")
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
@@ -26,7 +27,7 @@ DEFAULT_OUTBOX_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_outbox"
 DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
 
 
-def machine(database_url: str) -> dict:
+def machine(database_url: str | None) -> dict:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -42,7 +43,7 @@ def machine(database_url: str) -> dict:
         "cpus": os.cpu_count(),
         "cpu": cpu,
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
-        "postgresql": postgres_version(database_url),
+        "postgresql": postgres_version(database_url) if database_url else "not used",
         "python": platform.python_version(),
         # Other work on the machine skews every figure: record how busy it was.
         "load_average_1m": round(os.getloadavg()[0], 2),
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, ranking (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registrants", type=int, default=announcements.REGISTRANTS, help="Announcement audience.")
     parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
     parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
+    parser.add_argument("--ranking-seeds", type=int, default=20, help="Ranking: simulated sprints per method.")
+    parser.add_argument("--ranking-pair-seeds", type=int, default=20, help="Ranking: simulated pairwise runs.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -202,13 +205,21 @@ def main(argv: list[str] | None = None) -> int:
             database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
         )
         results += finder_results
-    about = machine(next(url for name, url in _databases(args) if name in which))
-    console.print(table(results, about))
+    if "ranking" in which:
+        details["ranking"] = ranking.run(seeds=args.ranking_seeds, pair_seeds=args.ranking_pair_seeds, log=console.log)
+    about = machine(next((url for name, url in _databases(args) if name in which), None))
+    if results or "ranking" not in which:
+        console.print(table(results, about))
+    else:
+        console.print(f"Machine: {about['cpus']} × {about['cpu']} · load {about['load_average_1m']}")
     for r in results:
         if r.notes:
             console.print(f"· {r.name}: {r.notes}")
     if "registration" in details:
         console.print(f"· registration checks: {details['registration']}")
+    if "ranking" in details:
+        for quality in ranking.tables(details["ranking"]):
+            console.print(quality)
     if "teamfinder" in details:
         for quality in teamfinder.quality_tables(details["teamfinder"]):
             console.print(quality)
@@ -220,7 +231,10 @@ def main(argv: list[str] | None = None) -> int:
             {"machine": about, "results": [r.as_json() for r in results], "details": details}, indent=2, default=str
         )
     )
-    return 0 if all(r.met is not False for r in results) else 1
+    ranking_met = (
+        all(details["ranking"][part]["met"] for part in ("scores", "pairwise")) if "ranking" in details else True
+    )
+    return 0 if ranking_met and all(r.met is not False for r in results) else 1
 
 
 if __name__ == "__main__":

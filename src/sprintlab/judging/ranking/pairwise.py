@@ -3,8 +3,10 @@
 The model: P(i beats j) = 1 / (1 + exp(θ_j − θ_i)), θ a strength per submission, fitted by choix's
 iterative Luce spectral ranking (``choix.ilsr_pairwise``) with a small regularisation ``alpha``
 (a pseudo-comparison between every item and the rest, so submissions that never won or never lost
-still get finite strengths). A refit starts from the previous strengths, which is what keeps a
-ranking of 300 submissions live (docs/performance.md).
+still get finite strengths). A refit starts from the previous strengths, stops at a relative
+change of ``TOLERANCE`` and runs BLAS on one thread: each ILSR iteration factorises a dense n × n
+matrix, and on a shared 2-core machine OpenBLAS's threads turned that 300 × 300 factorisation from
+about 1 ms into 340 ms. That is what keeps a ranking of 300 submissions live (docs/performance.md).
 
 Active choice of the next pairs (:func:`choose_pairs`): a comparison says most when the outcome is
 least predictable (the two strengths are close, so p(1 − p) is near its maximum 1/4) and when the
@@ -21,8 +23,10 @@ from collections.abc import Sequence
 
 import choix
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 ALPHA = 0.01
+TOLERANCE = 1e-5
 PRIOR_PRECISION = 0.1
 
 
@@ -32,7 +36,8 @@ def fit_pairwise(
     """Strengths θ (mean 0) from (winner, loser) index pairs; all zeros when there are none."""
     if not comparisons:
         return np.zeros(n_items)
-    return choix.ilsr_pairwise(n_items, list(comparisons), alpha=alpha, initial_params=initial)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return choix.ilsr_pairwise(n_items, list(comparisons), alpha=alpha, initial_params=initial, tol=TOLERANCE)
 
 
 def strength_variance(n_items: int, comparisons: Sequence[tuple[int, int]], strengths: np.ndarray) -> np.ndarray:

@@ -116,3 +116,19 @@ def answer_pairs(
     p_i = np.where(rng.random(len(pairs)) < random_answers, 0.5, p_i)
     i_wins = rng.random(len(pairs)) < p_i
     return [(int(a), int(b)) if w else (int(b), int(a)) for a, b, w in zip(i, j, i_wins, strict=True)]
+
+
+def oracle_scores(sim: SimulatedJudges) -> np.ndarray:
+    """The best a method could do knowing every judge's true leniency, spread, noise and carelessness.
+
+    The posterior mean of q_p under the simulation's own model, ignoring only the rounding and
+    clipping: each careful score is unbiased by its judge's a_j and b_j and weighed by its precision
+    (b_j·signal)² / (σ_j² + 1/12); careless judges' scores weigh nothing.
+    """
+    r = sim.ratings
+    slope = np.where(sim.careless, 0.0, sim.spread * sim.signal)[r.judge]
+    variance = (sim.noise**2 + 1 / 12)[r.judge]
+    centred = r.value - sim.centre - sim.bias[r.judge]
+    P = len(r.submissions)
+    precision = 1 + np.bincount(r.submission, slope**2 / variance, P)
+    return np.bincount(r.submission, slope * centred / variance, P) / precision
