@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from scipy.stats import kendalltau
 
 from sprintlab.judging.ranking.pairwise import (
     choose_pairs,
