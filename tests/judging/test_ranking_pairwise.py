@@ -6,6 +6,7 @@ import pytest
 from sprintlab.judging.ranking.pairwise import (
     choose_pairs,
     fit_pairwise,
+    next_pairs,
     random_pairs,
     rank_pairwise,
     strength_variance,
@@ -65,3 +66,15 @@ def test_after_a_warm_up_active_pairs_are_closer_to_a_coin_flip_than_random_ones
 
     assert mean_gap(strengths, active) < mean_gap(strengths, baseline) / 3
     assert mean_gap(quality, active) < mean_gap(quality, baseline) * 0.75
+
+
+def test_next_pairs_by_label_start_random_then_follow_the_comparisons():
+    labels = [f"s{i}" for i in range(12)]
+    first = next_pairs(labels, [], 6, seed=1)
+    assert len(first) == 6
+    assert all(a != b and a in labels and b in labels for a, b in first)
+    # A clear chain s0 > s1 > … > s11, every neighbour compared twice.
+    chain = [(labels[i], labels[i + 1]) for i in range(11)] * 2
+    later = next_pairs(labels, chain, 4, seed=1)
+    assert len(later) == 4
+    assert not {frozenset(p) for p in later} & {frozenset(p) for p in chain}

@@ -90,13 +90,36 @@ def random_pairs(n_items: int, count: int, rng: np.random.Generator) -> list[tup
     return [(int(a), int(b)) for a, b in zip(first, second, strict=True)]
 
 
-def rank_pairwise(
-    labels: Sequence[str], comparisons: Sequence[tuple[str, str]], *, alpha: float = ALPHA
-) -> list[tuple[str, float]]:
-    """(submission, strength) best first, from (winner, loser) label pairs: what the pages call."""
+def _indexed(labels: Sequence[str], comparisons: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
     index = {label: i for i, label in enumerate(labels)}
     unknown = {name for pair in comparisons for name in pair if name not in index}
     if unknown:
         raise ValueError(f"Comparisons name unknown submissions: {', '.join(sorted(unknown))}.")
-    strengths = fit_pairwise(len(labels), [(index[winner], index[loser]) for winner, loser in comparisons], alpha=alpha)
+    return [(index[winner], index[loser]) for winner, loser in comparisons]
+
+
+def rank_pairwise(
+    labels: Sequence[str], comparisons: Sequence[tuple[str, str]], *, alpha: float = ALPHA
+) -> list[tuple[str, float]]:
+    """(submission, strength) best first, from (winner, loser) label pairs: what the pages call."""
+    strengths = fit_pairwise(len(labels), _indexed(labels, comparisons), alpha=alpha)
     return sorted(zip(labels, (float(s) for s in strengths), strict=True), key=lambda t: (-t[1], t[0]))
+
+
+def next_pairs(
+    labels: Sequence[str], comparisons: Sequence[tuple[str, str]], count: int, *, seed: int | None = None
+) -> list[tuple[str, str]]:
+    """The ``count`` pairs of submissions to ask judges about next, by label (what the pages call).
+
+    Until every submission has been compared about once, the pairs are random; then they are chosen
+    actively (:func:`choose_pairs`).
+    """
+    data = _indexed(labels, comparisons)
+    rng = np.random.default_rng(seed)
+    if len(data) < len(labels):
+        pairs = random_pairs(len(labels), count, rng)
+    else:
+        strengths = fit_pairwise(len(labels), data)
+        variance = strength_variance(len(labels), data, strengths)
+        pairs = choose_pairs(strengths, variance, count, rng, compared={frozenset(p) for p in data})
+    return [(labels[i], labels[j]) for i, j in pairs]
