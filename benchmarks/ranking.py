@@ -6,12 +6,13 @@ No database: everything runs on the simulated sprints of ``sprintlab.judging.ran
 * Scores: 300 projects, 60 judges scoring 15 each (3 scores a project) on 1–10, per-judge leniency,
   spread and noise, 10 % careless judges. Kendall's tau of each method's ranking against the true
   order, mean ± sd over ``seeds`` seeds; the oracle knows every judge's true parameters. Also the
-  time of one calibrated fit and of a ranking with 200 bootstrap replicates.
+  CPU time of one calibrated fit and of a ranking with 200 bootstrap replicates.
 * Pairwise: 300 projects, Bradley–Terry answers with 10 % coin flips. Random pairs against the active
   choice (both start with 300 random pairs, then batches of 30), tau measured every 150 comparisons
   and averaged over seeds; for random budgets of 5, 10 and 15 comparisons a project, how many
   comparisons active choice needs to reach the same mean tau (linear interpolation between
-  checkpoints), and the time of a warm-started refit (choix ILSR) at 3,000–4,800 comparisons.
+  checkpoints), and the time of a warm-started refit (choix ILSR) at 3,000–4,800 comparisons: CPU
+  time (the refit is single-threaded, so this is its time on an idle core) and wall time.
 """
 
 from __future__ import annotations
@@ -54,16 +55,16 @@ def score_methods(seeds: int) -> dict:
     for seed in range(seeds):
         sim = simulate_scores(seed)
         for name, (method, options) in METHOD_ROWS.items():
-            started = time.perf_counter()
+            started = time.process_time()
             score = fit(sim.ratings, method, **options).score
             if name == "calibrated (default)":
-                fit_seconds.append(time.perf_counter() - started)
+                fit_seconds.append(time.process_time() - started)
             taus[name].append(tau(score, sim.quality))
         taus["oracle (true judge parameters)"].append(tau(oracle_scores(sim), sim.quality))
     for seed in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         rank(simulate_scores(seed).ratings, "calibrated", replicates=200)
-        rank_seconds.append(time.perf_counter() - started)
+        rank_seconds.append(time.process_time() - started)
     summary = {name: (float(np.mean(t)), float(np.std(t))) for name, t in taus.items()}
     calibrated, zscore = summary["calibrated (default)"][0], summary["per-judge z-scores"][0]
     return {
@@ -74,8 +75,8 @@ def score_methods(seeds: int) -> dict:
     }
 
 
-def pairwise_run(seed: int, active: bool) -> tuple[list[float], list[float]]:
-    """Tau at each checkpoint, and the warm refit times past 3,000 comparisons (active runs)."""
+def pairwise_run(seed: int, active: bool) -> tuple[list[float], list[tuple[float, float]]]:
+    """Tau at each checkpoint, and (wall, CPU) seconds of each warm refit past 3,000 comparisons (active runs)."""
     rng = np.random.default_rng(seed)
     quality = rng.normal(size=PAIR_PROJECTS)
     data: list[tuple[int, int]] = []
@@ -92,10 +93,10 @@ def pairwise_run(seed: int, active: bool) -> tuple[list[float], list[float]]:
         compared |= {frozenset(p) for p in pairs}
         checkpoint = len(data) in PAIR_CHECKPOINTS
         if active or checkpoint:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             strengths = fit_pairwise(PAIR_PROJECTS, data, initial=strengths if active else None)
             if active and len(data) >= 3000:
-                refits.append(time.perf_counter() - started)
+                refits.append((time.perf_counter() - started, time.process_time() - started_cpu))
         if checkpoint:
             taus.append(tau(strengths, quality))
     return taus, refits
@@ -103,7 +104,7 @@ def pairwise_run(seed: int, active: bool) -> tuple[list[float], list[float]]:
 
 def pairwise(seeds: int, log=print) -> dict:
     curves = {False: [], True: []}
-    refits: list[float] = []
+    refits: list[tuple[float, float]] = []
     for seed in range(seeds):
         for active in (False, True):
             taus, times = pairwise_run(seed, active)
@@ -118,13 +119,19 @@ def pairwise(seeds: int, log=print) -> dict:
         # The active curve rises with the budget; interpolate where it first reaches the target.
         needed = float(np.interp(target, np.maximum.accumulate(active_curve), PAIR_CHECKPOINTS))
         rows.append({"budget": budget, "random_tau": target, "active_needed": needed, "saving": 1 - needed / budget})
+    wall, cpu = (np.array(column) * 1000 for column in zip(*refits, strict=True))
     return {
         "rows": rows,
         "curves": {"checkpoints": PAIR_CHECKPOINTS, "random": random_curve.tolist(), "active": active_curve.tolist()},
-        "refit_ms_p50": float(np.median(refits) * 1000),
-        "refit_ms_p95": float(np.percentile(refits, 95) * 1000),
-        "met": all(r["saving"] >= TARGET_SAVING for r in rows if r["budget"] >= 3000)
-        and float(np.percentile(refits, 95) * 1000) < TARGET_REFIT_MS,
+        "refit_ms": {
+            "wall_p50": float(np.median(wall)),
+            "wall_p95": float(np.percentile(wall, 95)),
+            "cpu_p50": float(np.median(cpu)),
+            "cpu_p95": float(np.percentile(cpu, 95)),
+        },
+        # The refit runs on one thread, so its CPU time is what it takes on an idle core; wall time on
+        # the shared machine depends on the other jobs.
+        "met": all(r["saving"] >= TARGET_SAVING for r in rows) and float(np.percentile(cpu, 95)) < TARGET_REFIT_MS,
     }
 
 
@@ -151,14 +158,14 @@ def tables(figures: dict) -> list[Table]:
     for name, (mean, sd) in scores["taus"].items():
         methods.add_row(name, f"{mean:.3f}", f"{sd:.3f}")
     methods.caption = (
-        f"one calibrated fit: {scores['fit_ms']:.1f} ms; a calibrated ranking with 200 bootstrap replicates: "
-        f"{scores['rank_200_replicates_s']:.2f} s"
+        f"CPU time of one calibrated fit: {scores['fit_ms']:.1f} ms; of a calibrated ranking with 200 bootstrap "
+        f"replicates: {scores['rank_200_replicates_s']:.2f} s"
     )
     pair = figures["pairwise"]
     pairs = Table(
         title=(
             f"Pairwise (Bradley–Terry), 300 projects, 10 % random answers, {figures['pair_seeds']} seeds "
-            f"(target: ≥ {TARGET_SAVING:.0%} fewer comparisons from 3,000 on, refit < {TARGET_REFIT_MS} ms; "
+            f"(target: ≥ {TARGET_SAVING:.0%} fewer comparisons, refit < {TARGET_REFIT_MS} ms CPU; "
             f"met: {'yes' if pair['met'] else 'no'})"
         ),
         title_justify="left",
