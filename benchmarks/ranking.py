@@ -43,6 +43,7 @@ PAIR_CHECKPOINTS = list(range(600, 4801, 150))
 PAIR_BUDGETS = (1500, 3000, 4500)
 TARGET_SAVING = 0.15
 TARGET_REFIT_MS = 100
+REFIT_FROM = 3000  # refits are timed from here on: the live case of a large sprint
 
 
 def tau(score, truth) -> float:
@@ -95,7 +96,7 @@ def pairwise_run(seed: int, active: bool) -> tuple[list[float], list[tuple[float
         if active or checkpoint:
             started, started_cpu = time.perf_counter(), time.process_time()
             strengths = fit_pairwise(PAIR_PROJECTS, data, initial=strengths if active else None)
-            if active and len(data) >= 3000:
+            if active and len(data) >= REFIT_FROM:
                 refits.append((time.perf_counter() - started, time.process_time() - started_cpu))
         if checkpoint:
             taus.append(tau(strengths, quality))
@@ -117,7 +118,11 @@ def pairwise(seeds: int, log=print) -> dict:
     for budget in PAIR_BUDGETS:
         target = float(random_curve[PAIR_CHECKPOINTS.index(budget)])
         # The active curve rises with the budget; interpolate where it first reaches the target.
-        needed = float(np.interp(target, np.maximum.accumulate(active_curve), PAIR_CHECKPOINTS))
+        rising = np.maximum.accumulate(active_curve)
+        if target > rising[-1]:
+            rows.append({"budget": budget, "random_tau": target, "active_needed": None, "saving": None})
+            continue
+        needed = float(np.interp(target, rising, PAIR_CHECKPOINTS))
         rows.append({"budget": budget, "random_tau": target, "active_needed": needed, "saving": 1 - needed / budget})
     wall, cpu = (np.array(column) * 1000 for column in zip(*refits, strict=True))
     return {
@@ -131,7 +136,8 @@ def pairwise(seeds: int, log=print) -> dict:
         },
         # The refit runs on one thread, so its CPU time is what it takes on an idle core; wall time on
         # the shared machine depends on the other jobs.
-        "met": all(r["saving"] >= TARGET_SAVING for r in rows) and float(np.percentile(cpu, 95)) < TARGET_REFIT_MS,
+        "met": all(r["saving"] is not None and r["saving"] >= TARGET_SAVING for r in rows)
+        and float(np.percentile(cpu, 95)) < TARGET_REFIT_MS,
     }
 
 
@@ -173,10 +179,16 @@ def tables(figures: dict) -> list[Table]:
     for column in ("random pairs", "their tau", "active pairs to reach it", "fewer comparisons"):
         pairs.add_column(column, justify="right")
     for row in pair["rows"]:
+        reached = row["active_needed"] is not None
         pairs.add_row(
-            f"{row['budget']:,}", f"{row['random_tau']:.3f}", f"{row['active_needed']:,.0f}", f"{row['saving']:.0%}"
+            f"{row['budget']:,}",
+            f"{row['random_tau']:.3f}",
+            f"{row['active_needed']:,.0f}" if reached else f"not within {PAIR_CHECKPOINTS[-1]:,}",
+            f"{row['saving']:.0%}" if reached else "–",
         )
+    refit = pair["refit_ms"]
     pairs.caption = (
-        f"warm refit at 3,000–4,800 comparisons: p50 {pair['refit_ms_p50']:.1f} ms, p95 {pair['refit_ms_p95']:.1f} ms"
+        f"warm refit at 3,000–4,800 comparisons: CPU p50 {refit['cpu_p50']:.1f} ms, p95 {refit['cpu_p95']:.1f} ms; "
+        f"wall p50 {refit['wall_p50']:.1f} ms, p95 {refit['wall_p95']:.1f} ms"
     )
     return [methods, pairs]
