@@ -128,4 +128,6 @@ def test_a_missing_scores_file_or_output_folder_is_a_clear_error(tmp_path):
     (tmp_path / "S.csv").write_text(GOOD)
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("rank", "--scores", str(tmp_path / "S.csv"), "--out", str(tmp_path / "no" / "R.csv"))
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("rank", "--scores", str(tmp_path / "S.csv"), "--out", str(tmp_path), "--replicates", "5")
     assert {p.name for p in tmp_path.iterdir()} == {"S.csv"}

@@ -64,6 +64,8 @@ class Command(BaseCommand):
             raise CommandError("--level must be between 0 and 1, e.g. 0.9.")
         if options["top"] < 1:
             raise CommandError("--top must be at least 1.")
+        if not out.parent.is_dir():
+            raise CommandError(f"Cannot write {out}: the folder {out.parent} does not exist.")
         try:
             rows = read_scores(scores)
             criteria = parse_weights(weights, list(dict.fromkeys(s.criterion for s in rows)))
