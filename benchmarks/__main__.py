@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
     parser.add_argument("--ranking-seeds", type=int, default=20, help="Ranking: simulated sprints per method.")
     parser.add_argument("--ranking-pair-seeds", type=int, default=20, help="Ranking: simulated pairwise runs.")
+    parser.add_argument("--ranking-review-trials", type=int, default=12, help="Ranking: next-review trials (0: skip).")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -206,7 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         results += finder_results
     if "ranking" in which:
-        details["ranking"] = ranking.run(seeds=args.ranking_seeds, pair_seeds=args.ranking_pair_seeds, log=console.log)
+        details["ranking"] = ranking.run(
+            seeds=args.ranking_seeds,
+            pair_seeds=args.ranking_pair_seeds,
+            review_trials=args.ranking_review_trials,
+            log=console.log,
+        )
     about = machine(next((url for name, url in _databases(args) if name in which), None))
     if results or "ranking" not in which:
         console.print(table(results, about))

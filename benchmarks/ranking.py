@@ -13,6 +13,11 @@ No database: everything runs on the simulated sprints of ``sprintlab.judging.ran
   comparisons active choice needs to reach the same mean tau (linear interpolation between
   checkpoints), and the time of a warm-started refit (choix ILSR) at 3,000–4,800 comparisons: CPU
   time (the refit is single-threaded, so this is its time on an idle core) and wall time.
+* Next review: does the suggested extra review reduce the uncertainty at the top more than others?
+  On ``review_trials`` simulated sprints, the calibrated ranking's undecidedness Σ π(1 − π) (π = share
+  of 100 bootstrap replicates with the submission in the top 3) before and after one more review, by
+  the same randomly drawn judge (simulated from their true parameters), of: the suggested submission,
+  a random submission whose top-3 place is undecided, and the widest interval among the top 10.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import numpy as np
 from rich.table import Table
 from scipy.stats import kendalltau
 
+from sprintlab.judging.ranking.disagreement import next_reviews
 from sprintlab.judging.ranking.methods import Priors, fit
 from sprintlab.judging.ranking.pairwise import choose_pairs, fit_pairwise, random_pairs, strength_variance
-from sprintlab.judging.ranking.simulate import answer_pairs, oracle_scores, simulate_scores
+from sprintlab.judging.ranking.scores import Ratings
+from sprintlab.judging.ranking.simulate import SimulatedJudges, answer_pairs, oracle_scores, simulate_scores
 from sprintlab.judging.ranking.uncertainty import rank
 
 METHOD_ROWS = {
@@ -141,11 +148,58 @@ def pairwise(seeds: int, log=print) -> dict:
     }
 
 
-def run(*, seeds: int = 20, pair_seeds: int = 20, log=print) -> dict:
+def _undecided(ranking) -> float:
+    return sum(row.top_probability * (1 - row.top_probability) for row in ranking.rows)
+
+
+def _with_review(sim: SimulatedJudges, project: int, judge: int, rng: np.random.Generator) -> Ratings:
+    if sim.careless[judge]:
+        value = float(rng.integers(int(sim.low), int(sim.high) + 1))
+    else:
+        true_score = sim.centre + sim.bias[judge] + sim.spread[judge] * sim.signal * sim.quality[project]
+        value = float(np.clip(np.round(true_score + rng.normal() * sim.noise[judge]), sim.low, sim.high))
+    r = sim.ratings
+    return Ratings(
+        r.judges, r.submissions, np.append(r.judge, judge), np.append(r.submission, project), np.append(r.value, value)
+    )
+
+
+def next_review_check(trials: int, log=print) -> dict:
+    choices = ("suggested by next_reviews", "a random undecided submission", "the widest interval in the top 10")
+    reductions: dict[str, list[float]] = {name: [] for name in choices}
+    for trial in range(trials):
+        sim = simulate_scores(100 + trial)
+        before = rank(sim.ratings, replicates=100, seed=trial)
+        index = {name: i for i, name in enumerate(sim.ratings.submissions)}
+        rng = np.random.default_rng(trial)
+        undecided = [index[row.submission] for row in before.rows if 0 < row.top_probability < 1]
+        widest = max(before.rows[:10], key=lambda row: row.high - row.low).submission
+        for draw in range(3):
+            judge = int(rng.integers(len(sim.ratings.judges)))
+            targets = (index[next_reviews(before, count=1)[0].submission], int(rng.choice(undecided)), index[widest])
+            for name, project in zip(choices, targets, strict=True):
+                after = rank(_with_review(sim, project, judge, np.random.default_rng(draw)), replicates=100, seed=trial)
+                reductions[name].append(_undecided(before) - _undecided(after))
+        log(f"ranking: next-review trial {trial + 1}/{trials}")
+    return {
+        name: (float(np.mean(values)), float(np.std(values) / np.sqrt(len(values))))
+        for name, values in reductions.items()
+    }
+
+
+def run(*, seeds: int = 20, pair_seeds: int = 20, review_trials: int = 12, log=print) -> dict:
     log(f"ranking: {seeds} simulated sprints of 300 projects")
     scores = score_methods(seeds)
     log(f"ranking: pairwise, {pair_seeds} seeds")
-    return {"seeds": seeds, "pair_seeds": pair_seeds, "scores": scores, "pairwise": pairwise(pair_seeds, log=log)}
+    pairs = pairwise(pair_seeds, log=log)
+    return {
+        "seeds": seeds,
+        "pair_seeds": pair_seeds,
+        "review_trials": review_trials,
+        "scores": scores,
+        "pairwise": pairs,
+        "next_review": next_review_check(review_trials, log=log) if review_trials else {},
+    }
 
 
 def tables(figures: dict) -> list[Table]:
@@ -157,6 +211,7 @@ def tables(figures: dict) -> list[Table]:
             f"met: {'yes' if scores['met'] else 'no'})"
         ),
         title_justify="left",
+        min_width=110,
     )
     methods.add_column("method")
     methods.add_column("tau mean", justify="right")
@@ -175,6 +230,7 @@ def tables(figures: dict) -> list[Table]:
             f"met: {'yes' if pair['met'] else 'no'})"
         ),
         title_justify="left",
+        min_width=110,
     )
     for column in ("random pairs", "their tau", "active pairs to reach it", "fewer comparisons"):
         pairs.add_column(column, justify="right")
@@ -191,4 +247,19 @@ def tables(figures: dict) -> list[Table]:
         f"warm refit at 3,000–4,800 comparisons: CPU p50 {refit['cpu_p50']:.1f} ms, p95 {refit['cpu_p95']:.1f} ms; "
         f"wall p50 {refit['wall_p50']:.1f} ms, p95 {refit['wall_p95']:.1f} ms"
     )
-    return [methods, pairs]
+    if not figures["next_review"]:
+        return [methods, pairs]
+    review = Table(
+        title=(
+            f"One more review, {figures['review_trials']} simulated sprints × 3 judges: "
+            "reduction of the top-3 undecidedness Σ π(1 − π)"
+        ),
+        title_justify="left",
+        min_width=110,
+    )
+    review.add_column("review goes to")
+    review.add_column("mean reduction", justify="right")
+    review.add_column("± standard error", justify="right")
+    for name, (mean, error) in figures["next_review"].items():
+        review.add_row(name, f"{mean:.3f}", f"{error:.3f}")
+    return [methods, pairs, review]
