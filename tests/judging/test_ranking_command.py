@@ -76,6 +76,7 @@ def test_a_bom_extra_columns_blank_lines_and_header_case_are_accepted(tmp_path):
         (HEADER + "ann,A,c,nan\n", "not a finite number"),
         (HEADER + "ann,A,c,inf\n", "not a finite number"),
         (HEADER + "ann,A,c,1e999\n", "not a finite number"),
+        (HEADER + "ann,A,c,1e300\n", "beyond ±1,000,000"),
         (HEADER + "ann,A,c,5\nbob,A,c,4\nann,A,c,6\n", "Line 4 repeats line 2"),
         (HEADER + "ann,A,c\n", "Line 2 has 3 cells"),
         (HEADER + " ,A,c,5\n", "must not be blank"),

@@ -6,7 +6,8 @@ anyway: every problem is a :class:`ScoreError` naming the line, and the caller w
 * The header must name ``judge``, ``submission``, ``criterion`` and ``score`` (any order, case and
   surrounding spaces ignored); other columns are ignored. A UTF-8 byte-order mark is fine.
 * Every row has as many cells as the header; judge, submission and criterion are not blank; the
-  score is a finite number (``nan``, ``inf`` and ``1e999`` are refused). Blank lines are skipped.
+  score is a finite number within ±``MAX_SCORE`` (``nan``, ``inf``, ``1e999``, ``1e300`` are refused).
+  Blank lines are skipped.
 * The same judge × submission × criterion twice is refused (not "last wins": a repeated row is far
   more often a bad export or a merge of two files than a deliberate correction); the message names
   both lines.
@@ -30,6 +31,8 @@ COLUMNS = ("judge", "submission", "criterion", "score")
 OUTPUT_COLUMNS = ("submission", "score", "low", "high")
 MAX_LINE = 10_000
 MAX_ROWS = 1_000_000
+# No judging scale comes near this; beyond it squares overflow and a typo would dominate everything.
+MAX_SCORE = 1_000_000
 
 
 def _lines(handle: io.TextIOBase) -> Iterator[str]:
@@ -73,6 +76,8 @@ def parse_scores(handle: io.TextIOBase) -> list[Score]:
                 raise ScoreError(f"Line {line}: the score {text[:40]!r} is not a number.") from None
             if not math.isfinite(value):
                 raise ScoreError(f"Line {line}: the score {text[:40]!r} is not a finite number.")
+            if abs(value) > MAX_SCORE:
+                raise ScoreError(f"Line {line}: the score {text[:40]!r} is beyond ±{MAX_SCORE:,}.")
             key = (judge, submission, criterion)
             if key in seen:
                 raise ScoreError(
