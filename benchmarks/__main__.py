@@ -1,6 +1,7 @@
 """``python -m benchmarks``: run the benchmarks and print one table (``make bench``).
 
-Needs PostgreSQL (the databases named below are dropped and recreated or reused) and pgbench.
+Needs PostgreSQL (the databases named below are dropped and recreated or reused) and pgbench,
+except ``ranking``, which runs on simulated data alone and prints tables of its own.
 Results are also written as JSON to ``var/bench/results.json``.
 """
 
@@ -14,11 +15,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, assignment, outbox, pages, pgbench, registration, teamfinder
+from benchmarks import announcements, assignment, outbox, pages, pgbench, ranking, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder", "assignment")
+BENCHMARKS = (
+    "registration",
+    "pgbench",
+    "pages",
+    "outbox",
+    "announcements",
+    "teamfinder",
+    "assignment",
+    "ranking",
+)
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
@@ -113,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, assignment (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, assignment, ranking"
+        " (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -135,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
     parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
     parser.add_argument("--assignment-seed", type=int, default=0, help="Assignment: the instances' seed.")
+    parser.add_argument("--ranking-seeds", type=int, default=20, help="Ranking: simulated sprints per method.")
+    parser.add_argument("--ranking-pair-seeds", type=int, default=20, help="Ranking: simulated pairwise runs.")
+    parser.add_argument("--ranking-review-trials", type=int, default=12, help="Ranking: next-review trials (0: skip).")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -211,14 +225,27 @@ def main(argv: list[str] | None = None) -> int:
     if "assignment" in which:
         assignment_results, details["assignment"] = assignment.run(seed=args.assignment_seed, log=console.log)
         results += assignment_results
-    # The assignment benchmark needs no database: then there is no PostgreSQL version to report.
+    if "ranking" in which:
+        details["ranking"] = ranking.run(
+            seeds=args.ranking_seeds,
+            pair_seeds=args.ranking_pair_seeds,
+            review_trials=args.ranking_review_trials,
+            log=console.log,
+        )
+    # Assignment and ranking need no database: then there is no PostgreSQL version to report.
     about = machine(next((url for name, url in _databases(args) if name in which), None))
-    console.print(table(results, about))
+    if results or "ranking" not in which:
+        console.print(table(results, about))
+    else:
+        console.print(f"Machine: {about['cpus']} × {about['cpu']} · load {about['load_average_1m']}")
     for r in results:
         if r.notes:
             console.print(f"· {r.name}: {r.notes}")
     if "registration" in details:
         console.print(f"· registration checks: {details['registration']}")
+    if "ranking" in details:
+        for quality in ranking.tables(details["ranking"]):
+            console.print(quality)
     if "teamfinder" in details:
         for quality in teamfinder.quality_tables(details["teamfinder"]):
             console.print(quality)
@@ -232,7 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             {"machine": about, "results": [r.as_json() for r in results], "details": details}, indent=2, default=str
         )
     )
-    return 0 if all(r.met is not False for r in results) else 1
+    ranking_met = (
+        all(details["ranking"][part]["met"] for part in ("scores", "pairwise")) if "ranking" in details else True
+    )
+    return 0 if ranking_met and all(r.met is not False for r in results) else 1
 
 
 if __name__ == "__main__":

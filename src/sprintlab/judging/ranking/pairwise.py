@@ -1,0 +1,125 @@
+"""Pairwise mode: judges say which of two submissions is better; Bradley–Terry turns that into a ranking.
+
+The model: P(i beats j) = 1 / (1 + exp(θ_j − θ_i)), θ a strength per submission, fitted by choix's
+iterative Luce spectral ranking (``choix.ilsr_pairwise``) with a small regularisation ``alpha``
+(a pseudo-comparison between every item and the rest, so submissions that never won or never lost
+still get finite strengths). A refit starts from the previous strengths, stops at a relative
+change of ``TOLERANCE`` and runs BLAS on one thread: each ILSR iteration factorises a dense n × n
+matrix, and on a shared 2-core machine OpenBLAS's threads turned that 300 × 300 factorisation from
+about 1 ms into 340 ms. That is what keeps a ranking of 300 submissions live (docs/performance.md).
+
+Active choice of the next pairs (:func:`choose_pairs`): a comparison says most when the outcome is
+least predictable (the two strengths are close, so p(1 − p) is near its maximum 1/4) and when the
+strengths are uncertain. Each next pair starts from a submission drawn at random with probability
+proportional to the variance of its strength (so the least-known go first, yet nothing is starved),
+and pairs it with the neighbour, among the ``window`` submissions on either side of it in the current
+order, that maximises p(1 − p)·(var_i + var_j), skipping pairs already compared or already chosen.
+The variance is the Laplace approximation 1 / (prior + Σ p(1 − p)) over a submission's comparisons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import choix
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+ALPHA = 0.01
+TOLERANCE = 1e-5
+PRIOR_PRECISION = 0.1
+
+
+def fit_pairwise(
+    n_items: int, comparisons: Sequence[tuple[int, int]], *, alpha: float = ALPHA, initial: np.ndarray | None = None
+) -> np.ndarray:
+    """Strengths θ (mean 0) from (winner, loser) index pairs; all zeros when there are none."""
+    if not comparisons:
+        return np.zeros(n_items)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return choix.ilsr_pairwise(n_items, list(comparisons), alpha=alpha, initial_params=initial, tol=TOLERANCE)
+
+
+def strength_variance(n_items: int, comparisons: Sequence[tuple[int, int]], strengths: np.ndarray) -> np.ndarray:
+    """Laplace approximation of each strength's variance: 1 / (prior + Σ p(1 − p))."""
+    precision = np.full(n_items, PRIOR_PRECISION)
+    if comparisons:
+        pairs = np.asarray(comparisons)
+        p = 1 / (1 + np.exp(strengths[pairs[:, 1]] - strengths[pairs[:, 0]]))
+        info = p * (1 - p)
+        precision += np.bincount(pairs[:, 0], info, n_items) + np.bincount(pairs[:, 1], info, n_items)
+    return 1 / precision
+
+
+def choose_pairs(
+    strengths: np.ndarray,
+    variance: np.ndarray,
+    count: int,
+    rng: np.random.Generator,
+    *,
+    compared: set[frozenset[int]] | None = None,
+    window: int = 8,
+) -> list[tuple[int, int]]:
+    """``count`` pairs to compare next (see the module doc); fewer only when hardly any pair is left."""
+    n = len(strengths)
+    compared = set(compared or ())
+    order = np.argsort(-strengths, kind="stable")
+    position = np.empty(n, dtype=int)
+    position[order] = np.arange(n)
+    chosen: list[tuple[int, int]] = []
+    anchors = rng.choice(n, size=min(n, 4 * count), replace=True, p=variance / variance.sum())
+    for i in anchors:
+        if len(chosen) == count:
+            break
+        lo, hi = max(0, position[i] - window), min(n, position[i] + window + 1)
+        neighbours = [int(j) for j in order[lo:hi] if j != i and frozenset((int(i), int(j))) not in compared]
+        if not neighbours:
+            continue
+        nb = np.array(neighbours)
+        p = 1 / (1 + np.exp(strengths[nb] - strengths[i]))
+        j = int(nb[np.argmax(p * (1 - p) * (variance[i] + variance[nb]))])
+        compared.add(frozenset((int(i), j)))
+        chosen.append((int(i), j))
+    return chosen
+
+
+def random_pairs(n_items: int, count: int, rng: np.random.Generator) -> list[tuple[int, int]]:
+    """``count`` pairs drawn uniformly among all pairs of distinct submissions (the baseline)."""
+    first = rng.integers(n_items, size=count)
+    second = (first + rng.integers(1, n_items, size=count)) % n_items
+    return [(int(a), int(b)) for a, b in zip(first, second, strict=True)]
+
+
+def _indexed(labels: Sequence[str], comparisons: Sequence[tuple[str, str]]) -> list[tuple[int, int]]:
+    index = {label: i for i, label in enumerate(labels)}
+    unknown = {name for pair in comparisons for name in pair if name not in index}
+    if unknown:
+        raise ValueError(f"Comparisons name unknown submissions: {', '.join(sorted(unknown))}.")
+    return [(index[winner], index[loser]) for winner, loser in comparisons]
+
+
+def rank_pairwise(
+    labels: Sequence[str], comparisons: Sequence[tuple[str, str]], *, alpha: float = ALPHA
+) -> list[tuple[str, float]]:
+    """(submission, strength) best first, from (winner, loser) label pairs: what the pages call."""
+    strengths = fit_pairwise(len(labels), _indexed(labels, comparisons), alpha=alpha)
+    return sorted(zip(labels, (float(s) for s in strengths), strict=True), key=lambda t: (-t[1], t[0]))
+
+
+def next_pairs(
+    labels: Sequence[str], comparisons: Sequence[tuple[str, str]], count: int, *, seed: int | None = None
+) -> list[tuple[str, str]]:
+    """The ``count`` pairs of submissions to ask judges about next, by label (what the pages call).
+
+    Until every submission has been compared about once, the pairs are random; then they are chosen
+    actively (:func:`choose_pairs`).
+    """
+    data = _indexed(labels, comparisons)
+    rng = np.random.default_rng(seed)
+    if len(data) < len(labels):
+        pairs = random_pairs(len(labels), count, rng)
+    else:
+        strengths = fit_pairwise(len(labels), data)
+        variance = strength_variance(len(labels), data, strengths)
+        pairs = choose_pairs(strengths, variance, count, rng, compared={frozenset(p) for p in data})
+    return [(labels[i], labels[j]) for i, j in pairs]
