@@ -364,10 +364,11 @@ def invitation_accept(*, actor, invitation: JudgeInvitation) -> SprintMembership
 # --- A judge's profile ---------------------------------------------------------------------------
 
 
-def _clean_list(name: str, values, *, limit: int, max_length: int) -> list[str]:
+def _clean_list(name: str, values, *, limit: int, max_length: int, lower: bool = False) -> list[str]:
     if not isinstance(values, list | tuple):
         raise ServiceError({name: [_("Give a list.")]})
-    cleaned = list(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    stripped = (str(v).strip() for v in values)
+    cleaned = list(dict.fromkeys(v.lower() if lower else v for v in stripped if v))
     if len(cleaned) > limit:
         raise ServiceError({name: [_("Give at most %(count)d.") % {"count": limit}]})
     if any(len(v) > max_length for v in cleaned):
@@ -402,7 +403,7 @@ def judge_profile_update(
         conflict_institutions=conflict_institutions,
         conflict_people=conflict_people,
     )
-    tags = _clean_list("expertise_tags", expertise_tags, limit=MAX_EXPERTISE_TAGS, max_length=40)
+    tags = _clean_list("expertise_tags", expertise_tags, limit=MAX_EXPERTISE_TAGS, max_length=40, lower=True)
     links = _clean_list("links", links, limit=MAX_LINKS, max_length=300)
     url = URLValidator(schemes=["http", "https"])
     for link in links:
@@ -411,7 +412,7 @@ def judge_profile_update(
         except ValidationError as exc:
             raise ServiceError({"links": [_("“%(link)s” is not a web address.") % {"link": link[:80]}]}) from exc
     profile = JudgeProfile.objects.select_for_update().filter(user=user).first() or JudgeProfile(user=user)
-    profile.expertise_tags = [tag.lower() for tag in tags]
+    profile.expertise_tags = tags
     profile.expertise = (expertise or "").strip()
     profile.links = links
     profile.affiliation = (affiliation or "").strip()
