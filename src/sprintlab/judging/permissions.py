@@ -40,7 +40,16 @@ rules.add_perm("judging.manage_assignments", can_manage_sprint)
 rules.add_perm("judging.view_scores", can_manage_sprint)
 rules.add_perm("judging.view_private_notes", can_manage_sprint)
 rules.add_perm("judging.remind_judges", can_manage_sprint)
-rules.add_perm("judging.judge", is_sprint_judge)
+@rules.predicate
+def has_reviews_to_write(user, sprint) -> bool:
+    """A site organiser judging their site's first round reviews without being one of the sprint's judges."""
+    if not (is_signed_in(user) and sprint is not None):
+        return False
+    return Assignment.objects.filter(sprint=sprint, judge=user).exists()
+
+
+# The judge's pages (queue, scoring, profile).
+rules.add_perm("judging.judge", is_sprint_judge | has_reviews_to_write)
 
 
 def may_edit_judge_profile(actor, user) -> bool:
