@@ -94,7 +94,9 @@ def test_settings_invite_and_withdraw(client, world):
     assert response.status_code == 302
     settings = JudgingSettings.objects.get()
     assert (settings.reviews_per_submission, settings.same_site_conflicts) == (2, True)
-    response = client.post(url("settings", world), {"reviews_per_submission": 99, "load_cap": 5, "nominations_per_site": 2})
+    response = client.post(
+        url("settings", world), {"reviews_per_submission": 99, "load_cap": 5, "nominations_per_site": 2}
+    )
     assert response.status_code == 400 and b"errorlist" in response.content
     assert client.post(url("invite", world), {"email": "ada@example.org"}).status_code == 302
     response = client.post(url("invite", world), {"email": "ada@example.org"})
@@ -196,7 +198,9 @@ def test_criteria_pages(client, world):
     assert response.status_code == 302
     novelty = Criterion.objects.get(name="Novelty")
     assert novelty.levels == {"1": "Known", "7": "New"}
-    response = client.post(url("criteria", world), {"name": "Bad", "scale_min": 1, "scale_max": 7, "weight": "1", "levels": "9: x"})
+    response = client.post(
+        url("criteria", world), {"name": "Bad", "scale_min": 1, "scale_max": 7, "weight": "1", "levels": "9: x"}
+    )
     assert response.status_code == 400 and b"Describe only levels on the scale" in response.content
     client.post(url("criterion_delete", world, pk=novelty.pk))
     assert not Criterion.objects.filter(name="Novelty").exists()

@@ -40,6 +40,8 @@ rules.add_perm("judging.manage_assignments", can_manage_sprint)
 rules.add_perm("judging.view_scores", can_manage_sprint)
 rules.add_perm("judging.view_private_notes", can_manage_sprint)
 rules.add_perm("judging.remind_judges", can_manage_sprint)
+
+
 @rules.predicate
 def has_reviews_to_write(user, sprint) -> bool:
     """A site organiser judging their site's first round reviews without being one of the sprint's judges."""
