@@ -6,7 +6,7 @@ import pytest
 
 from sprintlab.core.audit import AuditEntry
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
-from sprintlab.judging import assignment_runs, localround, services
+from sprintlab.judging import assignment_problem, assignment_runs, localround, services
 from sprintlab.judging.models import (
     Assignment,
     AssignmentSource,
@@ -263,7 +263,7 @@ def test_a_started_review_is_never_taken_away(sprint, organiser):
 def test_a_run_without_the_solver_is_refused_and_changes_nothing(sprint, organiser, monkeypatch):
     SubmissionFactory(sprint=sprint)
     make_judge(sprint)
-    monkeypatch.setattr(assignment_runs, "SOLVER_MODULE", "sprintlab.judging.no_such_solver")
+    monkeypatch.setattr(assignment_problem, "SOLVER_MODULE", "sprintlab.judging.no_such_solver")
     with pytest.raises(Conflict, match="not installed"):
         assignment_runs.assignment_run(actor=organiser, sprint=sprint)
     assert not Assignment.objects.exists()
@@ -284,10 +284,10 @@ def test_the_adapter_writes_the_solvers_pairs_and_keeps_hand_made_ones(sprint, o
     judge = make_judge(sprint, affiliation="")
     author = make_judge(sprint, first.team.lead, affiliation="")
     assignment_runs.assignment_add(actor=organiser, submission=second, judge=judge)
-    problem = assignment_runs.build_problem(sprint)
+    problem = assignment_problem.build_problem(sprint)
     row, column = problem.submission_ids.index(first.pk), problem.judge_ids.index(author.pk)
     assert (row, column) in problem.conflicts and problem.already == {problem.judge_ids.index(judge.pk): 1}
-    monkeypatch.setattr(assignment_runs, "solve", _stand_in_solver)
+    monkeypatch.setattr(assignment_problem, "solve", _stand_in_solver)
     made = assignment_runs.assignment_run(actor=organiser, sprint=sprint)
     pairs = set(Assignment.objects.values_list("submission_id", "judge_id", "source"))
     assert (second.pk, judge.pk, "manual") in pairs and (first.pk, judge.pk, "solver") in pairs
@@ -302,7 +302,7 @@ def test_the_adapter_writes_the_solvers_pairs_and_keeps_hand_made_ones(sprint, o
 def test_the_adapter_refuses_a_conflicted_pair_from_the_solver(sprint, organiser, monkeypatch):
     submission = SubmissionFactory(sprint=sprint)
     make_judge(sprint, submission.team.lead)
-    monkeypatch.setattr(assignment_runs, "solve", lambda problem: [(0, 0, "bad")])
+    monkeypatch.setattr(assignment_problem, "solve", lambda problem: [(0, 0, "bad")])
     with pytest.raises(Conflict):
         assignment_runs.assignment_run(actor=organiser, sprint=sprint)
     assert not Assignment.objects.exists()
@@ -340,6 +340,6 @@ def test_local_round_and_nominations(sprint, organiser):
     nomination = localround.nomination_add(actor=lead_organiser, site=site, submission=here, note="Best")
     with pytest.raises(Conflict):
         localround.nomination_add(actor=StaffFactory(), site=site, submission=here)
-    assert assignment_runs.global_round_submissions(sprint) == [here]
+    assert assignment_problem.global_round_submissions(sprint) == [here]
     localround.nomination_remove(actor=lead_organiser, nomination=nomination)
     assert not Nomination.objects.exists()

@@ -22,7 +22,7 @@ from pydantic import StrictFloat, StrictInt
 from sprintlab.api.auth import write_auth
 from sprintlab.api.errors import errors
 from sprintlab.core.errors import ServiceError
-from sprintlab.core.validators import MAX_ID, Email, WindowedDateTime
+from sprintlab.core.validators import MAX_ID, Email, ObjectId, WindowedDateTime
 from sprintlab.judging import assignment_runs, scoring, selectors, services
 from sprintlab.judging.conflicts import conflict_matrix
 from sprintlab.judging.models import (
@@ -183,8 +183,8 @@ class JudgeAssignmentOut(Schema):
 
 
 class JudgeAssignmentIn(Schema):
-    submission: int = Field(..., ge=1, le=MAX_ID)
-    judge: int = Field(..., ge=1, le=MAX_ID)
+    submission: ObjectId
+    judge: ObjectId
 
 
 class JudgeQueueItemOut(Schema):
@@ -244,7 +244,7 @@ class JudgeProgressOut(Schema):
 
 
 class JudgeRemindIn(Schema):
-    judges: list[int] | None = Field(None, max_length=500, description="Judge ids; null reminds every late judge.")
+    judges: list[ObjectId] | None = Field(None, max_length=500, description="Judge ids; null reminds every late judge.")
 
 
 class JudgeRemindOut(Schema):
@@ -669,5 +669,4 @@ def progress(request, slug: str):
 )
 def remind(request, slug: str, payload: JudgeRemindIn):
     sprint = _sprint(request, slug)
-    judge_ids = [pk for pk in payload.judges if 1 <= pk <= MAX_ID] if payload.judges is not None else None
-    return {"reminded": scoring.judges_remind(actor=request.auth, sprint=sprint, judge_ids=judge_ids)}
+    return {"reminded": scoring.judges_remind(actor=request.auth, sprint=sprint, judge_ids=payload.judges)}

@@ -36,7 +36,7 @@ MAX_FEEDBACK = Review._meta.get_field("feedback").max_length
 MAX_PRIVATE_NOTE = Review._meta.get_field("private_note").max_length
 
 
-def parse_score(criterion: Criterion, value) -> Decimal:
+def _parse_score(criterion: Criterion, value) -> Decimal:
     """``value`` as a score on ``criterion``'s scale, or a ServiceError on ``value`` saying why not."""
     scale = {"min": criterion.scale_min, "max": criterion.scale_max}
     if isinstance(value, bool) or value is None:
@@ -95,7 +95,7 @@ def score_save(
     """
     if criterion.sprint_id != submission.sprint_id:
         raise ServiceError({"criterion": [_("Choose one of this sprint's criteria.")]})
-    number = parse_score(criterion, value)
+    number = _parse_score(criterion, value)
     _refuse(actor, submission, round=round, is_calibration=is_calibration)
     review = _review_for_update(actor, submission, round=round, is_calibration=is_calibration)
     score, _created = Score.objects.update_or_create(review=review, criterion=criterion, defaults={"value": number})
@@ -168,10 +168,11 @@ def judges_remind(*, actor, sprint: Sprint, judge_ids: list[int] | None = None) 
     if not (actor and actor.is_authenticated and actor.has_perm("judging.remind_judges", sprint)):
         raise PermissionDeniedError(_("Only the sprint's organisers remind judges."))
     now = timezone.now()
+    progress = progress_of(sprint, now=now)
+    if judge_ids is not None and not set(judge_ids) <= {row.judge.pk for row in progress}:
+        raise ServiceError({"judges": [_("Choose judges of this sprint.")]})
     rows = [
-        row
-        for row in progress_of(sprint, now=now)
-        if row.left > 0 and (row.late if judge_ids is None else row.judge.pk in set(judge_ids))
+        row for row in progress if row.left > 0 and (row.late if judge_ids is None else row.judge.pk in set(judge_ids))
     ]
     if not rows:
         return 0
