@@ -340,6 +340,10 @@ def test_local_round_and_nominations(sprint, organiser):
     nomination = localround.nomination_add(actor=lead_organiser, site=site, submission=here, note="Best")
     with pytest.raises(Conflict):
         localround.nomination_add(actor=StaffFactory(), site=site, submission=here)
-    assert assignment_problem.global_round_submissions(sprint) == [here]
+    # The site's nominated submission goes on; the team that belongs to no site goes straight there.
+    assert assignment_problem.global_round_submissions(sprint) == [here, elsewhere]
+    third = SubmissionFactory(sprint=sprint)
+    Registration.objects.filter(user=third.team.lead).update(site=site)
+    assert third not in assignment_problem.global_round_submissions(sprint)
     localround.nomination_remove(actor=lead_organiser, nomination=nomination)
     assert not Nomination.objects.exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import Conflict
@@ -26,6 +27,7 @@ from sprintlab.judging.models import (
     PairRuleKind,
 )
 from sprintlab.judging.selectors import judges_of
+from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
 from sprintlab.sprints.models import Sprint
 from sprintlab.submissions.models import Submission
 
@@ -50,11 +52,15 @@ class AssignmentProblem:
 
 
 def global_round_submissions(sprint: Sprint) -> list[Submission]:
-    """The submissions the global round reviews: all, or with a local first round only the nominated ones."""
+    """The submissions the global round reviews: all of them, or with a local first round the ones
+    their sites nominated and those of teams that belong to no site (remote teams have no first round)."""
     submissions = Submission.objects.filter(sprint=sprint).order_by("pk")
     settings = JudgingSettings.objects.filter(sprint=sprint).first()
     if settings and settings.local_first_round:
-        submissions = submissions.filter(pk__in=Nomination.objects.filter(sprint=sprint).values("submission_id"))
+        at_sites = Registration.objects.filter(sprint=sprint, site__isnull=False, status__in=ACTIVE_STATUSES)
+        on_site = submissions.filter(team__members__user_id__in=at_sites.values("user_id")).values("pk")
+        nominated = Nomination.objects.filter(sprint=sprint).values("submission_id")
+        submissions = submissions.filter(Q(pk__in=nominated) | ~Q(pk__in=on_site))
     return list(submissions)
 
 
