@@ -101,6 +101,8 @@ def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now
             "local_first_round": True,
             "nominations_per_site": 2,
             "assigned_at": judged_at + timedelta(days=1),
+            "created_at": judged_at,
+            "updated_at": judged_at,
         },
     )
     criteria = Criterion.objects.bulk_create(
@@ -141,6 +143,8 @@ def _submissions(rng: random.Random, sprint: Sprint) -> list[Submission]:
             version_count=1,
             first_submitted_at=at - timedelta(hours=rng.randint(1, 20)),
             last_submitted_at=at,
+            created_at=at - timedelta(hours=20),
+            updated_at=at,
         )
         for n, team in enumerate(team for team in teams if members[team.pk])
     ]
@@ -177,9 +181,10 @@ def _profile(rng: random.Random, person: User, at: datetime) -> JudgeProfile:
 
 
 def _bids(rng, sprint, submissions, judges, conflicts) -> None:
+    at = sprint.submission_deadline_at + timedelta(hours=18)
     levels = (BidLevel.EAGER, BidLevel.WILLING, BidLevel.WILLING, BidLevel.NOT_WILLING)
     Bid.objects.bulk_create(
-        Bid(sprint=sprint, submission=s, judge=j, level=rng.choice(levels))
+        Bid(sprint=sprint, submission=s, judge=j, level=rng.choice(levels), created_at=at, updated_at=at)
         for s in submissions
         for j in judges
         if (s.pk, j.pk) not in conflicts and rng.random() < 0.4
@@ -219,6 +224,8 @@ def _local_round(rng, sprint, submissions, criteria, now) -> list[Submission]:
                     round=JudgingRound.LOCAL,
                     source=AssignmentSource.LOCAL,
                     reason=reason,
+                    created_at=sprint.submission_deadline_at,
+                    updated_at=sprint.submission_deadline_at,
                 )
                 values = _write_review(rng, sprint, submission, judge_id, criteria, JudgingRound.LOCAL, now, done=True)
                 means[submission.pk] = sum(values) / max(len(values), 1)
@@ -231,6 +238,8 @@ def _local_round(rng, sprint, submissions, criteria, now) -> list[Submission]:
                     submission=submission,
                     nominated_by_id=organisers[site_id][0],
                     note="Best of the site's first round.",
+                    created_at=sprint.submission_deadline_at + timedelta(days=1),
+                    updated_at=sprint.submission_deadline_at + timedelta(days=1),
                 )
                 nominated.add(submission.pk)
     on_site = {s.pk for subs in by_site.values() for s in subs}
@@ -268,6 +277,8 @@ def _assign(rng, sprint, submissions, judges, conflicts) -> list[Assignment]:
                     judge=judge,
                     source=AssignmentSource.SOLVER,
                     reason=" ".join(because),
+                    created_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
+                    updated_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
                 )
             )
     return Assignment.objects.bulk_create(rows)
@@ -275,6 +286,7 @@ def _assign(rng, sprint, submissions, judges, conflicts) -> list[Assignment]:
 
 def _write_review(rng, sprint, submission, judge_id, criteria, round, now, *, done, calibration=False) -> list[int]:
     quality = rng.randint(2, 4)
+    started = min(now, sprint.submission_deadline_at + timedelta(days=rng.randint(1, 4)))
     values = [max(1, min(5, quality + rng.choice((-1, 0, 0, 1)))) for _ in criteria]
     review = Review.objects.create(
         sprint=sprint,
@@ -285,7 +297,9 @@ def _write_review(rng, sprint, submission, judge_id, criteria, round, now, *, do
         feedback=rng.choice(FEEDBACK),
         private_note="Possible overlap with last year's winner." if rng.random() < 0.1 else "",
         info_hazard_flag=rng.random() < 0.03,
-        completed_at=min(now, sprint.submission_deadline_at + timedelta(days=rng.randint(2, 5))) if done else None,
+        completed_at=started if done else None,
+        created_at=started,
+        updated_at=started,
     )
     Score.objects.bulk_create(
         Score(review=review, criterion=criterion, value=Decimal(value))
