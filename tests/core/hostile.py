@@ -123,6 +123,9 @@ class World:
     judge_invitation_token: str
     judging_site: LocalSite
     local_judge: User
+    judge_assignment: object
+    pair_rule: PairRule
+    nomination: Nomination
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -233,15 +236,19 @@ def _judging_world(staff: User) -> dict:
     judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
     other_judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
     judged, spare = SubmissionFactory(sprint=judging_sprint), SubmissionFactory(sprint=judging_sprint)
-    assign(judged, judge)
-    PairRule.objects.create(
+    nominated = SubmissionFactory(sprint=judging_sprint)
+    judge_assignment = assign(judged, judge)
+    pair_rule = PairRule.objects.create(
         sprint=judging_sprint, submission=judged, judge=other_judge, kind=PairRuleKind.FORBID, created_by=staff
     )
     criterion = CriterionFactory(sprint=judging_sprint, name="Rigour")
     site = LocalSiteFactory(sprint=judging_sprint)
     local_judge = SiteOrganiserFactory(site=site).user
-    Registration.objects.filter(user__in=[judged.team.lead, spare.team.lead]).update(site=site)
-    Nomination.objects.create(sprint=judging_sprint, site=site, submission=judged, nominated_by=local_judge)
+    leads = [judged.team.lead, spare.team.lead, nominated.team.lead]
+    Registration.objects.filter(user__in=leads).update(site=site)
+    nomination = Nomination.objects.create(
+        sprint=judging_sprint, site=site, submission=nominated, nominated_by=local_judge
+    )
     sent = judge_invite(actor=staff, sprint=judging_sprint, email="invited-judge@example.org")
     return {
         "judging_sprint": judging_sprint,
@@ -254,6 +261,9 @@ def _judging_world(staff: User) -> dict:
         "judge_invitation_token": sent.token,
         "judging_site": site,
         "local_judge": local_judge,
+        "judge_assignment": judge_assignment,
+        "pair_rule": pair_rule,
+        "nomination": nomination,
     }
 
 

@@ -124,6 +124,7 @@ MENTORING_OPERATIONS = {
     "GET /api/v1/sprints/{slug}/help-stats": Operation("staff", _running),
 }
 
+
 def _judging(world: World) -> dict:
     return {"slug": world.judging_sprint.slug}
 
@@ -209,6 +210,26 @@ JUDGING_OPERATIONS = {
     f"GET {JUDGING}/reviews": Operation("staff", _judging),
     f"GET {JUDGING}/progress": Operation("staff", _judging),
     f"POST {JUDGING}/remind": Operation("staff", _judging, lambda w: {"judges": [w.judge.pk]}),
+    f"POST {JUDGING}/pair-rules": Operation(
+        "staff",
+        _judging,
+        lambda w: {"submission": w.spare_submission.pk, "judge": w.judge.pk, "kind": "pin", "note": "Expert"},
+    ),
+    f"DELETE {JUDGING}/pair-rules/{{rule_id}}": Operation(
+        "staff", lambda w: {**_judging(w), "rule_id": w.pair_rule.pk}
+    ),
+    f"DELETE {JUDGING}/assignments/{{assignment_id}}": Operation(
+        "staff", lambda w: {**_judging(w), "assignment_id": w.judge_assignment.pk}
+    ),
+    f"GET {JUDGING}/nominations": Operation("staff", _judging),
+    f"POST {JUDGING}/nominations": Operation(
+        "local_judge",
+        _judging,
+        lambda w: {"site": w.judging_site.pk, "submission": w.spare_submission.pk, "note": "Strong"},
+    ),
+    f"DELETE {JUDGING}/nominations/{{nomination_id}}": Operation(
+        "local_judge", lambda w: {**_judging(w), "nomination_id": w.nomination.pk}
+    ),
 }
 
 OPERATIONS = {

@@ -200,3 +200,49 @@ def test_criteria_and_assignments(client, world):
     )
     assert added.status_code == 201 and added.json()["source"] == "manual"
     assert call(client, "post", base(world) + "/judging/remind", organiser, {"judges": None}).json() == {"reminded": 0}
+
+
+def test_pair_rules_assignment_removal_and_nominations(client, world):
+    from sprintlab.judging.models import Assignment, Nomination, PairRule
+    from sprintlab.registrations.models import Registration
+    from tests.factories import LocalSiteFactory, SiteOrganiserFactory
+    from tests.judging.factories import judging_settings
+
+    organiser = make_organiser(world["sprint"])
+    other = make_judge(world["sprint"], affiliation="")
+    rule = call(
+        client,
+        "post",
+        base(world) + "/judging/pair-rules",
+        organiser,
+        {"submission": world["submission"].pk, "judge": other.pk, "kind": "pin"},
+    )
+    assert rule.status_code == 200 and rule.json()["kind"] == "pin"
+    assert Assignment.objects.filter(judge=other, source="pinned").exists()
+    bad = call(
+        client,
+        "post",
+        base(world) + "/judging/pair-rules",
+        organiser,
+        {"submission": world["submission"].pk, "judge": other.pk, "kind": "maybe"},
+    )
+    assert bad.status_code == 422
+    assert call(client, "delete", f"{base(world)}/judging/pair-rules/{rule.json()['id']}", organiser).status_code == 204
+    assert not PairRule.objects.exists()
+    pinned = Assignment.objects.get(judge=other)
+    assert call(client, "delete", f"{base(world)}/judging/assignments/{pinned.pk}", world["judge"]).status_code == 403
+    assert call(client, "delete", f"{base(world)}/judging/assignments/{pinned.pk}", organiser).status_code == 204
+
+    site = LocalSiteFactory(sprint=world["sprint"])
+    lead = SiteOrganiserFactory(site=site).user
+    Registration.objects.filter(user=world["submission"].team.lead).update(site=site)
+    body = {"site": site.pk, "submission": world["submission"].pk}
+    assert call(client, "post", base(world) + "/judging/nominations", lead, body).status_code == 409  # no local round
+    judging_settings(world["sprint"], local_first_round=True)
+    made = call(client, "post", base(world) + "/judging/nominations", lead, body)
+    assert made.status_code == 201
+    assert call(client, "get", base(world) + "/judging/nominations", organiser).json()[0]["id"] == made.json()["id"]
+    assert call(client, "post", base(world) + "/judging/nominations", UserFactory(), body).status_code == 403
+    # The global round already reviews it (the judge's assignment): the nomination stays.
+    response = call(client, "delete", f"{base(world)}/judging/nominations/{made.json()['id']}", lead)
+    assert response.status_code == 409 and Nomination.objects.exists()
