@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("sprintlab.teamfinder.urls")),
     path("", include("sprintlab.programme.urls")),
     path("", include("sprintlab.mentoring.urls")),
+    path("", include("sprintlab.judging.urls")),
     path("", include("sprintlab.announcements.urls")),
     path("", include("sprintlab.localsites.urls")),
     path("", include("sprintlab.sprints.urls")),

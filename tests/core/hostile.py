@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.announcements.models import Announcement
+from sprintlab.judging.models import Criterion, JudgeInvitation, Nomination, PairRule, PairRuleKind
+from sprintlab.judging.services import judge_invite
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.mentoring.models import HelpRequest, HelpStatus, OfficeHourSlot, SlotBooking
 from sprintlab.notifications.models import InboxItem, NotificationKind, OutboxMessage, OutboxStatus
@@ -34,6 +36,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.judging.factories import CriterionFactory, JudgingSprintFactory, SubmissionFactory, assign, judging_settings
+from tests.judging.factories import make_judge as make_sprint_judge
 from tests.mentoring.factories import (
     HelpRequestFactory,
     OfficeHourSlotFactory,
@@ -106,6 +110,22 @@ class World:
     # The team finder: someone else looking at the participant's site, both proposed in one group.
     finder_peer: User
     grouping_run: GroupingRun
+    # Judging, in a sprint whose submissions are in: a judge with one assigned submission, a spare
+    # submission (to bid on, to pair by hand), a criterion to score and a spare one, an open
+    # invitation, and a site's first round (its organiser, one nomination).
+    judging_sprint: Sprint
+    judge: User
+    judged_submission: object
+    spare_submission: object
+    criterion: Criterion
+    spare_criterion: Criterion
+    judge_invitation: JudgeInvitation
+    judge_invitation_token: str
+    judging_site: LocalSite
+    local_judge: User
+    judge_assignment: object
+    pair_rule: PairRule
+    nomination: Nomination
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -156,7 +176,9 @@ def build_world() -> World:
     finder_peer = RegistrationFactory(sprint=sprint, site=site).user
     FinderProfileFactory(sprint=sprint, user=participant)
     FinderProfileFactory(sprint=sprint, user=finder_peer)
+    judging = _judging_world(staff)
     return World(
+        **judging,
         staff=staff,
         participant=participant,
         applicant=applicant,
@@ -206,6 +228,43 @@ def build_world() -> World:
         finder_peer=finder_peer,
         grouping_run=grouping_run_create(actor=staff, sprint=sprint),
     )
+
+
+def _judging_world(staff: User) -> dict:
+    judging_sprint = JudgingSprintFactory()
+    judging_settings(judging_sprint, local_first_round=True)
+    judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
+    other_judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
+    judged, spare = SubmissionFactory(sprint=judging_sprint), SubmissionFactory(sprint=judging_sprint)
+    nominated = SubmissionFactory(sprint=judging_sprint)
+    judge_assignment = assign(judged, judge)
+    pair_rule = PairRule.objects.create(
+        sprint=judging_sprint, submission=judged, judge=other_judge, kind=PairRuleKind.FORBID, created_by=staff
+    )
+    criterion = CriterionFactory(sprint=judging_sprint, name="Rigour")
+    site = LocalSiteFactory(sprint=judging_sprint)
+    local_judge = SiteOrganiserFactory(site=site).user
+    leads = [judged.team.lead, spare.team.lead, nominated.team.lead]
+    Registration.objects.filter(user__in=leads).update(site=site)
+    nomination = Nomination.objects.create(
+        sprint=judging_sprint, site=site, submission=nominated, nominated_by=local_judge
+    )
+    sent = judge_invite(actor=staff, sprint=judging_sprint, email="invited-judge@example.org")
+    return {
+        "judging_sprint": judging_sprint,
+        "judge": judge,
+        "judged_submission": judged,
+        "spare_submission": spare,
+        "criterion": criterion,
+        "spare_criterion": CriterionFactory(sprint=judging_sprint, name="Novelty"),
+        "judge_invitation": sent.invitation,
+        "judge_invitation_token": sent.token,
+        "judging_site": site,
+        "local_judge": local_judge,
+        "judge_assignment": judge_assignment,
+        "pair_rule": pair_rule,
+        "nomination": nomination,
+    }
 
 
 def database_snapshot() -> dict[str, list[tuple]]:

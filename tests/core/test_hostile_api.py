@@ -124,6 +124,114 @@ MENTORING_OPERATIONS = {
     "GET /api/v1/sprints/{slug}/help-stats": Operation("staff", _running),
 }
 
+
+def _judging(world: World) -> dict:
+    return {"slug": world.judging_sprint.slug}
+
+
+def _judged(world: World) -> dict:
+    return {**_judging(world), "submission_id": world.judged_submission.pk, "kind": "global"}
+
+
+JUDGING = "/api/v1/sprints/{slug}/judging"
+JUDGING_OPERATIONS = {
+    f"GET {JUDGING}/settings": Operation("staff", _judging),
+    f"PATCH {JUDGING}/settings": Operation(
+        "staff",
+        _judging,
+        lambda w: {
+            "reviews_per_submission": 2,
+            "load_cap": 4,
+            "nominations_per_site": 2,
+            "reviews_due_at": _in_days(3),
+            "same_site_conflicts": True,
+        },
+    ),
+    "GET /api/v1/sprints/{slug}/judges": Operation("staff", _judging),
+    "GET /api/v1/sprints/{slug}/judge-invitations": Operation("staff", _judging),
+    "POST /api/v1/sprints/{slug}/judge-invitations": Operation(
+        "staff", _judging, lambda w: {"email": "new-judge@example.org", "message": "Please judge"}
+    ),
+    "POST /api/v1/sprints/{slug}/judge-invitations/{invitation_id}/withdraw": Operation(
+        "staff", lambda w: {**_judging(w), "invitation_id": w.judge_invitation.pk}
+    ),
+    "POST /api/v1/judge-invitations/accept": Operation(
+        "participant", body=lambda w: {"token": w.judge_invitation_token}
+    ),
+    "GET /api/v1/me/judge-profile": Operation("judge"),
+    "PUT /api/v1/me/judge-profile": Operation(
+        "judge",
+        body=lambda w: {
+            "expertise_tags": ["evals"],
+            "expertise": "Evals",
+            "links": ["https://example.org"],
+            "affiliation": "Acme",
+            "conflict_institutions": ["Acme Labs"],
+            "conflict_people": ["Ada"],
+        },
+    ),
+    f"GET {JUDGING}/conflicts": Operation("staff", _judging),
+    f"GET {JUDGING}/bids": Operation("judge", _judging),
+    f"PUT {JUDGING}/bids/{{submission_id}}": Operation(
+        "judge", lambda w: {**_judging(w), "submission_id": w.spare_submission.pk}, lambda w: {"level": "eager"}
+    ),
+    "GET /api/v1/sprints/{slug}/criteria": Operation("judge", _judging),
+    "POST /api/v1/sprints/{slug}/criteria": Operation(
+        "staff",
+        _judging,
+        lambda w: {
+            "name": "Clarity",
+            "description": "Clear?",
+            "scale_min": 1,
+            "scale_max": 5,
+            "levels": {"1": "Murky", "5": "Clear"},
+            "weight": "1.5",
+        },
+    ),
+    "PUT /api/v1/sprints/{slug}/criteria/{criterion_id}": Operation(
+        "staff", lambda w: {**_judging(w), "criterion_id": w.criterion.pk}, lambda w: {"name": "Rigour", "weight": 2}
+    ),
+    "DELETE /api/v1/sprints/{slug}/criteria/{criterion_id}": Operation(
+        "staff", lambda w: {**_judging(w), "criterion_id": w.spare_criterion.pk}
+    ),
+    f"GET {JUDGING}/assignments": Operation("judge", _judging),
+    f"POST {JUDGING}/assignments": Operation(
+        "staff", _judging, lambda w: {"submission": w.spare_submission.pk, "judge": w.judge.pk}
+    ),
+    f"GET {JUDGING}/queue": Operation("judge", _judging),
+    f"PUT {JUDGING}/reviews/{{submission_id}}/{{kind}}/scores/{{criterion_id}}": Operation(
+        "judge", lambda w: {**_judged(w), "criterion_id": w.criterion.pk}, lambda w: {"value": 4}
+    ),
+    f"PATCH {JUDGING}/reviews/{{submission_id}}/{{kind}}": Operation(
+        "judge",
+        _judged,
+        lambda w: {"feedback": "Clear work", "private_note": "Check data", "info_hazard_flag": False},
+    ),
+    f"GET {JUDGING}/reviews": Operation("staff", _judging),
+    f"GET {JUDGING}/progress": Operation("staff", _judging),
+    f"POST {JUDGING}/remind": Operation("staff", _judging, lambda w: {"judges": [w.judge.pk]}),
+    f"POST {JUDGING}/pair-rules": Operation(
+        "staff",
+        _judging,
+        lambda w: {"submission": w.spare_submission.pk, "judge": w.judge.pk, "kind": "pin", "note": "Expert"},
+    ),
+    f"DELETE {JUDGING}/pair-rules/{{rule_id}}": Operation(
+        "staff", lambda w: {**_judging(w), "rule_id": w.pair_rule.pk}
+    ),
+    f"DELETE {JUDGING}/assignments/{{assignment_id}}": Operation(
+        "staff", lambda w: {**_judging(w), "assignment_id": w.judge_assignment.pk}
+    ),
+    f"GET {JUDGING}/nominations": Operation("staff", _judging),
+    f"POST {JUDGING}/nominations": Operation(
+        "local_judge",
+        _judging,
+        lambda w: {"site": w.judging_site.pk, "submission": w.spare_submission.pk, "note": "Strong"},
+    ),
+    f"DELETE {JUDGING}/nominations/{{nomination_id}}": Operation(
+        "local_judge", lambda w: {**_judging(w), "nomination_id": w.nomination.pk}
+    ),
+}
+
 OPERATIONS = {
     "GET /api/v1/me": Operation("participant"),
     "PATCH /api/v1/me": Operation("participant", body=lambda w: {"bio": "Hello", "interests": ["evals"]}),
@@ -238,6 +346,7 @@ OPERATIONS = {
     ),
     "GET /api/v1/registrations/mine": Operation("participant"),
     **MENTORING_OPERATIONS,
+    **JUDGING_OPERATIONS,
     "GET /api/v1/registrations/{registration_id}": Operation(
         "participant", lambda w: {"registration_id": w.registration.pk}
     ),

@@ -40,6 +40,7 @@ PROJECT_NAMESPACES = {
     "announcements",
     "teams",
     "teamfinder",
+    "judging",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -61,6 +62,10 @@ def _sprint(w):
 
 def _team(w):
     return {"slug": w.sprint.slug, "team_id": w.team.pk}
+
+
+def _judging(w):
+    return {"slug": w.judging_sprint.slug}
 
 
 def _site(w):
@@ -131,6 +136,22 @@ PAGES = {
     "teamfinder:my_group": Page("participant", _sprint),
     "teamfinder:grouping": Page("staff", _sprint),
     "teamfinder:outcomes": Page("staff", _sprint),
+    "judging:overview": Page("staff", _judging),
+    "judging:criteria": Page("staff", _judging),
+    "judging:criteria of a sprint without criteria": Page(
+        "staff", lambda w: {"slug": w.running_sprint.slug}, url_name="judging:criteria"
+    ),
+    "judging:criterion_edit": Page("staff", lambda w: {**_judging(w), "pk": w.criterion.pk}),
+    "judging:assignments": Page("staff", _judging),
+    "judging:reviews": Page("staff", _judging),
+    "judging:queue": Page("judge", _judging),
+    "judging:bids": Page("judge", _judging),
+    "judging:profile": Page("judge", _judging),
+    "judging:review": Page(
+        "judge", lambda w: {**_judging(w), "submission_id": w.judged_submission.pk, "kind": "global"}
+    ),
+    "judging:local_round": Page("local_judge", lambda w: {**_judging(w), "site_slug": w.judging_site.slug}),
+    "judging:accept": Page("participant", lambda w: {"token": w.judge_invitation_token}),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

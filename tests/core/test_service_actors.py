@@ -40,6 +40,10 @@ SERVICE_MODULES = {
     "sprintlab.announcements.services",
     "sprintlab.teams.services",
     "sprintlab.teamfinder.services",
+    "sprintlab.judging.services",
+    "sprintlab.judging.scoring",
+    "sprintlab.judging.assignment_runs",
+    "sprintlab.judging.localround",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

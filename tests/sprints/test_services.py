@@ -217,7 +217,7 @@ def test_membership_add_is_idempotent_and_audited_once():
 
 def test_membership_add_refuses_an_unknown_role():
     with pytest.raises(ServiceError):
-        sprint_membership_add(actor=StaffFactory(), sprint=SprintFactory(), user=UserFactory(), role="judge")
+        sprint_membership_add(actor=StaffFactory(), sprint=SprintFactory(), user=UserFactory(), role="referee")
 
 
 def test_partner_create_validates_and_audits():

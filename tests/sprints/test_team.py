@@ -144,7 +144,7 @@ def test_page_adding_twice_says_nothing_changed(client, organiser_of):
     [
         ({"email": "nobody@example.org", "role": "organiser"}, "email"),
         ({"email": "not an email", "role": "organiser"}, "email"),
-        ({"email": "EXISTING", "role": "judge"}, "role"),
+        ({"email": "EXISTING", "role": "referee"}, "role"),
         ({"email": "EXISTING", "role": "cohost"}, "partner"),
         ({"email": "EXISTING", "role": "cohost", "partner": "999999"}, "partner"),
     ],
@@ -258,7 +258,7 @@ def test_api_adds_by_email_then_answers_200_the_second_time(client, organiser_of
     ("payload", "field"),
     [
         ({"email": "nobody@example.org", "role": "organiser"}, "email"),
-        ({"email": "EXISTING", "role": "judge"}, "role"),
+        ({"email": "EXISTING", "role": "referee"}, "role"),
         ({"email": "EXISTING", "role": "cohost", "partner": None}, "partner"),
         ({"email": "EXISTING", "role": "cohost", "partner": 999999}, "partner"),
     ],

@@ -176,6 +176,8 @@ def register_routers() -> None:
     from sprintlab.accounts.api import people_router
     from sprintlab.accounts.api import router as accounts_router
     from sprintlab.announcements.api import router as announcements_router
+    from sprintlab.judging.api import router as judging_router
+    from sprintlab.judging.api_reviews import router as judging_reviews_router
     from sprintlab.localsites.api import router as sites_router
     from sprintlab.mentoring.api import router as mentoring_router
     from sprintlab.notifications.api import router as notifications_router
@@ -200,6 +202,8 @@ def register_routers() -> None:
     api.add_router("/", mentoring_router)
     api.add_router("/", announcements_router)
     api.add_router("/", teams_router)
+    api.add_router("/", judging_router)
+    api.add_router("/", judging_reviews_router)
 
 
 register_routers()

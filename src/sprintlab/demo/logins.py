@@ -28,6 +28,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "participant", "participant@example.org", "Priya Participant", "Participant (registered for the open sprint)"
     ),
     DemoLogin("mentor", "mentor@example.org", "Mateo Mentor", "Mentor (the open sprint and the one that just ran)"),
+    DemoLogin("judge", "judge@example.org", "Jun Judge", "Judge (the sprint being judged; half the queue left)"),
 )
 
 

@@ -292,10 +292,13 @@ class SprintRole(models.TextChoices):
     COHOST = "cohost", _("Partner co-host")
     # Mentors help teams during the sprint: office hours and the help-request queue.
     MENTOR = "mentor", _("Mentor")
+    # Judges review the sprint's submissions (the judging app keeps their profiles and scores).
+    JUDGE = "judge", _("Judge")
 
 
 class SprintMembership(TimeStampedModel):
-    """A person's role in one sprint: organisers run it, partner co-hosts read its data, mentors help teams."""
+    """A person's role in one sprint: organisers run it, partner co-hosts read its data, mentors help teams,
+    judges review submissions."""
 
     sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sprint_memberships")

@@ -279,7 +279,7 @@ class MembershipAdded:
 
 @transaction.atomic
 def sprint_membership_add(*, actor, sprint: Sprint, user, role: str, partner: Partner | None = None) -> MembershipAdded:
-    """Give ``user`` the ``role`` (organiser, co-host or mentor) in ``sprint``; adding it twice changes nothing.
+    """Give ``user`` the ``role`` (organiser, co-host, mentor or judge) in ``sprint``; adding it twice changes nothing.
 
     A co-host represents one of the sprint's partner organisations; an organiser or a mentor represents
     none (a mentor's profile and office hours live in the mentoring app).
@@ -289,7 +289,7 @@ def sprint_membership_add(*, actor, sprint: Sprint, user, role: str, partner: Pa
     if not actor.has_perm("sprints.change_sprint", sprint):
         raise PermissionDeniedError(_("Only the sprint's organisers and staff change its team."))
     if role not in SprintRole.values:
-        raise ServiceError({"role": [_("Choose organiser, partner co-host or mentor.")]})
+        raise ServiceError({"role": [_("Choose organiser, partner co-host, mentor or judge.")]})
     if role == SprintRole.COHOST:
         if partner is None:
             raise ServiceError({"partner": [_("Choose the partner organisation this co-host represents.")]})

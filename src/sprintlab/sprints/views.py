@@ -172,6 +172,11 @@ def sprint_detail(request, slug):
             # Mentor help (its own app, above this one): its pages decide who may do what there.
             "mentors_url": reverse("mentoring:mentors", kwargs={"slug": sprint.slug}),
             "mentor_overview_url": reverse("mentoring:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
+            # Judging (its own app, above this one): the organisers' pages, and a judge's queue.
+            "judging_url": reverse("judging:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
+            "judge_queue_url": reverse("judging:queue", kwargs={"slug": sprint.slug})
+            if request.user.is_authenticated and request.user.has_perm("judging.judge", sprint)
+            else "",
             # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
             "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),
             "shared_html": shared_fragment("sprints/sprint_detail.html#shared", *vary_on, context=shared),

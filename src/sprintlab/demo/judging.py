@@ -1,0 +1,331 @@
+"""Judging in the demo: the sprint that ran last is being judged.
+
+It gets judges (the demo judge login among them) with expertise and an affiliation, the five default
+criteria, a calibration entry, bids, a local first round at its sites (the sites' organisers score
+their own teams and nominate the best), the global round's assignments with their reasons, and
+reviews: most finished, some started, the demo judge's own queue half done so that scoring can be
+tried on a phone. The sprint's submissions are used when the submissions demo wrote them; otherwise
+one is written per live team (``_submissions``), so the two demo modules merge either way.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sprintlab.accounts.models import User
+from sprintlab.judging.conflicts import conflict_matrix
+from sprintlab.judging.models import (
+    Assignment,
+    AssignmentSource,
+    Bid,
+    BidLevel,
+    CalibrationEntry,
+    Criterion,
+    JudgeProfile,
+    JudgingRound,
+    JudgingSettings,
+    Nomination,
+    Review,
+    Score,
+)
+from sprintlab.judging.services import DEFAULT_CRITERIA
+from sprintlab.localsites.models import SiteOrganiser
+from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
+from sprintlab.sprints.models import Sprint, SprintMembership, SprintRole
+from sprintlab.submissions.models import Submission, SubmissionAuthor
+from sprintlab.teams.models import Team, TeamMember
+
+JUDGES = 8
+REVIEWS_PER_SUBMISSION = 3
+TITLES = (
+    "Linear probes find deception before the model acts",
+    "A cheaper trusted monitor for agentic coding tasks",
+    "Backdoor triggers survive fine-tuning: a replication",
+    "Audit budgets under adaptive attackers",
+    "Sparse features that track refusal",
+    "Measuring sandbagging with paired prompts",
+    "Collusion between agents through formatting channels",
+    "A small benchmark for honest uncertainty",
+    "Steering vectors against sycophancy",
+    "When does resampling beat monitoring?",
+    "Evaluating evaluation awareness in chat models",
+    "Canary strings for training-data provenance",
+)
+EXPERTISE = (
+    (["interpretability", "sae"], "Sparse autoencoders, probing and circuit analysis in small transformers."),
+    (["evals", "control"], "Control evaluations, trusted monitoring and red-team protocols for agents."),
+    (["governance"], "Compute governance and evaluation standards; reads for policy relevance."),
+    (["security", "red-teaming"], "Jailbreaks, prompt injection and backdoors."),
+    (["statistics"], "Experiment design, baselines and confidence intervals."),
+    (["multi-agent"], "Cooperation and collusion between learning agents."),
+)
+AFFILIATIONS = ("Oxford", "Apollo Research", "Redwood Research", "ETH Zürich", "MATS", "Independent", "UC Berkeley")
+FEEDBACK = (
+    "A clear question and an honest write-up. The baseline in the second figure needs error bars.",
+    "Strong idea; the evaluation is thin. Try the same probe on a second model family.",
+    "Well executed replication. Say more about what would change your conclusion.",
+    "Interesting direction but the claims go beyond the evidence; narrow them.",
+)
+
+
+def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now: datetime) -> None:
+    sprint = _sprint_to_judge(sprints, now)
+    if sprint is None:
+        return
+    submissions = _submissions(rng, sprint)
+    if not submissions:
+        return
+    judged_at = sprint.submission_deadline_at + timedelta(hours=12)
+    judges = [judge, *_other_judges(rng, sprint, exclude=judge)]
+    SprintMembership.objects.bulk_create(
+        [
+            SprintMembership(
+                sprint=sprint, user=person, role=SprintRole.JUDGE, created_at=judged_at, updated_at=judged_at
+            )
+            for person in judges
+        ],
+        ignore_conflicts=True,
+    )
+    existing = set(JudgeProfile.objects.filter(user__in=judges).values_list("user_id", flat=True))
+    JudgeProfile.objects.bulk_create(
+        [_profile(rng, person, judged_at) for person in judges if person.pk not in existing]
+    )
+    JudgingSettings.objects.update_or_create(
+        sprint=sprint,
+        defaults={
+            "reviews_per_submission": REVIEWS_PER_SUBMISSION,
+            "load_cap": max(4, -(-len(submissions) * REVIEWS_PER_SUBMISSION // len(judges)) + 1),
+            "local_first_round": True,
+            "nominations_per_site": 2,
+            "assigned_at": judged_at + timedelta(days=1),
+            "created_at": judged_at,
+            "updated_at": judged_at,
+        },
+    )
+    criteria = Criterion.objects.bulk_create(
+        Criterion(sprint=sprint, name=name, description=text, levels=levels, position=n)
+        for n, (name, text, levels) in enumerate(DEFAULT_CRITERIA)
+    )
+    CalibrationEntry.objects.create(sprint=sprint, submission=submissions[0], position=0)
+    conflicts = conflict_matrix(sprint, judge_ids=[j.pk for j in judges], submissions=submissions)
+    _bids(rng, sprint, submissions, judges, conflicts)
+    global_subs = _local_round(rng, sprint, submissions, criteria, now)
+    pairs = _assign(rng, sprint, global_subs, judges, conflicts)
+    _reviews(rng, sprint, pairs, criteria, demo_judge=judge, now=now)
+    _calibration_reviews(rng, sprint, submissions[0], judges, criteria, conflicts, now=now)
+
+
+def _sprint_to_judge(sprints: list[Sprint], now: datetime) -> Sprint | None:
+    done = [s for s in sprints if s.is_published and s.submission_deadline_at <= now]
+    judging = [s for s in done if now < s.results_published_at]
+    return max(judging or done, key=lambda s: s.kickoff_at, default=None)
+
+
+def _submissions(rng: random.Random, sprint: Sprint) -> list[Submission]:
+    """The sprint's submissions; when the submissions demo wrote none, one per live team with members."""
+    existing = list(Submission.objects.filter(sprint=sprint).order_by("pk"))
+    if existing:
+        return existing
+    teams = list(Team.objects.filter(sprint=sprint, disbanded_at__isnull=True).order_by("pk"))
+    members = defaultdict(list)
+    for team_id, user_id in TeamMember.objects.filter(sprint=sprint).order_by("pk").values_list("team_id", "user_id"):
+        members[team_id].append(user_id)
+    at = sprint.submission_deadline_at - timedelta(hours=1)
+    rows = [
+        Submission(
+            sprint=sprint,
+            team=team,
+            title=TITLES[n % len(TITLES)] + ("" if n < len(TITLES) else f" ({n // len(TITLES) + 1})"),
+            abstract=f"{team.name} report on {TITLES[n % len(TITLES)].lower()}. " + team.description,
+            version_count=1,
+            first_submitted_at=at - timedelta(hours=rng.randint(1, 20)),
+            last_submitted_at=at,
+            created_at=at - timedelta(hours=20),
+            updated_at=at,
+        )
+        for n, team in enumerate(team for team in teams if members[team.pk])
+    ]
+    made = Submission.objects.bulk_create(rows)
+    SubmissionAuthor.objects.bulk_create(
+        SubmissionAuthor(submission=s, user_id=user_id, position=k)
+        for s in made
+        for k, user_id in enumerate(members[s.team_id])
+    )
+    return made
+
+
+def _other_judges(rng: random.Random, sprint: Sprint, *, exclude: User) -> list[User]:
+    candidates = list(
+        User.objects.exclude(registrations__sprint=sprint)
+        .exclude(pk=exclude.pk)
+        .filter(is_staff=False, is_organiser=False, career_stage__in=("senior", "researcher", "mid"))
+        .order_by("pk")[:300]
+    )
+    return rng.sample(candidates, min(JUDGES - 1, len(candidates)))
+
+
+def _profile(rng: random.Random, person: User, at: datetime) -> JudgeProfile:
+    tags, text = rng.choice(EXPERTISE)
+    return JudgeProfile(
+        user=person,
+        expertise_tags=list(tags),
+        expertise=text,
+        affiliation=person.affiliation or rng.choice(AFFILIATIONS),
+        links=["https://scholar.example.org/" + str(person.pk)],
+        created_at=at,
+        updated_at=at,
+    )
+
+
+def _bids(rng, sprint, submissions, judges, conflicts) -> None:
+    at = sprint.submission_deadline_at + timedelta(hours=18)
+    levels = (BidLevel.EAGER, BidLevel.WILLING, BidLevel.WILLING, BidLevel.NOT_WILLING)
+    Bid.objects.bulk_create(
+        Bid(sprint=sprint, submission=s, judge=j, level=rng.choice(levels), created_at=at, updated_at=at)
+        for s in submissions
+        for j in judges
+        if (s.pk, j.pk) not in conflicts and rng.random() < 0.4
+    )
+
+
+def _local_round(rng, sprint, submissions, criteria, now) -> list[Submission]:
+    """Sites' organisers score their own teams; each site nominates its best two. Returns the global round."""
+    site_of = dict(
+        Registration.objects.filter(sprint=sprint, site__isnull=False, status__in=ACTIVE_STATUSES).values_list(
+            "user_id", "site_id"
+        )
+    )
+    team_sites = defaultdict(set)
+    for team_id, user_id in TeamMember.objects.filter(sprint=sprint).values_list("team_id", "user_id"):
+        if user_id in site_of:
+            team_sites[team_id].add(site_of[user_id])
+    organisers = defaultdict(list)
+    for site_id, user_id in SiteOrganiser.objects.filter(site__sprint=sprint).values_list("site_id", "user_id"):
+        organisers[site_id].append(user_id)
+    by_site = defaultdict(list)
+    for submission in submissions:
+        for site_id in team_sites.get(submission.team_id, ()):
+            by_site[site_id].append(submission)
+    team_of = dict(TeamMember.objects.filter(sprint=sprint).values_list("user_id", "team_id"))
+    nominated, reason = set(), "A submission of the judge's own site, reviewed there first."
+    for site_id, subs in by_site.items():
+        means = {}
+        for submission in subs:
+            for judge_id in organisers[site_id]:
+                if team_of.get(judge_id) == submission.team_id:
+                    continue  # never one's own team
+                Assignment.objects.create(
+                    sprint=sprint,
+                    submission=submission,
+                    judge_id=judge_id,
+                    round=JudgingRound.LOCAL,
+                    source=AssignmentSource.LOCAL,
+                    reason=reason,
+                    created_at=sprint.submission_deadline_at,
+                    updated_at=sprint.submission_deadline_at,
+                )
+                values = _write_review(rng, sprint, submission, judge_id, criteria, JudgingRound.LOCAL, now, done=True)
+                means[submission.pk] = sum(values) / max(len(values), 1)
+        best = sorted(subs, key=lambda s: -means.get(s.pk, 0))[:2]
+        for submission in best:
+            if submission.pk not in nominated and organisers[site_id]:
+                Nomination.objects.create(
+                    sprint=sprint,
+                    site_id=site_id,
+                    submission=submission,
+                    nominated_by_id=organisers[site_id][0],
+                    note="Best of the site's first round.",
+                    created_at=sprint.submission_deadline_at + timedelta(days=1),
+                    updated_at=sprint.submission_deadline_at + timedelta(days=1),
+                )
+                nominated.add(submission.pk)
+    on_site = {s.pk for subs in by_site.values() for s in subs}
+    return [s for s in submissions if s.pk in nominated or s.pk not in on_site]
+
+
+def _assign(rng, sprint, submissions, judges, conflicts) -> list[Assignment]:
+    """A greedy stand-in for the solver (demo data only): the least-loaded judges without a conflict."""
+    bids = {
+        (s, j): level
+        for s, j, level in Bid.objects.filter(sprint=sprint).values_list("submission_id", "judge_id", "level")
+    }
+    tags = {p.user_id: p.expertise_tags for p in JudgeProfile.objects.filter(user__in=judges)}
+    load = defaultdict(int)
+    rows = []
+    for submission in submissions:
+        allowed = [
+            j
+            for j in judges
+            if (submission.pk, j.pk) not in conflicts and bids.get((submission.pk, j.pk)) != BidLevel.NOT_WILLING
+        ]
+        rng.shuffle(allowed)
+        allowed.sort(key=lambda j: (load[j.pk], bids.get((submission.pk, j.pk)) != BidLevel.EAGER))
+        for judge in allowed[:REVIEWS_PER_SUBMISSION]:
+            load[judge.pk] += 1
+            bid = bids.get((submission.pk, judge.pk))
+            because = [f"Expertise: {', '.join(tags.get(judge.pk, [])) or 'general'}."]
+            if bid:
+                because.append(f"The judge bid “{BidLevel(bid).label.lower()}”.")
+            because.append(f"Keeps the judge's load at {load[judge.pk]}.")
+            rows.append(
+                Assignment(
+                    sprint=sprint,
+                    submission=submission,
+                    judge=judge,
+                    source=AssignmentSource.SOLVER,
+                    reason=" ".join(because),
+                    created_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
+                    updated_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
+                )
+            )
+    return Assignment.objects.bulk_create(rows)
+
+
+def _write_review(rng, sprint, submission, judge_id, criteria, round, now, *, done, calibration=False) -> list[int]:
+    quality = rng.randint(2, 4)
+    started = min(now, sprint.submission_deadline_at + timedelta(days=rng.randint(1, 4)))
+    values = [max(1, min(5, quality + rng.choice((-1, 0, 0, 1)))) for _ in criteria]
+    review = Review.objects.create(
+        sprint=sprint,
+        submission=submission,
+        judge_id=judge_id,
+        round=round,
+        is_calibration=calibration,
+        feedback=rng.choice(FEEDBACK),
+        private_note="Possible overlap with last year's winner." if rng.random() < 0.1 else "",
+        info_hazard_flag=rng.random() < 0.03,
+        completed_at=started if done else None,
+        created_at=started,
+        updated_at=started,
+    )
+    Score.objects.bulk_create(
+        Score(review=review, criterion=criterion, value=Decimal(value))
+        for criterion, value in zip(criteria, values, strict=True)
+    )
+    return values
+
+
+def _reviews(rng, sprint, pairs, criteria, *, demo_judge, now) -> None:
+    mine = [a for a in pairs if a.judge_id == demo_judge.pk]
+    for assignment in pairs:
+        if assignment.judge_id == demo_judge.pk:
+            if mine.index(assignment) >= len(mine) // 2:
+                continue  # left for the demo judge to score
+            done = True
+        else:
+            roll = rng.random()
+            if roll < 0.15:
+                continue  # a late judge has not started
+            done = roll > 0.3
+        _write_review(
+            rng, sprint, assignment.submission, assignment.judge_id, criteria, JudgingRound.GLOBAL, now, done=done
+        )
+
+
+def _calibration_reviews(rng, sprint, entry, judges, criteria, conflicts, *, now) -> None:
+    for judge in judges:
+        if (entry.pk, judge.pk) not in conflicts:
+            _write_review(rng, sprint, entry, judge.pk, criteria, JudgingRound.GLOBAL, now, done=True, calibration=True)

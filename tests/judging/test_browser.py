@@ -1,0 +1,85 @@
+"""A judge scores on a phone in Chromium: each criterion autosaves, a refused save shows its message,
+the texts autosave, "Done" finishes the review; axe-core finds nothing serious."""
+
+import pytest
+from playwright.sync_api import expect
+
+from sprintlab.judging.models import Review, Score
+from tests.browser_support import (
+    PHONE,
+    assert_accessible,
+    open_page,
+    prepare_page,
+    save_screenshot,
+    sign_in,
+    wait_until_settled,
+)
+from tests.judging.factories import CriterionFactory, JudgingSprintFactory, SubmissionFactory, assign, make_judge
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    prepare_page(page)
+    yield page
+    context.close()
+
+
+def test_a_judge_scores_on_a_phone_with_autosave(phone_page, live_server):
+    page = phone_page
+    sprint = JudgingSprintFactory()
+    submission = SubmissionFactory(sprint=sprint, title="Sparse features that track refusal")
+    rigour = CriterionFactory(
+        sprint=sprint, name="Rigour", levels={"1": "Claims without support", "5": "Careful and honest"}
+    )
+    coverage = CriterionFactory(sprint=sprint, name="Coverage", scale_min=0, scale_max=100, levels={})
+    judge = make_judge(sprint, affiliation="")
+    assign(submission, judge)
+
+    sign_in(page, live_server.url, judge.email, PASSWORD)
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/judging/queue/")
+    expect(page.get_by_text("0 of 1 reviews done.")).to_be_visible()
+    save_screenshot(page, "judging-queue-phone")
+    page.get_by_role("link", name="Score the next one").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Sparse features that track refusal")).to_be_visible()
+    assert_accessible(page, "scoring page")
+
+    # A criterion saves the moment a score is chosen.
+    rigour_card = page.locator(f"#criterion-{rigour.pk}")
+    rigour_card.get_by_text("4", exact=True).click()
+    expect(rigour_card.locator(".autosave-ok")).to_have_text("Saved")
+    assert Score.objects.get(criterion=rigour).value == 4
+
+    # A refused save shows its message next to the criterion and changes nothing.
+    coverage_input = page.locator(f"#criterion-{coverage.pk} input[name=value]")
+    coverage_input.fill("150")
+    coverage_input.press("Tab")
+    expect(page.locator(f"#criterion-{coverage.pk} .autosave-error")).to_contain_text("Give a score from 0 to 100.")
+    assert not Score.objects.filter(criterion=coverage).exists()
+    save_screenshot(page, "judging-score-refused-phone")
+    coverage_input.fill("70")
+    coverage_input.press("Tab")
+    expect(page.locator(f"#criterion-{coverage.pk} .autosave-ok")).to_have_text("Saved")
+
+    # The texts save a moment after typing stops.
+    page.get_by_label("Feedback for the team").fill("Clear question; add a second model family.")
+    expect(page.locator(".review-texts .autosave-ok")).to_have_text("Saved")
+    page.get_by_label("Private note to the organisers").fill("Looks close to last year's winner.")
+    page.get_by_label("Private note to the organisers").press("Tab")
+    wait_until_settled(page)
+    expect(page.locator(".review-texts .autosave-ok")).to_have_text("Saved")
+    review = Review.objects.get(judge=judge)
+    assert review.feedback.startswith("Clear question") and review.private_note and review.completed_at is None
+    save_screenshot(page, "judging-score-phone")
+
+    page.get_by_role("button", name="Done: next submission").click()
+    expect(page.get_by_text("1 of 1 reviews done.")).to_be_visible()
+    review.refresh_from_db()
+    assert review.completed_at is not None
+    # Nothing is wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
