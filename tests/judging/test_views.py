@@ -219,7 +219,18 @@ def test_assignment_page_rules_and_pairs(client, world):
     page = client.get(url("assignments", world))
     assert b"Shares the judge" in page.content
     response = client.post(url("assignment_run", world), follow=True)
-    assert b"not installed" in response.content or b"new pairs" in response.content
+    # Three reviews each with two judges, one of them forbidden: refused with the reason, nothing written.
+    assert b"there are only 2 judges" in response.content
+    assert not Assignment.objects.filter(source="solver").exists()
+    judging_settings(world["sprint"], reviews_per_submission=1, load_cap=2)
+    fresh = SubmissionFactory(sprint=world["sprint"])
+    response = client.post(url("assignment_run", world), follow=True)
+    assert b"wrote 1 new pairs" in response.content
+    # The first submission keeps its judge (k = 1); the new one gets one judge, with the reason why.
+    assert Assignment.objects.filter(submission_id=sub).count() == 1
+    pair = Assignment.objects.get(submission=fresh, source="solver")
+    assert pair.reason.startswith("Match")
+    assert pair.reason.encode() in client.get(url("assignments", world)).content
 
 
 def test_reviews_page_shows_private_notes_to_organisers(client, world):

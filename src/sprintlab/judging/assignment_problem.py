@@ -1,37 +1,40 @@
 """The assignment problem of a sprint, read from the database, and the one call to the solver.
 
 ``build_problem`` gathers submissions, judges, their texts for the affinity, conflicts, bids, pins
-and forbids, k and the load cap; ``solve`` hands them to ``sprintlab.judging.assignment`` and
-returns its pairs with their reasons. Reads only: ``assignment_runs.assignment_run`` writes.
+and forbids, k and the load cap; ``solve`` hands them to ``sprintlab.judging.assignment`` (in
+fairness mode: the weakest submission's total is lifted as well as the sum maximised) and returns
+its pairs with their reasons. Reads only: ``assignment_runs.assignment_run`` writes.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import Conflict
+from sprintlab.judging import assignment as solver
+from sprintlab.judging.assignment.affinity import affinity_matrix
 from sprintlab.judging.conflicts import conflict_matrix
 from sprintlab.judging.models import (
     Assignment,
     AssignmentSource,
     Bid,
+    BidLevel,
     JudgeProfile,
     JudgingRound,
     JudgingSettings,
     Nomination,
     PairRule,
     PairRuleKind,
+    Review,
 )
 from sprintlab.judging.selectors import judges_of
 from sprintlab.registrations.models import ACTIVE_STATUSES, Registration
 from sprintlab.sprints.models import Sprint
 from sprintlab.submissions.models import Submission
-
-SOLVER_MODULE = "sprintlab.judging.assignment"
 
 
 @dataclass
@@ -48,7 +51,8 @@ class AssignmentProblem:
     pins: set[tuple[int, int]]
     k: int
     cap: int
-    already: dict[int, int] = field(default_factory=dict)  # judge column -> reviews they keep from before
+    # Pairs a re-run keeps (added by hand, or already being reviewed): they count towards k and the cap.
+    kept: set[tuple[int, int]] = field(default_factory=set)
 
 
 def global_round_submissions(sprint: Sprint) -> list[Submission]:
@@ -88,11 +92,20 @@ def build_problem(sprint: Sprint) -> AssignmentProblem:
             "submission_id", "judge_id", "level"
         )
     }
-    kept = Assignment.objects.filter(sprint=sprint, round=JudgingRound.GLOBAL).exclude(source=AssignmentSource.SOLVER)
-    already: dict[int, int] = {}
-    for judge_id in kept.values_list("judge_id", flat=True):
-        if judge_id in columns:
-            already[columns[judge_id]] = already.get(columns[judge_id], 0) + 1
+    started = set(
+        Review.objects.filter(sprint=sprint, round=JudgingRound.GLOBAL, is_calibration=False).values_list(
+            "submission_id", "judge_id"
+        )
+    )
+    kept = {
+        (rows[submission_id], columns[judge_id])
+        for submission_id, judge_id, source in Assignment.objects.filter(
+            sprint=sprint, round=JudgingRound.GLOBAL
+        ).values_list("submission_id", "judge_id", "source")
+        if submission_id in rows
+        and judge_id in columns
+        and (source != AssignmentSource.SOLVER or (submission_id, judge_id) in started)
+    }
 
     def judge_text(judge) -> str:
         profile = profiles.get(judge.pk)
@@ -109,31 +122,37 @@ def build_problem(sprint: Sprint) -> AssignmentProblem:
         pins=pins,
         k=settings.reviews_per_submission,
         cap=settings.load_cap,
-        already=already,
+        kept=kept - set(refused),
     )
+
+
+BID_VALUES = {BidLevel.EAGER: "EAGER", BidLevel.WILLING: "NEUTRAL", BidLevel.NOT_WILLING: "NOT_WILLING"}
 
 
 def solve(problem: AssignmentProblem) -> list[tuple[int, int, str]]:
-    """The solver's answer as ``(row, column, reason)`` triples.
+    """The solver's answer as ``(row, column, reason)`` triples, kept pairs included.
 
-    The one place that knows the solver's interface (``sprintlab.judging.assignment``): its
-    ``affinity.affinity_matrix(submission_texts, judge_texts)`` and ``solve(...)``, returning pairs
-    with their reasons. It is wired when the solver's package is merged; until then a run is refused.
+    The one place that calls the solver (``sprintlab.judging.assignment``): the affinity from the
+    texts, then ``Problem.build`` and ``assign(..., fairness=True)``. Kept pairs are pinned,
+    so they count towards every submission's k and every judge's cap. An instance the solver cannot
+    solve (too few judges for k under the cap, too many conflicts) is refused with its reason.
     """
+    matrix, _method = affinity_matrix(problem.submission_texts, problem.judge_texts)
+    shape = matrix.shape
+    conflicts = np.zeros(shape, dtype=bool)
+    for row, column in problem.conflicts:
+        conflicts[row, column] = True
+    bids = np.zeros(shape, dtype=np.int8)
+    for (row, column), level in problem.bids.items():
+        bids[row, column] = getattr(solver, BID_VALUES.get(level, "NEUTRAL"))
+    pinned = problem.pins | problem.kept
+    # A pin overrides a "not willing" bid (docs/judging.md); a conflict is never pinned (build_problem).
     try:
-        solver = importlib.import_module(SOLVER_MODULE)
-        affinity = importlib.import_module(SOLVER_MODULE + ".affinity")
-    except ImportError as exc:
-        raise Conflict(_("The assignment solver is not installed on this server; assign pairs by hand.")) from exc
-    matrix = affinity.affinity_matrix(problem.submission_texts, problem.judge_texts)
-    result = solver.solve(
-        affinity=matrix,
-        conflicts=problem.conflicts,
-        k=problem.k,
-        cap=problem.cap,
-        bids=problem.bids,
-        pins=problem.pins,
-        forbids=set(),
-        existing_load=problem.already,
-    )
-    return [(pair.submission, pair.judge, pair.reason) for pair in result.pairs]
+        instance = solver.Problem.build(
+            matrix, k=problem.k, cap=problem.cap, conflicts=conflicts, bids=bids, pinned=sorted(pinned)
+        )
+        result = solver.assign(instance, fairness=True)
+    except solver.InvalidProblem as exc:
+        raise Conflict(_("The assignment cannot be made: %(why)s") % {"why": exc}) from exc
+    reasons = {(reason.submission, reason.judge): reason for reason in result.reasons()}
+    return [(row, column, reasons[(row, column)].sentence()) for row, column in result.pairs()]
