@@ -40,6 +40,7 @@ SERVICE_MODULES = {
     "sprintlab.announcements.services",
     "sprintlab.teams.services",
     "sprintlab.teamfinder.services",
+    "sprintlab.submissions.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
@@ -55,6 +56,8 @@ NO_ACTOR = {
     # The offer-expiry sweep runs every few minutes as a task, for everyone's offers.
     "sprintlab.registrations.admissions.registrations_expire_offers": "the task worker's sweep; nobody acts",
     "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",
+    "sprintlab.submissions.services.version_processed": "the task worker stores a report's text; nobody acts",
+    "sprintlab.submissions.services.orphaned_files_sweep": "the task worker's sweep; nobody acts",
 }
 
 
