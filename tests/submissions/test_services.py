@@ -213,3 +213,13 @@ def test_the_sweep_deletes_only_old_files_nobody_names(monkeypatch, tmp_path):
     assert services.orphaned_files_sweep(older_than=timedelta(hours=1)) == 0
     assert services.orphaned_files_sweep(older_than=timedelta(seconds=-1)) >= 1
     assert storage.exists(kept) and not storage.exists(orphan)
+
+
+def test_a_save_without_a_new_report_keeps_the_latest_files():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    team = f.team_in(f.running_sprint())
+    first = f.save(team, appendices=[SimpleUploadedFile("data.csv", b"a,b\n")]).version
+    second = f.save(team, title="Typo fixed", report=None).version
+    assert second.number == 2 and second.report.name == first.report.name and second.report_pages == first.report_pages
+    assert [a.file.name for a in second.appendices.all()] == [a.file.name for a in first.appendices.all()]

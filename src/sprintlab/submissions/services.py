@@ -157,8 +157,10 @@ def submission_save(*, actor, sprint: Sprint, team: Team | None, title: str, abs
     """Save a new version of ``team``'s submission to ``sprint``; with ``team=None`` the actor submits
     alone and becomes a team of one (``teams.services.team_form_solo``).
 
-    ``report`` (required) and ``appendices`` are uploaded files; the report must be a readable PDF
-    (``pdf.check_report``). Every save is a new version; the submission row copies it.
+    ``report`` and ``appendices`` are uploaded files; the report must be a readable PDF
+    (``pdf.check_report``). It is required for the first version; a later save without one keeps
+    the latest version's report (and, when no appendices are given, its appendices). Every save
+    is a new version; the submission row copies it.
     Side effects: the files in private storage; a SubmissionVersion (and AppendixFiles); the
     Submission created or updated with the version's fields and the team's members as authors;
     for a solo submitter their team; an audit entry; the text and thumbnail task enqueued on commit.
@@ -173,23 +175,25 @@ def submission_save(*, actor, sprint: Sprint, team: Team | None, title: str, abs
     if team is not None and team.sprint_id != sprint.pk:
         raise ServiceError({"team": [_("This team belongs to another sprint.")]})
     _pre_check(actor=actor, team=team, sprint=sprint)
-    if report is None:
+    if report is None and (team is None or not SubmissionVersion.objects.filter(submission__team=team).exists()):
         raise ServiceError({"report": [_("Attach your report as a PDF.")]})
     appendices = list(appendices or [])
-    facts = pdf.check_report(report)
+    facts = pdf.check_report(report) if report is not None else None
     _check_appendices(appendices)
     stored: list[str] = []
     try:
-        stored.append(_store(report, report_upload_to(None, "")))
+        new_report = None
+        if report is not None:
+            stored.append(_store(report, report_upload_to(None, "")))
+            new_report = NewReport(name=stored[0], original_name=_file_name(report), facts=facts)
         stored_appendices = []
         for upload in appendices:
             name = _store(upload, appendix_upload_to(None, ""))
             stored.append(name)
             stored_appendices.append((name, _file_name(upload), upload.size))
         saved = _save_version(
-            actor=actor, sprint=sprint, team=team, values=values, facts=facts, report_name=stored[0],
-            original_name=_file_name(report), appendices=stored_appendices,
-        )  # fmt: skip
+            actor=actor, sprint=sprint, team=team, values=values, report=new_report, appendices=stored_appendices
+        )
     except BaseException:
         _delete_stored(stored)
         raise
@@ -200,15 +204,41 @@ def _authors(team: Team) -> list[int]:
     return list(TeamMember.objects.filter(team=team).order_by("joined_at", "id").values_list("user_id", flat=True))
 
 
+@dataclass(frozen=True)
+class NewReport:
+    name: str
+    original_name: str
+    facts: pdf.ReportFacts
+
+
+def _previous_files(submission: Submission | None, report: NewReport | None, appendices: list) -> tuple[dict, list]:
+    """The new version's report fields and appendices: the uploaded ones, else the latest version's."""
+    latest = submission.versions.order_by("-number").first() if submission is not None else None
+    if report is not None:
+        fields = {"report": report.name, "report_name": report.original_name, "report_size": report.facts.size,
+                  "report_sha256": report.facts.sha256, "report_pages": report.facts.pages}  # fmt: skip
+    elif latest is None:
+        raise ServiceError({"report": [_("Attach your report as a PDF.")]})
+    else:
+        fields = {"report": latest.report.name, "report_name": latest.report_name, "report_size": latest.report_size,
+                  "report_sha256": latest.report_sha256, "report_pages": latest.report_pages,
+                  "report_text": latest.report_text, "thumbnail": latest.thumbnail.name,
+                  "processed_at": latest.processed_at}  # fmt: skip
+    if not appendices and latest is not None:
+        appendices = [(row.file.name, row.name, row.size) for row in latest.appendices.all()]
+    return fields, appendices
+
+
 @retry_on_conflict
 @transaction.atomic
-def _save_version(*, actor, sprint, team, values, facts, report_name, original_name, appendices) -> SubmissionSaved:
+def _save_version(*, actor, sprint, team, values, report: NewReport | None, appendices) -> SubmissionSaved:
     if team is None:
         team = team_form_solo(actor=actor, sprint=sprint)
     team = locks.lock_team(team)
     now = timezone.now()
     _raise(submit_refusal(actor, team, now=now))
     submission = Submission.objects.select_for_update().filter(team=team).first()
+    report_fields, appendices = _previous_files(submission, report, appendices)
     created = submission is None
     if created:
         submission = Submission(sprint=team.sprint, team=team, first_submitted_at=now)
@@ -221,9 +251,8 @@ def _save_version(*, actor, sprint, team, values, facts, report_name, original_n
     # The previous report's text stays until the new one's is extracted: search keeps working.
     submission.save()
     version = SubmissionVersion.objects.create(
-        submission=submission, number=submission.version_count, report=report_name, report_name=original_name,
-        report_size=facts.size, report_sha256=facts.sha256, report_pages=facts.pages, submitted_by=actor, **values,
-    )  # fmt: skip
+        submission=submission, number=submission.version_count, submitted_by=actor, **report_fields, **values
+    )
     AppendixFile.objects.bulk_create(
         AppendixFile(version=version, file=name, name=label, size=size) for name, label, size in appendices
     )
@@ -233,10 +262,11 @@ def _save_version(*, actor, sprint, team, values, facts, report_name, original_n
         for position, user_id in enumerate(_authors(team))
     )
     record_audit(
-        actor=actor, action="submission.save", target=submission, version=version.number, sha256=facts.sha256,
-        pages=facts.pages, size=facts.size,
+        actor=actor, action="submission.save", target=submission, version=version.number,
+        sha256=version.report_sha256, pages=version.report_pages, size=version.report_size, new_report=bool(report),
     )  # fmt: skip
-    transaction.on_commit(lambda: _enqueue_processing(version.pk))
+    if report is not None:
+        transaction.on_commit(lambda: _enqueue_processing(version.pk))
     return SubmissionSaved(submission=submission, version=version, created=created)
 
 
