@@ -38,9 +38,9 @@ class EndlessBody(io.RawIOBase):
 
 def _head() -> bytes:
     return (
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrfmiddlewaretoken\"\r\n\r\ntoken\r\n"
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nBig\r\n"
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"report\"; filename=\"big.pdf\"\r\n"
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\ntoken\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBig\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="report"; filename="big.pdf"\r\n'
         "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
     ).encode()
 
@@ -79,9 +79,13 @@ def test_a_file_over_the_limit_stops_reading_at_the_limit(settings, limit_mb):
 def test_a_small_upload_goes_to_a_temporary_file_not_memory(settings, client):
     """Above FILE_UPLOAD_MAX_MEMORY_SIZE (256 kB) an upload is spooled to disk while it arrives."""
     body = (
-        f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"report\"; filename=\"r.pdf\"\r\n"
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + b"x" * (1024 * 1024) + f"\r\n--{BOUNDARY}--\r\n".encode()
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="report"; filename="r.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + b"x" * (1024 * 1024)
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
     environ = RequestFactory()._base_environ(
         REQUEST_METHOD="POST",
         CONTENT_TYPE=f"multipart/form-data; boundary={BOUNDARY}",

@@ -138,7 +138,9 @@ def test_organisers_download_reports_and_appendices(client):
     organiser = SprintMembershipFactory(sprint=team.sprint).user
     client.force_login(organiser)
     appendix = saved.version.appendices.get()
-    response = client.get(reverse("submissions:appendix", kwargs={"slug": team.sprint.slug, "appendix_id": appendix.pk}))
+    response = client.get(
+        reverse("submissions:appendix", kwargs={"slug": team.sprint.slug, "appendix_id": appendix.pk})
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
@@ -175,7 +177,9 @@ def test_organisers_list_submissions_with_counts_and_csv(client):
     client.force_login(SprintMembershipFactory(sprint=sprint).user)
     url = reverse("submissions:list", kwargs={"slug": sprint.slug})
     page = client.get(url)
-    assert page.status_code == 200 and page.context["counts"]["submissions"] == 1 and page.context["counts"]["teams"] == 2
+    assert (
+        page.status_code == 200 and page.context["counts"]["submissions"] == 1 and page.context["counts"]["teams"] == 2
+    )
     csv = b"".join(client.get(url + "?format=csv").streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in csv
 

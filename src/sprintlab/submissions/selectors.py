@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from sprintlab.sprints.models import Sprint
@@ -47,9 +47,7 @@ def authors(submission: Submission) -> list:
 
 
 def get_submission(*, sprint: Sprint, submission_id: int) -> Submission:
-    submission = (
-        Submission.objects.select_related("team", "track").filter(sprint=sprint, pk=submission_id).first()
-    )
+    submission = Submission.objects.select_related("team", "track").filter(sprint=sprint, pk=submission_id).first()
     if submission is None:
         raise Http404("No such submission.")
     submission.sprint = sprint
@@ -83,7 +81,14 @@ def sprint_submissions(sprint: Sprint) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(sprint=sprint)
         .select_related("team", "track")
-        .annotate(author_count=Count("author_rows", distinct=True))
+        .annotate(
+            author_count=Count("author_rows", distinct=True),
+            pages=Subquery(
+                SubmissionVersion.objects.filter(submission=OuterRef("pk"))
+                .order_by("-number")
+                .values("report_pages")[:1]
+            ),
+        )
         .order_by("-last_submitted_at", "id")
     )
 

@@ -42,7 +42,9 @@ def _submit_context(request, sprint, team, submission, *, now):
         "closes_at": closing,
         "deadline": sprint.submission_deadline_at,
         "grace_minutes": sprint.submission_grace_minutes,
-        "extended": closing > sprint.submission_deadline_at and team is not None and submission is not None
+        "extended": closing > sprint.submission_deadline_at
+        and team is not None
+        and submission is not None
         and submission.extended_until is not None,
         "can_submit": refusal is None,
         "refusal": refusal,
@@ -134,23 +136,27 @@ def _csv(request, sprint, submissions):
               "code", "video", "first submitted", "last submitted", "extended until", "url"]  # fmt: skip
     rows = (
         [
-            submission.pk, submission.team.name, submission.title, submission.track.name if submission.track else "",
-            submission.author_count, submission.version_count, _latest_pages(submission), submission.info_hazard,
-            submission.info_hazard_note, submission.code_url, submission.video_url,
-            format_local(submission.first_submitted_at), format_local(submission.last_submitted_at),
+            submission.pk,
+            submission.team.name,
+            submission.title,
+            submission.track.name if submission.track else "",
+            submission.author_count,
+            submission.version_count,
+            submission.pages or 0,
+            submission.info_hazard,
+            submission.info_hazard_note,
+            submission.code_url,
+            submission.video_url,
+            format_local(submission.first_submitted_at),
+            format_local(submission.last_submitted_at),
             format_local(submission.extended_until) if submission.extended_until else "",
             request.build_absolute_uri(
                 reverse("submissions:detail", kwargs={"slug": sprint.slug, "submission_id": submission.pk})
             ),
-        ]  # fmt: skip
+        ]
         for submission in submissions
     )
     return csv_download(filename=f"{sprint.slug}-submissions.csv", header=header, rows=rows)
-
-
-def _latest_pages(submission) -> int:
-    latest = submission.versions.order_by("-number").values_list("report_pages", flat=True).first()
-    return latest or 0
 
 
 @login_required

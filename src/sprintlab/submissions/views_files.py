@@ -42,13 +42,21 @@ def _allowed_version(request, slug, version_id):
     return version
 
 
-def report_file(request, slug, version_id):
-    version = _allowed_version(request, slug, version_id)
+def report_response(version) -> FileResponse:
     name = version.report_name if version.report_name.lower().endswith(".pdf") else f"{version.report_name}.pdf"
+    return _safe(FileResponse(_open(version.report), as_attachment=True, filename=name, content_type="application/pdf"))
+
+
+def appendix_response(appendix: AppendixFile) -> FileResponse:
+    # Whatever the file holds, it is bytes to save, never a page to show.
     response = FileResponse(
-        _open(version.report), as_attachment=True, filename=name, content_type="application/pdf"
+        _open(appendix.file), as_attachment=True, filename=appendix.name, content_type="application/octet-stream"
     )
     return _safe(response)
+
+
+def report_file(request, slug, version_id):
+    return report_response(_allowed_version(request, slug, version_id))
 
 
 def thumbnail_file(request, slug, version_id):
@@ -70,8 +78,4 @@ def appendix_file(request, slug, appendix_id):
     appendix.version.submission.sprint = sprint
     if not permissions.may_view_files(request.user, appendix.version.submission):
         raise PermissionDenied
-    # Whatever the file holds, it is bytes to save, never a page to show.
-    response = FileResponse(
-        _open(appendix.file), as_attachment=True, filename=appendix.name, content_type="application/octet-stream"
-    )
-    return _safe(response)
+    return appendix_response(appendix)
