@@ -40,6 +40,7 @@ PROJECT_NAMESPACES = {
     "announcements",
     "teams",
     "teamfinder",
+    "submissions",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -131,6 +132,18 @@ PAGES = {
     "teamfinder:my_group": Page("participant", _sprint),
     "teamfinder:grouping": Page("staff", _sprint),
     "teamfinder:outcomes": Page("staff", _sprint),
+    "submissions:mine": Page("mentee", lambda w: {"slug": w.running_sprint.slug}),
+    "submissions:mine for someone alone": Page("participant", _sprint, url_name="submissions:mine"),
+    "submissions:list": Page("staff", lambda w: {"slug": w.running_sprint.slug}),
+    "submissions:detail": Page("mentee", lambda w: {"slug": w.running_sprint.slug, "submission_id": w.submission.pk}),
+    "submissions:extension": Page("staff", lambda w: {"slug": w.running_sprint.slug, "team_id": w.mentee_team.pk}),
+    "submissions:report": Page(
+        "mentee", lambda w: {"slug": w.running_sprint.slug, "version_id": w.submission_version.pk}
+    ),
+    "submissions:thumbnail": Page(
+        "mentee", lambda w: {"slug": w.running_sprint.slug, "version_id": w.submission_version.pk}
+    ),
+    "submissions:appendix": Page("staff", lambda w: {"slug": w.running_sprint.slug, "appendix_id": w.appendix.pk}),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

@@ -123,7 +123,7 @@ def test_submitting_and_extending(role, phase):
                 title="T",
                 abstract="A",
                 report=f.pdf_upload(),
-            )  # fmt: skip
+            )
         )
         assert saved == (may_submit if in_team else may_solo), (role, phase)
         extended = _service_agrees(
