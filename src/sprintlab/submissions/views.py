@@ -5,6 +5,8 @@ Thin views: the services decide; the predicates give the booleans the templates 
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -60,9 +62,11 @@ def my_submission(request, slug):
     submission = selectors.submission_of(team)
     now = timezone.now()
     context = _submit_context(request, sprint, team, submission, now=now)
+    # A copy: validating the form writes the typed values onto its instance, and the page shows the saved ones.
     form = SubmissionForm(
-        request.POST or None, request.FILES or None, instance=submission, sprint=sprint, has_report=bool(submission)
-    )
+        request.POST or None, request.FILES or None, instance=copy.copy(submission), sprint=sprint,
+        has_report=bool(submission),
+    )  # fmt: skip
     if request.method == "POST":
         refused_files = upload_refusal(request)
         for field, field_messages in refused_files.items():
