@@ -27,6 +27,11 @@ MEMBERS = 3
 PDF = sample_pdf("Race", ["Saved at the last second."], pages=2)
 
 
+@pytest.fixture(autouse=True)
+def private_files():
+    """The server writes to the test settings' private folder, and this module reads it there."""
+
+
 @pytest.fixture(scope="module")
 def server_url(gunicorn_api):
     return f"{gunicorn_api}/submissions"
