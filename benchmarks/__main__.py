@@ -15,7 +15,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, assignment, outbox, pages, pgbench, ranking, registration, teamfinder
+from benchmarks import (
+    announcements,
+    assignment,
+    deadline_rush,
+    outbox,
+    pages,
+    pgbench,
+    ranking,
+    registration,
+    teamfinder,
+)
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
@@ -26,6 +36,7 @@ BENCHMARKS = (
     "outbox",
     "announcements",
     "teamfinder",
+    "deadline_rush",
     "assignment",
     "ranking",
 )
@@ -34,6 +45,7 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
 DEFAULT_OUTBOX_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_outbox"
 DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
+DEFAULT_RUSH_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_rush"
 
 
 def machine(database_url: str | None) -> dict:
@@ -115,6 +127,7 @@ def _databases(args) -> list[tuple[str, str]]:
         ("outbox", args.outbox_database_url),
         ("announcements", args.announcements_database_url),
         ("teamfinder", args.finder_database_url),
+        ("deadline_rush", args.rush_database_url),
     ]
 
 
@@ -123,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, assignment, ranking"
-        " (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, deadline_rush, assignment,"
+        " ranking (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -145,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--registrants", type=int, default=announcements.REGISTRANTS, help="Announcement audience.")
     parser.add_argument("--finder-database-url", default=DEFAULT_FINDER_DB, help="Team finder database (recreated).")
     parser.add_argument("--finder-people", type=int, default=3000, help="Team finder: people looking in one sprint.")
+    parser.add_argument("--rush-database-url", default=DEFAULT_RUSH_DB, help="Deadline rush database (recreated).")
+    parser.add_argument("--rush-teams", type=int, default=300, help="Deadline rush: teams uploading.")
+    parser.add_argument("--rush-seconds", type=float, default=120, help="Deadline rush: the window they upload in.")
+    parser.add_argument("--rush-workers", type=int, default=4, help="Deadline rush: gunicorn workers.")
     parser.add_argument("--assignment-seed", type=int, default=0, help="Assignment: the instances' seed.")
     parser.add_argument("--ranking-seeds", type=int, default=20, help="Ranking: simulated sprints per method.")
     parser.add_argument("--ranking-pair-seeds", type=int, default=20, help="Ranking: simulated pairwise runs.")
@@ -222,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
             database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
         )
         results += finder_results
+    if "deadline_rush" in which:
+        rush, details["deadline_rush"] = deadline_rush.run(
+            database_url=args.rush_database_url, port=args.port + 2, workers=args.rush_workers,
+            teams=args.rush_teams, window=args.rush_seconds, static_root=static_root, log=console.log,
+        )  # fmt: skip
+        results.append(rush)
     if "assignment" in which:
         assignment_results, details["assignment"] = assignment.run(seed=args.assignment_seed, log=console.log)
         results += assignment_results
@@ -243,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"· {r.name}: {r.notes}")
     if "registration" in details:
         console.print(f"· registration checks: {details['registration']}")
+    if "deadline_rush" in details:
+        console.print(f"· deadline rush checks: {details['deadline_rush']}")
     if "ranking" in details:
         for quality in ranking.tables(details["ranking"]):
             console.print(quality)

@@ -216,8 +216,23 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Submitted reports and appendices are private until their project is published: on disk they live
+# outside MEDIA_ROOT (nothing serves that folder), on object storage under their own prefix with
+# signed URLs; either way the submissions app's own views serve them to the people allowed.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    private_storage = {
+        "BACKEND": default_storage["BACKEND"],
+        "OPTIONS": {**default_storage["OPTIONS"], "location": "private", "querystring_expire": 300},
+    }
+else:
+    private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    }
 STORAGES = {
     "default": default_storage,
+    "private": private_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -226,8 +241,26 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploaded files bigger than this go to a temporary file while they arrive, not to memory: a
+# deadline rush of 5 MB reports keeps the server's memory flat.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload passes LimitedUploadHandler first: it stops reading a file at UPLOAD_FILE_MAX_BYTES and
+# a request whose Content-Length is over UPLOAD_REQUEST_MAX_BYTES at its first file, so that an
+# oversize upload is refused without being read whole (sprintlab.core.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "sprintlab.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# A submission's PDF report and each appendix file (25 MB by default).
+UPLOAD_FILE_MAX_BYTES = int(os.environ.get("UPLOAD_FILE_MAX_BYTES", 25 * 1024 * 1024))
+# A whole upload request: the report, its appendices and the form fields.
+UPLOAD_REQUEST_MAX_BYTES = int(os.environ.get("UPLOAD_REQUEST_MAX_BYTES", 60 * 1024 * 1024))
+# Work spent on one submitted PDF: pages accepted, and the background text extraction's bounds.
+SUBMISSION_PDF_MAX_PAGES = int(os.environ.get("SUBMISSION_PDF_MAX_PAGES", 300))
+SUBMISSION_TEXT_MAX_CHARS = int(os.environ.get("SUBMISSION_TEXT_MAX_CHARS", 500_000))
+SUBMISSION_TEXT_MAX_SECONDS = float(os.environ.get("SUBMISSION_TEXT_MAX_SECONDS", 20))
 
 # --- Accounts ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

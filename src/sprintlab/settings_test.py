@@ -32,6 +32,12 @@ PUBLIC_PAGE_CACHE = False  # query-count tests must see the real work; tests/cor
 # `make run` does) so that pages in the browser tests show them.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "sprintlab-test-media"
 SERVE_MEDIA = True
+# Submitted files: a private folder outside the work tree, like MEDIA_ROOT.
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "sprintlab-test-private"
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
 # Tests post chat webhooks to a small HTTP server they start on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 INBOX_POLL_SECONDS = 2  # the browser test waits for the badge to update without a reload

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("sprintlab.notifications.urls")),
     path("", include("sprintlab.registrations.urls")),
     path("", include("sprintlab.teams.urls")),
+    path("", include("sprintlab.submissions.urls")),
     path("", include("sprintlab.teamfinder.urls")),
     path("", include("sprintlab.programme.urls")),
     path("", include("sprintlab.mentoring.urls")),

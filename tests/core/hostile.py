@@ -21,6 +21,7 @@ from sprintlab.notifications.unsubscribe import unsubscribe_token
 from sprintlab.programme.models import CalendarFeedToken, Resource, Session, Speaker
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode, Partner, Sprint, SprintMembership, SprintRole
+from sprintlab.submissions.models import AppendixFile, Submission, SubmissionVersion
 from sprintlab.teamfinder.models import GroupingRun
 from sprintlab.teamfinder.services import grouping_run_create
 from sprintlab.teams.models import JoinRequest, Team
@@ -126,6 +127,11 @@ class World:
     judge_assignment: object
     pair_rule: PairRule
     nomination: Nomination
+    # Submissions in ``running_sprint``: the mentee's team submitted a report with an appendix.
+    mentee_team: Team
+    submission: Submission
+    submission_version: SubmissionVersion
+    appendix: AppendixFile
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -174,6 +180,7 @@ def build_world() -> World:
     RegistrationFactory(sprint=sprint, user=loner)
     join_request = JoinRequestFactory(team=team, user=joiner, message="I write evals")
     finder_peer = RegistrationFactory(sprint=sprint, site=site).user
+    submitted = _submission(mentee, mentee_team)
     FinderProfileFactory(sprint=sprint, user=participant)
     FinderProfileFactory(sprint=sprint, user=finder_peer)
     judging = _judging_world(staff)
@@ -227,6 +234,10 @@ def build_world() -> World:
         join_request=join_request,
         finder_peer=finder_peer,
         grouping_run=grouping_run_create(actor=staff, sprint=sprint),
+        mentee_team=mentee_team,
+        submission=submitted.submission,
+        submission_version=submitted.version,
+        appendix=submitted.version.appendices.get(),
     )
 
 
@@ -265,6 +276,22 @@ def _judging_world(staff: User) -> dict:
         "pair_rule": pair_rule,
         "nomination": nomination,
     }
+
+
+def _submission(member: User, team: Team):
+    """A saved submission with its thumbnail made (the background task's work, done here at once)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sprintlab.submissions import pdf, services
+    from sprintlab.submissions.sample_pdf import sample_pdf
+
+    data = sample_pdf("Hostile report")
+    saved = services.submission_save(
+        actor=member, sprint=team.sprint, team=team, title="Probing", abstract="We probe.",
+        report=SimpleUploadedFile("report.pdf", data), appendices=[SimpleUploadedFile("data.csv", b"a,b")],
+    )  # fmt: skip
+    services.version_processed(version_id=saved.version.pk, text="Probing", thumbnail=pdf.render_thumbnail(data))
+    return saved
 
 
 def database_snapshot() -> dict[str, list[tuple]]:

@@ -85,6 +85,41 @@ class Operation:
     body: Callable[[World], dict] | None = None
     prepare: Callable[[World], None] = lambda world: None
     success: set[int] = field(default_factory=lambda: {200, 201, 204})
+    # Files for an operation that takes multipart/form-data: the body's fields are sent with them.
+    files: Callable[[World], dict] | None = None
+
+
+def _pdf_files(world: World) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from sprintlab.submissions.sample_pdf import sample_pdf
+
+    return {"report": SimpleUploadedFile("report.pdf", sample_pdf("Walked"), content_type="application/pdf")}
+
+
+SUBMISSION_OPERATIONS = {
+    "GET /api/v1/submissions/sprints/{slug}": Operation("staff", _running),
+    "GET /api/v1/submissions/sprints/{slug}/mine": Operation("mentee", _running),
+    "POST /api/v1/submissions/sprints/{slug}/mine": Operation(
+        "mentee",
+        _running,
+        lambda w: {"title": "Walked", "abstract": "We walk.", "info_hazard": "none", "code_url": "", "video_url": ""},
+        files=_pdf_files,
+    ),
+    "GET /api/v1/submissions/{submission_id}": Operation("mentee", lambda w: {"submission_id": w.submission.pk}),
+    "GET /api/v1/submissions/{submission_id}/versions": Operation(
+        "mentee", lambda w: {"submission_id": w.submission.pk}
+    ),
+    "GET /api/v1/submissions/versions/{version_id}/report": Operation(
+        "mentee", lambda w: {"version_id": w.submission_version.pk}
+    ),
+    "GET /api/v1/submissions/appendices/{appendix_id}": Operation("staff", lambda w: {"appendix_id": w.appendix.pk}),
+    "PUT /api/v1/submissions/sprints/{slug}/teams/{team_id}/extension": Operation(
+        "staff",
+        lambda w: {**_running(w), "team_id": w.mentee_team.pk},
+        lambda w: {"until": (w.running_sprint.submission_deadline_at + timedelta(hours=2)).isoformat(), "reason": "x"},
+    ),
+}
 
 
 MENTORING_OPERATIONS = {
@@ -347,6 +382,7 @@ OPERATIONS = {
     "GET /api/v1/registrations/mine": Operation("participant"),
     **MENTORING_OPERATIONS,
     **JUDGING_OPERATIONS,
+    **SUBMISSION_OPERATIONS,
     "GET /api/v1/registrations/{registration_id}": Operation(
         "participant", lambda w: {"registration_id": w.registration.pk}
     ),
@@ -590,11 +626,17 @@ def hostile_cases() -> list[Case]:
         if not key.startswith("GET "):
             # Also where no body is expected: nobody should have to read 6 MB to find that out.
             cases.append(Case(key, "body", "", "x" * HUGE_BODY_BYTES, "huge"))
-        body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+        content = op.get("requestBody", {}).get("content", {})
+        multipart = "multipart/form-data" in content
+        body = content.get("multipart/form-data" if multipart else "application/json", {}).get("schema")
         for path, kind in body_leaves(body, components) if body else ():
             name = ".".join(path)
+            if multipart and kind == "text" and name in ("report", "appendices", "appendices.0"):
+                continue  # the files: what a bad file gets is tested in tests/submissions
             if kind == "text":
-                cases += [Case(key, "body", name, value, "text") for value in (NUL, LONE_SURROGATE)]
+                # A lone surrogate cannot be sent in a multipart field: its bytes arrive as U+FFFD.
+                values = (NUL,) if multipart else (NUL, LONE_SURROGATE)
+                cases += [Case(key, "body", name, value, "text") for value in values]
             elif kind == "date":
                 cases += [Case(key, "body", name, value, "range") for value in OUT_OF_RANGE_DATES]
             else:
@@ -637,6 +679,9 @@ def request_for(world: World, operation: str, hostile: Case | None = None) -> Ca
     url = _url(operation, path_values) + query
     data = json.dumps(body) if body is not None else ""
     headers = bearer_for(world.user(spec.actor)) if spec.actor else {}
+    if spec.files is not None and not (hostile and hostile.kind == "huge"):
+        form = {**(body or {}), **spec.files(world)}
+        return lambda client: client.post(url, form, headers=headers)
     return lambda client: client.generic(method, url, data, content_type="application/json", headers=headers)
 
 

@@ -41,6 +41,7 @@ PROJECT_NAMESPACES = {
     "teams",
     "teamfinder",
     "judging",
+    "submissions",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -152,6 +153,18 @@ PAGES = {
     ),
     "judging:local_round": Page("local_judge", lambda w: {**_judging(w), "site_slug": w.judging_site.slug}),
     "judging:accept": Page("participant", lambda w: {"token": w.judge_invitation_token}),
+    "submissions:mine": Page("mentee", lambda w: {"slug": w.running_sprint.slug}),
+    "submissions:mine for someone alone": Page("participant", _sprint, url_name="submissions:mine"),
+    "submissions:list": Page("staff", lambda w: {"slug": w.running_sprint.slug}),
+    "submissions:detail": Page("mentee", lambda w: {"slug": w.running_sprint.slug, "submission_id": w.submission.pk}),
+    "submissions:extension": Page("staff", lambda w: {"slug": w.running_sprint.slug, "team_id": w.mentee_team.pk}),
+    "submissions:report": Page(
+        "mentee", lambda w: {"slug": w.running_sprint.slug, "version_id": w.submission_version.pk}
+    ),
+    "submissions:thumbnail": Page(
+        "mentee", lambda w: {"slug": w.running_sprint.slug, "version_id": w.submission_version.pk}
+    ),
+    "submissions:appendix": Page("staff", lambda w: {"slug": w.running_sprint.slug, "appendix_id": w.appendix.pk}),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

@@ -44,6 +44,7 @@ SERVICE_MODULES = {
     "sprintlab.judging.scoring",
     "sprintlab.judging.assignment_runs",
     "sprintlab.judging.localround",
+    "sprintlab.submissions.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking
@@ -59,6 +60,8 @@ NO_ACTOR = {
     # The offer-expiry sweep runs every few minutes as a task, for everyone's offers.
     "sprintlab.registrations.admissions.registrations_expire_offers": "the task worker's sweep; nobody acts",
     "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",
+    "sprintlab.submissions.services.version_processed": "the task worker stores a report's text; nobody acts",
+    "sprintlab.submissions.services.orphaned_files_sweep": "the task worker's sweep; nobody acts",
 }
 
 

@@ -186,6 +186,7 @@ def register_routers() -> None:
     from sprintlab.registrations.api_attendance import router as attendance_router
     from sprintlab.registrations.api_organising import router as organising_router
     from sprintlab.sprints.api import router as sprints_router
+    from sprintlab.submissions.api import router as submissions_router
     from sprintlab.teamfinder.api import router as teamfinder_router
     from sprintlab.teams.api import router as teams_router
 
@@ -204,6 +205,7 @@ def register_routers() -> None:
     api.add_router("/", teams_router)
     api.add_router("/", judging_router)
     api.add_router("/", judging_reviews_router)
+    api.add_router("/submissions", submissions_router)
 
 
 register_routers()

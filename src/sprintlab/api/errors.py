@@ -71,9 +71,16 @@ def _detail_for(response: HttpResponse) -> str:
     return STATUS_MEANINGS.get(status) or HTTPStatus(status).phrase
 
 
+def _body_limit(request: HttpRequest) -> int | None:
+    """Multipart bodies carry files, which upload handlers stream to disk (``core.uploads``)."""
+    if request.content_type == "multipart/form-data":
+        return settings.UPLOAD_REQUEST_MAX_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 def _request_body_too_large(request: HttpRequest) -> bool:
     """Checked from the header, before anything reads the body (Django would raise RequestDataTooBig)."""
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    limit = _body_limit(request)
     try:
         return limit is not None and int(request.META.get("CONTENT_LENGTH") or 0) > limit
     except ValueError:
@@ -90,7 +97,7 @@ class ApiErrorMiddleware:
         if not is_api_request(request):
             return self.get_response(request)
         if _request_body_too_large(request):
-            limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+            limit_mb = _body_limit(request) / (1024 * 1024)
             return error_response(413, f"The request body is too large: the limit is {limit_mb:g} MB.")
         response = self.get_response(request)
         if response.status_code < 400 or _is_json_error(response):

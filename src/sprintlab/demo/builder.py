@@ -27,6 +27,7 @@ from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_
 from sprintlab.demo.programme import build_programme
 from sprintlab.demo.registrations import plan_registrations
 from sprintlab.demo.sites import build_sites
+from sprintlab.demo.submissions import build_submissions
 from sprintlab.demo.teamfinder import build_team_finder
 from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
@@ -35,6 +36,7 @@ from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.mentoring.models import HelpRequest, OfficeHourSlot
 from sprintlab.registrations.models import AdmissionWave, Registration
 from sprintlab.sprints.models import Partner, Prize, Sprint, SprintMembership, SprintRole, Track
+from sprintlab.submissions.models import Submission
 from sprintlab.teams.models import Team
 
 BATCH_SIZE = 2000
@@ -125,6 +127,9 @@ class DemoBuilder:
                 )  # fmt: skip
                 write_teams(rows, lambda model, objs: self._bulk(model, objs, lambda n: None))
                 advance(1)
+            with self.progress.stage("Submissions", 1):
+                # Its own random stream, so adding submissions changed none of the rows above.
+                build_submissions(random.Random(f"submissions-{self.scale_name}"), sprints=sprints, now=self.now)
             with self.progress.stage("Announcements", 1):
                 build_announcements(now=self.now)
             with self.progress.stage("Schedules, resources and agendas", 1):
@@ -358,6 +363,7 @@ class DemoBuilder:
             "admission waves": AdmissionWave.objects.count(),
             "sprint roles": SprintMembership.objects.count(),
             "teams": Team.objects.filter(disbanded_at__isnull=True).count(),
+            "submissions": Submission.objects.count(),
             "office-hour slots": OfficeHourSlot.objects.count(),
             "help requests": HelpRequest.objects.count(),
             "reviews": Review.objects.count(),

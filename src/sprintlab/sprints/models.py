@@ -22,6 +22,9 @@ from sprintlab.core.validators import (
 )
 from sprintlab.sprints.validators import validate_image_extension, validate_image_size
 
+# A grace period longer than a day would be a second deadline, which organisers set as the deadline.
+MAX_SUBMISSION_GRACE_MINUTES = 24 * 60
+
 # Path segments under /sprints/ that belong to pages, so no sprint may take them as its slug.
 RESERVED_SLUGS = frozenset({"new", "partners", "preview"})
 
@@ -134,6 +137,14 @@ class Sprint(TimeStampedModel):
         blank=True,
         validators=[validate_datetime_in_window],
         help_text=_("After this time nobody joins, leaves or forms a team. Empty means at the submission deadline."),
+    )
+    # Submissions stay open this long after the submission deadline (late uploads, slow networks);
+    # the deadline shown to people does not move.
+    submission_grace_minutes = models.PositiveSmallIntegerField(
+        _("grace period (minutes)"),
+        default=0,
+        validators=[max_value(MAX_SUBMISSION_GRACE_MINUTES)],
+        help_text=_("Submissions are still accepted this many minutes after the deadline."),
     )
     # Announcements are mirrored to this Discord- or Slack-compatible incoming webhook; it is a
     # secret (anyone holding it can post), so only the sprint's organisers ever see it.

@@ -50,6 +50,9 @@ TAB_LABELS = {"upcoming": _("Upcoming"), "running": _("Running now"), "past": _(
 # The search box and the area menu ask for this part of the page when htmx is there (sprint_list.html).
 RESULTS_TARGET = "sprint-results"
 
+# Before kickoff there is nothing to submit yet.
+SUBMISSIONS_NOT_YET = frozenset({Phase.DRAFT, Phase.ANNOUNCED, Phase.REGISTRATION})
+
 
 @cache_anonymous_page(seconds=5)
 @vary_on_headers("HX-Request")
@@ -176,6 +179,12 @@ def sprint_detail(request, slug):
             "judging_url": reverse("judging:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
             "judge_queue_url": reverse("judging:queue", kwargs={"slug": sprint.slug})
             if request.user.is_authenticated and request.user.has_perm("judging.judge", sprint)
+            else "",
+            # Submissions (their own app, above this one): the team's page from kickoff on, for people
+            # in the sprint; the list for its organisers. Those pages decide who may do what there.
+            "submissions_list_url": reverse("submissions:list", kwargs={"slug": sprint.slug}) if can_manage else "",
+            "submit_url": reverse("submissions:mine", kwargs={"slug": sprint.slug})
+            if registration is not None and registration.is_active and phase not in SUBMISSIONS_NOT_YET
             else "",
             # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
             "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),

@@ -9,6 +9,7 @@ under random names and are served only through the app's own views.
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ from sprintlab.teams.models import Team
 def random_file_name(folder: str, suffix: str) -> str:
     """A storage name nobody can guess or collide with; the person's own file name is kept apart."""
     return f"{folder}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+def private_storage():
+    """The storage of reports, appendices and thumbnails: nothing serves it but this app's views."""
+    return storages["private"]
 
 
 def report_upload_to(instance, filename: str) -> str:
@@ -102,13 +108,13 @@ class SubmissionVersion(models.Model):
     video_url = models.URLField(_("video"), blank=True)
     info_hazard = models.CharField(max_length=10, choices=InfoHazard.choices, default=InfoHazard.NONE)
     info_hazard_note = models.TextField(max_length=3000, blank=True)
-    report = models.FileField(_("report (PDF)"), upload_to=report_upload_to, max_length=200)
+    report = models.FileField(_("report (PDF)"), upload_to=report_upload_to, max_length=200, storage=private_storage)
     report_name = models.CharField(_("file name"), max_length=255, blank=True)
     report_size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     report_sha256 = models.CharField(max_length=64, blank=True)
     report_pages = models.PositiveIntegerField(_("pages"), default=0)
     report_text = models.TextField(_("report text"), blank=True)
-    thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True)
+    thumbnail = models.ImageField(upload_to=thumbnail_upload_to, max_length=200, blank=True, storage=private_storage)
     processed_at = models.DateTimeField(_("text and thumbnail made"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
@@ -126,9 +132,28 @@ class AppendixFile(models.Model):
     """An optional file that goes with one version (data, extra figures); served as a download only."""
 
     version = models.ForeignKey(SubmissionVersion, on_delete=models.CASCADE, related_name="appendices")
-    file = models.FileField(upload_to=appendix_upload_to, max_length=200)
+    file = models.FileField(upload_to=appendix_upload_to, max_length=200, storage=private_storage)
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
 
     class Meta:
         ordering = ["version", "id"]
+
+
+class DeadlineExtension(TimeStampedModel):
+    """More time for one team, granted by an organiser; it counts when later than deadline plus grace.
+
+    It belongs to the team, not to its submission, so a team that has not submitted yet (its
+    upload failed at the deadline) can be given one. ``Submission.extended_until`` repeats it.
+    """
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="deadline_extension")
+    until = models.DateTimeField(_("extension until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("deadline extension")
+
+    def __str__(self) -> str:
+        return f"{self.team} until {self.until:%Y-%m-%d %H:%M}"

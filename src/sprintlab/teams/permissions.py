@@ -173,6 +173,26 @@ def may_create_team(user, sprint, *, now: datetime) -> bool:
     return create_team_refusal(user, sprint, now=now) is None
 
 
+def solo_team_refusal(user, sprint, *, now: datetime) -> ServiceError | None:
+    """A confirmed participant who is in no team becomes a team of one, to submit on their own.
+
+    Unlike forming a team, this stays possible after teams close, until the sprint is over: a
+    person who worked alone still submits. The submissions app asks it when someone submits alone.
+    """
+    if not is_signed_in(user):
+        return PermissionDeniedError(_("Sign in to submit."))
+    if not sprint.is_published:
+        return Conflict(_("This sprint is not published yet."))
+    if now >= sprint.judging_ends_at:
+        return Conflict(_("This sprint is over; its teams no longer change."))
+    if confirmed_registration(user, sprint) is None:
+        return PermissionDeniedError(_("Only people with a confirmed registration for this sprint submit."))
+    current = _team_of(user, sprint)
+    if current is not None:
+        return Conflict(_("You are already in the team “%(team)s”; submit with your team.") % {"team": current.name})
+    return None
+
+
 def join_refusal(user, team: Team, *, now: datetime) -> ServiceError | None:
     """Joining ``team`` straight away with its invite code or link."""
     if not is_signed_in(user):

@@ -46,6 +46,7 @@ from sprintlab.teams.permissions import (
     manage_team_refusal,
     remove_member_refusal,
     request_refusal,
+    solo_team_refusal,
     withdraw_refusal,
 )
 
@@ -148,6 +149,47 @@ def team_create(*, actor, sprint: Sprint, name: str, description: str = "", trac
         raise ServiceError({"name": [_("Another team in this sprint already has this name.")]}) from exc
     _add_member(team=team, user=actor, joined_via=JoinedVia.FOUNDED, now=now, actor=actor)
     record_audit(actor=actor, action="team.create", target=team, sprint=sprint.slug, name=team.name)
+    return team
+
+
+def _solo_team_name(sprint: Sprint, person) -> str:
+    """The person's name, or their name with a number when another live team of the sprint has it."""
+    base = " ".join((person.name or person.email.split("@")[0]).split())[:70] or _("Solo")
+    taken = set(
+        Team.objects.filter(sprint=sprint, disbanded_at__isnull=True, name__istartswith=base)
+        .annotate(lower=Lower("name"))
+        .values_list("lower", flat=True)
+    )
+    name, number = base, 2
+    while name.lower() in taken:
+        name, number = f"{base} ({number})", number + 1
+    return name
+
+
+@retry_on_conflict
+@transaction.atomic
+def team_form_solo(*, actor, sprint: Sprint) -> Team:
+    """Make ``actor`` a team of one (named after them) so that they can submit on their own.
+
+    Possible after teams close (``solo_team_refusal``): a person who worked alone still submits.
+    The submissions app calls it, in its own transaction, when someone in no team submits.
+    Side effects: a Team (origin "self") led by the actor and their TeamMember; the actor's
+    pending requests and invitations in the sprint are withdrawn; an audit entry.
+    Raises: PermissionDeniedError (not signed in, no confirmed registration), Conflict (already in
+    a team, sprint over).
+    """
+    sprint = locks.lock_sprint(sprint)
+    now = timezone.now()
+    _raise(solo_team_refusal(actor, sprint, now=now))
+    locks.lock_people(sprint=sprint, users=[actor])
+    team = Team(sprint=sprint, lead=actor, origin=TeamOrigin.SELF, name=_solo_team_name(sprint, actor))
+    try:
+        with transaction.atomic():
+            team.save(force_insert=True)
+    except IntegrityError as exc:
+        raise Conflict(_("A team with your name was formed at the same moment; try again.")) from exc
+    _add_member(team=team, user=actor, joined_via=JoinedVia.FOUNDED, now=now, actor=actor)
+    record_audit(actor=actor, action="team.form_solo", target=team, sprint=sprint.slug, name=team.name)
     return team
 
 
