@@ -172,6 +172,13 @@ def sprint_detail(request, slug):
             # Mentor help (its own app, above this one): its pages decide who may do what there.
             "mentors_url": reverse("mentoring:mentors", kwargs={"slug": sprint.slug}),
             "mentor_overview_url": reverse("mentoring:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
+            # The announcements a participant received (their own app's list decides what each sees):
+            # anyone who registered, whatever became of it, and the organisers who write them.
+            "announcements_url": (
+                reverse("announcements:list", kwargs={"slug": sprint.slug})
+                if registration is not None or can_manage
+                else ""
+            ),
             # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
             "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),
             "shared_html": shared_fragment("sprints/sprint_detail.html#shared", *vary_on, context=shared),
