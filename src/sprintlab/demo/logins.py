@@ -28,7 +28,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "participant",
         "participant@example.org",
         "Priya Participant",
-        "Participant (in the sprint running now; registered for the open one)",
+        "Participant (the running sprint and the open one)",
     ),
     DemoLogin("mentor", "mentor@example.org", "Mateo Mentor", "Mentor (the running, the open and the last sprint)"),
 )
