@@ -124,3 +124,34 @@ def test_the_api(client, sprint_with_people, django_capture_on_commit_callbacks)
     assert client.get(f"{base}/{announcement_id}", headers=participant).json()["delivery"] is None
     assert [a["id"] for a in client.get(base, headers=participant).json()["items"]] == [announcement_id]
     assert client.get(base).status_code == 401
+
+
+def test_the_sprint_page_leads_participants_to_the_announcements_they_received(
+    client, sprint_with_people, django_capture_on_commit_callbacks
+):
+    from sprintlab.announcements.services import announcement_send_now
+
+    sprint, site, attendees, remote, organiser = sprint_with_people
+    to_site = AnnouncementFactory(sprint=sprint, author=organiser, audience=Audience.SITE, site=site, title="Doors")
+    with django_capture_on_commit_callbacks(execute=True):
+        announcement_send_now(actor=organiser, announcement=to_site)
+    list_url = reverse("announcements:list", kwargs={"slug": sprint.slug})
+    sprint_url = sprint.get_absolute_url()
+
+    client.force_login(attendees[0].user)
+    assert f'href="{list_url}"' in client.get(sprint_url).content.decode()
+    listed = client.get(list_url).content.decode()
+    assert "Doors" in listed and reverse("notifications:inbox") in listed
+
+    # A remote participant finds the list too, without the site's announcement in it.
+    client.force_login(remote.user)
+    assert f'href="{list_url}"' in client.get(sprint_url).content.decode()
+    assert "Doors" not in client.get(list_url).content.decode()
+
+    # The organisers find it; someone who never registered and visitors are not offered it.
+    client.force_login(organiser)
+    assert f'href="{list_url}"' in client.get(sprint_url).content.decode()
+    client.force_login(UserFactory())
+    assert f'href="{list_url}"' not in client.get(sprint_url).content.decode()
+    client.logout()
+    assert f'href="{list_url}"' not in client.get(sprint_url).content.decode()

@@ -124,6 +124,11 @@ SUBMISSION_OPERATIONS = {
 
 MENTORING_OPERATIONS = {
     "GET /api/v1/sprints/{slug}/mentors": Operation(None, _running),
+    "PUT /api/v1/sprints/{slug}/mentors/{user_id}/profile": Operation(
+        "mentor",
+        lambda w: {**_running(w), "user_id": w.mentor.pk},
+        lambda w: {"expertise": ["evaluations"], "bio": "Evals person.", "timezone": "Europe/London"},
+    ),
     "GET /api/v1/sprints/{slug}/office-hours": Operation(None, _running),
     "POST /api/v1/sprints/{slug}/office-hours": Operation("mentor", _running, _new_slot),
     "DELETE /api/v1/sprints/{slug}/office-hours/{slot_id}": Operation(

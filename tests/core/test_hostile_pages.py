@@ -121,6 +121,7 @@ PAGES = {
     "mentoring:ask": Page("mentee", lambda w: {"slug": w.running_sprint.slug}),
     "mentoring:queue": Page("mentor", lambda w: {"slug": w.running_sprint.slug}),
     "mentoring:overview": Page("staff", lambda w: {"slug": w.running_sprint.slug}),
+    "mentoring:edit_profile": Page("staff", lambda w: {"slug": w.running_sprint.slug, "user_id": w.mentor.pk}),
     "mentoring:request": Page("mentor", lambda w: {"slug": w.running_sprint.slug, "request_id": w.claimed_request.pk}),
     "teams:list": Page("participant", _sprint),
     "teams:create": Page("loner", _sprint),

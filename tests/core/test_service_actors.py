@@ -39,6 +39,7 @@ SERVICE_MODULES = {
     "sprintlab.mentoring.helpdesk",
     "sprintlab.announcements.services",
     "sprintlab.teams.services",
+    "sprintlab.teams.departures",
     "sprintlab.teamfinder.services",
     "sprintlab.judging.services",
     "sprintlab.judging.scoring",

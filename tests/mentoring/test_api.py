@@ -154,3 +154,38 @@ def test_stats_are_for_organisers(client, sprint):
 def test_writes_need_a_token(client, sprint):
     response = client.post(f"{_base(sprint)}/help-requests", {}, content_type="application/json")
     assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_mentor_profiles_are_written_by_the_mentor_and_the_sprints_organisers(client, sprint):
+    mentor = make_mentor(sprint)
+    other_mentor = make_mentor(sprint)
+    organiser = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER).user
+    organiser_elsewhere = SprintMembershipFactory(role=SprintRole.ORGANISER).user
+    url = f"{_base(sprint)}/mentors/{mentor.pk}/profile"
+    body = {"expertise": ["writing", "statistics"], "bio": "  Edits write-ups. ", "timezone": "Europe/Oslo"}
+
+    def put(user, payload=body, target=url):
+        headers = bearer_for(user) if user else {}
+        return client.put(target, payload, content_type="application/json", headers=headers)
+
+    answer = put(mentor)
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {
+        "id": mentor.pk,
+        "name": mentor.name,
+        "expertise": ["statistics", "writing"],
+        "bio": "Edits write-ups.",
+        "timezone": "Europe/Oslo",
+    }
+    assert put(organiser, {**body, "bio": "Set by the organisers."}).status_code == 200
+    listed = client.get(f"{_base(sprint)}/mentors").json()
+    assert next(row for row in listed if row["id"] == mentor.pk)["bio"] == "Set by the organisers."
+    for refused in (other_mentor, organiser_elsewhere, make_participant(sprint)):
+        answer = put(refused)
+        assert answer.status_code == 403 and answer.json()["detail"], refused
+    assert put(None).status_code == 401
+    assert put(organiser, target=f"{_base(sprint)}/mentors/{UserFactory().pk}/profile").status_code == 404
+    assert put(organiser, target=f"{_base(sprint)}/mentors/{10**30}/profile").status_code in (404, 422)
+    bad = put(mentor, {"expertise": ["astrology"], "bio": "x" * 601, "timezone": "Mars/Base"})
+    assert bad.status_code in (400, 422)
+    assert put(mentor, {**body, "timezone": "Mars/Base"}).status_code == 400

@@ -73,6 +73,10 @@ EXPECTED = {
     "release": {role: ALWAYS for role in ("mentor", "sprint_organiser", "staff")},
     "view_queue": {role: ALWAYS for role in ("mentor", "sprint_organiser", "staff")},
     "view_stats": {role: ALWAYS for role in ("sprint_organiser", "staff")},
+    # The mentor's own profile: themself, the sprint's organisers and staff, whatever the phase.
+    "edit_profile": {role: ALWAYS for role in ("mentor", "sprint_organiser", "staff")},
+    # The organisers' page for any of the sprint's mentors (the mentor uses "My office hours").
+    "edit_mentor_profiles": {role: ALWAYS for role in ("sprint_organiser", "staff")},
 }
 
 
@@ -80,6 +84,7 @@ EXPECTED = {
 class World:
     people: dict
     sprint: object
+    mentor: object
     free_slot: object
     booking: object
     open_request: object
@@ -121,6 +126,7 @@ def build_world(phase: str) -> World:
     return World(
         people=people,
         sprint=sprint,
+        mentor=mentor,
         free_slot=free_slot,
         booking=book(booked_slot, team, requester),
         open_request=HelpRequestFactory(sprint=sprint, requester=people["participant_without_team"]),
@@ -151,6 +157,8 @@ PREDICATES = {
     "release": lambda u, w, now: mentoring_permissions.may_release(u, w.claimed_request, now=now),
     "view_queue": lambda u, w, now: u.has_perm("mentoring.view_queue", w.sprint),
     "view_stats": lambda u, w, now: u.has_perm("mentoring.view_stats", w.sprint),
+    "edit_profile": lambda u, w, now: mentoring_permissions.may_edit_profile(u, w.mentor),
+    "edit_mentor_profiles": lambda u, w, now: u.has_perm("mentoring.edit_mentor_profiles", w.sprint),
 }
 
 SERVICES = {
@@ -163,9 +171,18 @@ SERVICES = {
     "claim": lambda u, w: helpdesk.help_request_claim(actor=u, request=w.open_request),
     "close": lambda u, w: helpdesk.help_request_close(actor=u, request=w.claimed_request, note="Done"),
     "release": lambda u, w: helpdesk.help_request_release(actor=u, request=w.claimed_request),
+    "edit_profile": lambda u, w: services.mentor_profile_update(
+        actor=u, user=w.mentor, expertise=["writing"], bio="Bio", timezone_name=""
+    ),
 }
 
-PAGES = {"view_queue": "mentoring:queue", "view_stats": "mentoring:overview"}
+PAGES = {
+    "view_queue": lambda w: reverse("mentoring:queue", kwargs={"slug": w.sprint.slug}),
+    "view_stats": lambda w: reverse("mentoring:overview", kwargs={"slug": w.sprint.slug}),
+    "edit_mentor_profiles": lambda w: reverse(
+        "mentoring:edit_profile", kwargs={"slug": w.sprint.slug, "user_id": w.mentor.pk}
+    ),
+}
 
 
 class _RolledBack(Exception):
@@ -208,13 +225,13 @@ def test_predicates_services_and_pages_agree_with_the_matrix(worlds, client, act
             client.logout()
             if role != "visitor":
                 client.force_login(user)
-            status = client.get(reverse(PAGES[action], kwargs={"slug": world.sprint.slug})).status_code
+            status = client.get(PAGES[action](world)).status_code
             assert status == (200 if expected else 302 if role == "visitor" else 403), f"page {action}: {role}"
 
 
 def test_the_matrix_names_every_role_and_predicate():
     may = {name for name in dir(mentoring_permissions) if name.startswith("may_")}
     asked = {"may_offer_slot", "may_book", "may_cancel_booking", "may_post_request", "may_claim", "may_close"}
-    asked |= {"may_release"}
-    # Deleting a slot, notes and profiles are covered in test_services; viewing a request in test_views.
-    assert may - asked == {"may_delete_slot", "may_add_note", "may_view_request", "may_edit_profile"}
+    asked |= {"may_release", "may_edit_profile"}
+    # Deleting a slot and notes are covered in test_services; viewing a request in test_views.
+    assert may - asked == {"may_delete_slot", "may_add_note", "may_view_request"}

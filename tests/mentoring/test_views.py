@@ -99,6 +99,30 @@ def test_a_slot_ending_before_it_starts_is_shown_on_the_form(client, sprint):
     assert "The slot must end after it starts." in response.content.decode()
 
 
+def test_an_organiser_edits_a_mentors_profile_from_the_mentors_page(client, sprint):
+    from sprintlab.core.audit import AuditEntry
+
+    mentor = make_mentor(sprint)
+    organiser = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER).user
+    edit_url = _url("edit_profile", sprint, user_id=mentor.pk)
+    client.force_login(organiser)
+    assert f'href="{edit_url}"' in client.get(_url("mentors", sprint)).content.decode()
+    form = client.get(edit_url).content.decode()
+    assert "Evals person." in form
+    refused = client.post(edit_url, {"expertise": ["writing"], "bio": "x" * 601, "timezone": ""})
+    assert refused.status_code == 200 and "at most 600 characters" in refused.content.decode()
+    response = client.post(edit_url, {"expertise": ["writing"], "bio": "Set by us", "timezone": "Europe/Oslo"})
+    assert response.status_code == 302 and response.url == _url("mentors", sprint)
+    mentor.mentor_profile.refresh_from_db()
+    assert (mentor.mentor_profile.bio, mentor.mentor_profile.timezone) == ("Set by us", "Europe/Oslo")
+    assert AuditEntry.objects.filter(action="mentoring.profile_update").exists()
+    # Someone who is not the sprint's mentor has no such page; the mentor and others get no link.
+    assert client.get(_url("edit_profile", sprint, user_id=make_participant(sprint).pk)).status_code == 404
+    client.force_login(mentor)
+    assert f'href="{edit_url}"' not in client.get(_url("mentors", sprint)).content.decode()
+    assert client.get(edit_url).status_code == 403
+
+
 def test_non_mentors_have_no_office_hours_page(client, sprint):
     client.force_login(make_participant(sprint))
     assert client.get(_url("office_hours", sprint)).status_code == 403

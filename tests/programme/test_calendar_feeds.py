@@ -118,3 +118,36 @@ def test_an_unstarred_session_leaves_the_personal_feed_even_for_a_client_that_se
     again = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
     assert again.status_code == 200
     assert f"session-{session.uid}" not in again.content.decode()
+
+
+def test_moving_the_kickoff_or_deadline_raises_their_sequence_in_the_personal_feed(client):
+    from sprintlab.sprints.services import sprint_update
+
+    sprint = SprintFactory()
+    participant = RegistrationFactory(sprint=sprint).user
+    organiser = SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER).user
+    url = reverse("programme:personal_ics", kwargs={"token": services.calendar_feed_token_get_or_create(
+        actor=participant).token})  # fmt: skip
+
+    def moments():
+        found = events(client.get(url))
+        return {uid.split("@")[0].rsplit("-", 1)[1]: event for uid, event in found.items() if uid.startswith("sprint-")}
+
+    before = moments()
+    assert {key: int(event["SEQUENCE"]) for key, event in before.items()} == {"kickoff": 0, "deadline": 0}
+    # A change calendars do not show leaves the revision alone.
+    sprint_update(actor=organiser, sprint=sprint, values={"tagline": "New words"})
+    assert {int(event["SEQUENCE"]) for event in moments().values()} == {0}
+
+    new_kickoff = sprint.kickoff_at.replace(microsecond=0) + timedelta(hours=2)
+    sprint_update(actor=organiser, sprint=sprint, values={"kickoff_at": new_kickoff})
+    moved = moments()
+    assert int(moved["kickoff"]["SEQUENCE"]) == 1 and moved["kickoff"].decoded("DTSTART") == new_kickoff
+    assert moved["kickoff"]["UID"] == before["kickoff"]["UID"]
+
+    sprint_update(
+        actor=organiser,
+        sprint=sprint,
+        values={"submission_deadline_at": sprint.submission_deadline_at + timedelta(hours=1)},
+    )
+    assert {key: int(event["SEQUENCE"]) for key, event in moments().items()} == {"kickoff": 2, "deadline": 2}

@@ -133,7 +133,31 @@ def test_visitors_see_no_star_and_strangers_are_refused(client):
         {"action": "add"},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 403
+    # htmx swaps the fragment (it would ignore a 4xx), so the refusal shows where the button was.
+    html = response.content.decode()
+    assert response.status_code == 200 and f'id="star-{session.pk}"' in html
+    assert 'role="status"' in html and "Register for this sprint to keep an agenda of its sessions." in html
+    assert "Add to agenda" not in html
+    assert not AgendaItem.objects.exists()
+
+
+def test_a_refused_star_of_a_session_that_just_ended_says_so_in_place(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    sprint = SprintFactory()
+    session = SessionFactory(sprint=sprint)
+    client.force_login(RegistrationFactory(sprint=sprint).user)
+    session.starts_at = timezone.now() - timedelta(hours=2)
+    session.ends_at = timezone.now() - timedelta(minutes=1)
+    session.save()
+    url = reverse("programme:agenda_toggle", kwargs={"slug": sprint.slug, "pk": session.pk})
+    html = client.post(url, {"action": "add"}, headers={"HX-Request": "true"}).content.decode()
+    assert "This session is over." in html and "Add to agenda" not in html
+    # Without htmx the refusal is a message on the schedule, as before.
+    response = client.post(url, {"action": "add"}, follow=True)
+    assert "This session is over." in response.content.decode()
     assert not AgendaItem.objects.exists()
 
 

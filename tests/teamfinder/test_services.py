@@ -130,6 +130,34 @@ def test_grouping_proposes_groups_and_a_rerun_takes_only_the_remainder():
     assert set(second.groups.get().members.values_list("group__site", flat=True)) == {world.site.pk}
 
 
+def test_everyone_proposed_is_told_where_to_answer_as_they_chose(django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.urls import reverse
+
+    from sprintlab.notifications.models import InboxItem, NotificationKind, NotificationPreference, OutboxMessage
+
+    world = finder_world()
+    people = [world.looking() for _ in range(4)]
+    NotificationPreference.objects.create(user=people[0], kind=NotificationKind.TEAM, email=False, in_app=True)
+    NotificationPreference.objects.create(user=people[1], kind=NotificationKind.TEAM, email=True, in_app=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.grouping_run_create(actor=world.organiser, sprint=world.sprint)
+    proposed = set(ProposedMember.objects.filter(group__run=run).values_list("user_id", flat=True))
+    assert proposed == {person.pk for person in people}
+    url = reverse("teamfinder:my_group", kwargs={"slug": world.sprint.slug})
+    items = InboxItem.objects.filter(kind=NotificationKind.TEAM)
+    assert set(items.values_list("user_id", flat=True)) == proposed - {people[1].pk}
+    assert {item.url for item in items} == {url}
+    assert all(world.sprint.title in item.title for item in items)
+    emails = OutboxMessage.objects.filter(kind=NotificationKind.TEAM)
+    assert set(emails.values_list("user_id", flat=True)) == proposed - {people[0].pk}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people if p != people[0])
+    assert all(url in m.body for m in mail.outbox)
+    # A second run proposes nobody new, so it tells nobody.
+    services.grouping_run_create(actor=world.organiser, sprint=world.sprint)
+    assert InboxItem.objects.filter(kind=NotificationKind.TEAM).count() == len(proposed) - 1
+
+
 def test_grouping_is_for_organisers():
     world = finder_world()
     with pytest.raises(PermissionDeniedError):

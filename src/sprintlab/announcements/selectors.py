@@ -109,7 +109,16 @@ class DeliveryStats:
 
 
 def delivery_stats(announcement: Announcement) -> DeliveryStats:
-    """Two aggregate queries whatever the number of recipients."""
+    """Two aggregate queries whatever the number of recipients.
+
+    Both read one announcement's rows by key prefix (``key LIKE 'announcement:<id>:%'``). On
+    PostgreSQL that is an index range scan: Django gives every unique ``CharField`` a second index
+    with ``varchar_pattern_ops`` (``…_key_…_like``), which serves LIKE prefixes whatever the
+    database's collation; the plain unique index alone could not. With 300,000 outbox rows and
+    200,000 inbox items, EXPLAIN ANALYZE shows ``Index Scan using notifications_outboxmessage_key_…_like``
+    (about 1 ms for 500 matching rows) and the same for the inbox;
+    ``tests/announcements/test_delivery_plan.py`` keeps it so on PostgreSQL.
+    """
     by_channel = {channel: dict.fromkeys(OutboxStatus.values, 0) for channel in OutboxChannel.values}
     rows = (
         OutboxMessage.objects.filter(key__startswith=f"{announcement.key_prefix}:")

@@ -25,6 +25,23 @@ class TimeSafeModelAdmin(admin.ModelAdmin):
     formfield_overrides = {models.DateTimeField: {"widget": TimeSafeSplitDateTime}}
 
 
+class ViewOnlyModelAdmin(TimeSafeModelAdmin):
+    """Rows that only services write (they lock, notify and audit): staff read them here, never edit.
+
+    A changelist must not query once per row: subclasses name the relations they show in
+    ``list_select_related`` and show related people by field (``user__email``), not through ``__str__``.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def local_time_column(field_name: str, description: str) -> Callable:
     """A changelist column showing ``field_name`` like the admin does, but never failing on an odd value."""
 

@@ -1,6 +1,6 @@
-"""Demo announcements for the sprint that is open or running: a welcome and a site's logistics
-already sent (with their inbox items, so participants find them), and the "24 hours left" one
-scheduled before the submission deadline."""
+"""Demo announcements for the sprint running now and the one open for registration: a welcome and a
+site's logistics already sent (with their inbox items, so participants find them), and the "24 hours
+left" one scheduled before the submission deadline."""
 
 from __future__ import annotations
 
@@ -37,13 +37,17 @@ Include your code, a short write-up of what you found, and what you would try ne
 
 
 def build_announcements(*, now: datetime) -> int:
-    """Announcements for the first open or running sprint; returns how many were written."""
-    sprint = next(
-        (s for s in Sprint.objects.order_by("kickoff_at") if s.phase_at(now) in (Phase.REGISTRATION, Phase.RUNNING)),
-        None,
-    )
-    if sprint is None:
-        return 0
+    """Announcements for the first running and the first open sprint; returns how many were written."""
+    sprints = Sprint.objects.order_by("kickoff_at")
+    written = 0
+    for phase in (Phase.RUNNING, Phase.REGISTRATION):
+        sprint = next((s for s in sprints if s.phase_at(now) == phase), None)
+        if sprint is not None:
+            written += _for_sprint(sprint, now=now)
+    return written
+
+
+def _for_sprint(sprint: Sprint, *, now: datetime) -> int:
     organiser = SprintMembership.objects.filter(sprint=sprint, role=SprintRole.ORGANISER).select_related("user").first()
     author = organiser.user if organiser else None
     site = LocalSite.objects.filter(sprint=sprint, status=SiteStatus.APPROVED).order_by("-capacity", "pk").first()

@@ -80,6 +80,8 @@ class DemoBuilder:
         # that the same command run twice on one day builds exactly the same data.
         self.today = (now or timezone.now()).replace(hour=0, minute=0, second=0, microsecond=0)
         self.now = self.today
+        # The second the demo is loaded: only the running sprint's live help queue is placed against it.
+        self.moment = now or timezone.now()
         self.progress = progress or SilentProgress()
         self.password_hash = hash_demo_password()
 
@@ -141,9 +143,11 @@ class DemoBuilder:
                     participant=roles["participant"].user,
                     scale=self.scale_name,
                 )
-            # Last: mentor help uses the teams of the sprint that just ran, when there are any.
+            # Last: mentor help uses the teams of the sprints that ran and run now, when there are any.
             with self.progress.stage("Mentors, office hours and help requests", 1):
-                build_mentor_help(self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now)
+                build_mentor_help(
+                    self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now, moment=self.moment
+                )
             # After the teams (and the submissions, when their demo runs first): its own random stream.
             with self.progress.stage("Judges, criteria, assignments and scores", 1):
                 build_judging(

@@ -201,7 +201,7 @@ SPRINTS: tuple[SprintSpec, ...] = (
         kickoff=date(2026, 4, 17),
         size=1.2,
     ),
-    # Relative to today: one in judging, one open now, one announced, one draft.
+    # Relative to today: one in judging, one running now, one open now, one announced, one draft.
     SprintSpec(
         "Control Evaluations Hackathon",
         A.EVALUATIONS,
@@ -210,6 +210,17 @@ SPRINTS: tuple[SprintSpec, ...] = (
         ("Apollo Research",),
         kickoff_in_days=-5,
         size=1.2,
+    ),
+    # Kickoff yesterday at 17:00 UTC and the deadline at midnight the day after tomorrow: whatever
+    # the hour the demo is loaded, its weekend is under way (kickoff 7 to 31 hours ago, 1 to 2 days left).
+    SprintSpec(
+        "Model Organisms Hackathon",
+        A.ALIGNMENT,
+        "Build small, honest examples of misalignment to study.",
+        ("Sleeper agents", "Reward hacking", "Situational awareness"),
+        ("METR",),
+        kickoff_in_days=-1,
+        size=1.0,
     ),
     SprintSpec(
         "Interpretability Hackathon 4.0",
@@ -246,6 +257,8 @@ SPRINTS: tuple[SprintSpec, ...] = (
 
 # The sprint whose registration is open now: the demo's participant and site organiser use it.
 OPEN_SPRINT_TITLE = "Interpretability Hackathon 4.0"
+# The sprint whose weekend is under way: schedule markers, check-in, the help queue and teams at work.
+RUNNING_SPRINT_TITLE = "Model Organisms Hackathon"
 
 PRIZE_LADDER = (
     ("First place", "$2,000"),

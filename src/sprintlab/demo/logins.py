@@ -25,9 +25,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("cohost", "cohost@example.org", "Carlos Cohost", "Partner co-host (Apollo Research sprints)"),
     DemoLogin("site_organiser", "site-organiser@example.org", "Wanjiru Site-Lead", "Site organiser (Nairobi sites)"),
     DemoLogin(
-        "participant", "participant@example.org", "Priya Participant", "Participant (registered for the open sprint)"
+        "participant",
+        "participant@example.org",
+        "Priya Participant",
+        "Participant (the running sprint and the open one)",
     ),
-    DemoLogin("mentor", "mentor@example.org", "Mateo Mentor", "Mentor (the open sprint and the one that just ran)"),
+    DemoLogin("mentor", "mentor@example.org", "Mateo Mentor", "Mentor (the running, the open and the last sprint)"),
     DemoLogin("judge", "judge@example.org", "Jun Judge", "Judge (the sprint being judged; half the queue left)"),
 )
 

@@ -1,9 +1,10 @@
 """Mentor help in the demo: mentors with profiles, office hours around each sprint weekend, help requests.
 
-Two sprints get mentors: the one that ran last (its weekend is over: slots were booked, and its help
-queue holds requests in every state, as a real weekend leaves it) and the open one (its mentors have
-offered office hours for the coming weekend; booking opens a day before kickoff). The demo mentor
-login mentors both. Teams already built for the last sprint are used; when there are none, a few are
+Three sprints get mentors: the one that ran last (its weekend is over: slots were booked, and its help
+queue holds requests in every state, as a real weekend leaves it), the one running now (slots booked
+so far, a live queue with requests waiting minutes, claimed and closed) and the open one (its mentors
+have offered office hours for the coming weekend; booking opens a day before kickoff). The demo
+mentor login mentors all three. Teams already built for the last sprint are used; when there are none, a few are
 formed from its confirmed participants. Rows are written in bulk, like the rest of the demo.
 """
 
@@ -125,12 +126,18 @@ CONTACTS = (
 )
 
 
-def build_mentor_help(rng: random.Random, *, sprints: list[Sprint], mentor: User, now: datetime) -> None:
+def build_mentor_help(
+    rng: random.Random, *, sprints: list[Sprint], mentor: User, now: datetime, moment: datetime
+) -> None:
+    """Mentors, slots, bookings and help requests; ``moment`` is the second the demo is loaded (the
+    running sprint's queue is placed against it, so its open requests waited minutes, not hours)."""
     published = [s for s in sprints if s.is_published]
-    last = max((s for s in published if s.kickoff_at <= now), key=lambda s: s.kickoff_at, default=None)
-    upcoming = min((s for s in published if s.kickoff_at > now), key=lambda s: s.kickoff_at, default=None)
+    finished = [s for s in published if s.submission_deadline_at <= now]
+    last = max(finished, key=lambda s: s.kickoff_at, default=None)
+    running = min((s for s in published if s.kickoff_at <= now < s.submission_deadline_at), key=_kickoff, default=None)
+    upcoming = min((s for s in published if s.kickoff_at > now), key=_kickoff, default=None)
     profiles = {}
-    for sprint in filter(None, (last, upcoming)):
+    for sprint in filter(None, (last, running, upcoming)):
         mentors = [mentor, *_other_mentors(rng, sprint, exclude=mentor)]
         SprintMembership.objects.bulk_create(
             [
@@ -156,11 +163,15 @@ def build_mentor_help(rng: random.Random, *, sprints: list[Sprint], mentor: User
                     updated_at=sprint.kickoff_at - timedelta(days=20),
                 )
         slots = OfficeHourSlot.objects.bulk_create(_slots(rng, sprint, mentors))
-        if sprint is last:
+        if sprint is last or sprint is running:
             teams = _teams_of(rng, sprint)
             _bookings(rng, slots, teams)
-            _help_requests(rng, sprint, teams, mentors)
+            _help_requests(rng, sprint, teams, mentors, until=moment if sprint is running else None)
     MentorProfile.objects.bulk_create(profiles.values())
+
+
+def _kickoff(sprint: Sprint) -> datetime:
+    return sprint.kickoff_at
 
 
 def _other_mentors(rng: random.Random, sprint: Sprint, *, exclude: User) -> list[User]:
@@ -271,8 +282,14 @@ def _bookings(rng: random.Random, slots: list[OfficeHourSlot], teams: list[Team]
     SlotBooking.objects.bulk_create(bookings)
 
 
-def _help_requests(rng: random.Random, sprint: Sprint, teams: list[Team], mentors: list[User]) -> None:
-    """About twenty requests over the weekend: most answered and closed, a few claimed, a few never claimed."""
+def _help_requests(
+    rng: random.Random, sprint: Sprint, teams: list[Team], mentors: list[User], *, until: datetime | None
+) -> None:
+    """About twenty requests over the weekend: most answered and closed, a few claimed, a few never claimed.
+
+    For a weekend still under way (``until`` is now) every request was asked before now: the closed
+    ones since kickoff, the claimed ones in the last two hours, the open ones in the last forty minutes.
+    """
     leads = {team.pk: team.lead_id for team in teams if team.lead_id}
     if not leads:
         return
@@ -283,6 +300,8 @@ def _help_requests(rng: random.Random, sprint: Sprint, teams: list[Team], mentor
         team_id = rng.choice(team_ids)
         asked = sprint.kickoff_at + timedelta(minutes=rng.randint(30, 45 * 60))
         state = HelpStatus.CLOSED if n < 14 else HelpStatus.CLAIMED if n < 17 else HelpStatus.OPEN
+        if until is not None:
+            asked = _asked_before(rng, sprint, state, until)
         mentor = rng.choice(mentors)
         claimed = asked + timedelta(minutes=rng.choice((2, 4, 6, 8, 11, 15, 24)))
         team_name = next(team.name for team in teams if team.pk == team_id)
@@ -303,7 +322,7 @@ def _help_requests(rng: random.Random, sprint: Sprint, teams: list[Team], mentor
                 closed_at=claimed + timedelta(minutes=rng.randint(15, 70)) if state == HelpStatus.CLOSED else None,
                 closed_by=mentor if state == HelpStatus.CLOSED else None,
                 closing_note=rng.choice(NOTES) if state == HelpStatus.CLOSED else "",
-                alerted_at=asked + timedelta(minutes=15) if state == HelpStatus.OPEN else None,
+                alerted_at=_alerted_at(asked, state, until),
                 created_at=asked,
                 updated_at=asked,
             )
@@ -320,3 +339,19 @@ def _help_requests(rng: random.Random, sprint: Sprint, teams: list[Team], mentor
                 )
             )
     HelpNote.objects.bulk_create(notes)
+
+
+def _asked_before(rng: random.Random, sprint: Sprint, state: str, until: datetime) -> datetime:
+    if state == HelpStatus.OPEN:
+        return until - timedelta(minutes=rng.randint(3, 40))
+    if state == HelpStatus.CLAIMED:
+        return until - timedelta(minutes=rng.randint(45, 120))
+    # Closed within the weekend so far, answered and closed (at most ~95 minutes) before now.
+    span = max(int((until - sprint.kickoff_at).total_seconds() // 60) - 130, 31)
+    return sprint.kickoff_at + timedelta(minutes=rng.randint(30, span))
+
+
+def _alerted_at(asked: datetime, state: str, until: datetime | None) -> datetime | None:
+    """Mentors are alerted about a request nobody claimed within fifteen minutes."""
+    alerted = asked + timedelta(minutes=15)
+    return alerted if state == HelpStatus.OPEN and (until is None or alerted <= until) else None

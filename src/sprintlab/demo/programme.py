@@ -2,10 +2,11 @@
 
 Every sprint gets the shape of a real hackathon weekend (kickoff Friday 17:00 UTC): an opening
 with a keynote, talks and a workshop on Saturday, mentors' office hours spread over the time zones,
-morning stand-ups at a few local sites, a mid-sprint check-in and a closing before the deadline.
+morning stand-ups at a few local sites, a mid-sprint check-in, an online co-working room open all
+weekend and a closing before the deadline.
 Most sessions are online; the stand-ups happen at sites. Each sprint also gets a reading list,
 starter notebooks, datasets and API credits. The demo participant has starred a few sessions of
-the open sprint. Speakers are invented people with plausible affiliations.
+the open and the running sprint. Speakers are invented people with plausible affiliations.
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ WEEKEND = (
     (39, 30, SessionKind.CHECK_IN, "Morning stand-up", "Last full day: scope down and write up.", ()),
     (44, 45, SessionKind.TALK, "Talk: pitfalls we see every sprint", "Contamination, leakage and p-hacking.", (7, 5)),
     (53, 60, SessionKind.CLOSING, "Closing and lightning demos", "Two minutes per team, then submissions close.", (0,)),
+)
+# The online co-working room opens after the keynote and stays open until shortly before the
+# deadline, so a sprint under way always has a session on now.
+CO_WORKING = (
+    2,
+    SessionKind.OFFICE_HOURS,
+    "Online co-working room",
+    "Drop in any time: organisers and mentors are around all weekend.",
 )
 # How many local sites of each sprint hold their own morning stand-up, by demo scale.
 STAND_UP_SITES_PER_SPRINT = {"small": 3, "large": 12}
@@ -253,6 +262,10 @@ def plan_programme(rng: random.Random, *, sprints: list[Sprint], sites: list[Loc
                     SessionSpeaker(session=session, speaker=speakers[index], position=position)
                     for position, index in enumerate(speaker_indexes)
                 ]
+        hours, kind, title, description = CO_WORKING
+        starts = sprint.kickoff_at + timedelta(hours=hours)
+        minutes = int((sprint.submission_deadline_at - timedelta(minutes=30) - starts).total_seconds() // 60)
+        rows.sessions.append(_session(rng, sprint, kind, title, description, starts, minutes, None))
         rows.resources += _resources(sprint)
     return rows
 
@@ -310,7 +323,7 @@ def build_programme(
 
 
 def demo_agenda(*, participant: User, sessions: list[Session]) -> list[AgendaItem]:
-    """The demo participant starred the open sprint's keynote, workshop and a talk."""
+    """The demo participant starred the keynote, workshop and a talk of the open and the running sprint."""
     wanted = {
         "Keynote: what a weekend of research can find",
         "Workshop: writing an evaluation in an afternoon",
@@ -319,5 +332,6 @@ def demo_agenda(*, participant: User, sessions: list[Session]) -> list[AgendaIte
     return [
         AgendaItem(user=participant, session=session)
         for session in sessions
-        if session.sprint.title == catalogue.OPEN_SPRINT_TITLE and session.title in wanted
+        if session.sprint.title in (catalogue.OPEN_SPRINT_TITLE, catalogue.RUNNING_SPRINT_TITLE)
+        and session.title in wanted
     ]

@@ -26,12 +26,19 @@ R = RegistrationStatus
 EXPERIENCE = [level for level, _label in ExperienceLevel.choices]
 EXPERIENCE_WEIGHTS = (35, 40, 20, 5)
 HEARD_FROM_NEW = [h for h, _label in HeardFrom.choices if h != HeardFrom.PREVIOUS]
-# The demo participant's history: a few past sprints, then the open one.
-DEMO_PARTICIPANT_SPRINTS = ("Interpretability Hackathon 3.0", "Evals Research Sprint", "Sparse Autoencoders Hackathon")
+# The demo participant's history: a few past sprints, the one running now, then the open one.
+DEMO_PARTICIPANT_SPRINTS = (
+    "Interpretability Hackathon 3.0",
+    "Evals Research Sprint",
+    "Sparse Autoencoders Hackathon",
+    catalogue.RUNNING_SPRINT_TITLE,
+)
 AT_SITE_SHARE = 0.55
 HOME_SITE_SHARE = 0.8
 CANCEL_SHARE = 0.06
 CHECK_IN_SHARE = 0.85
+# During the running weekend some people have not arrived yet: the check-in page shows both kinds.
+CHECK_IN_SHARE_RUNNING = 0.6
 
 
 def plan_registrations(
@@ -111,6 +118,7 @@ class _Decider:
     def __init__(self, rng, *, sprint: Sprint, now: datetime, organiser, leads):
         self.rng, self.sprint, self.now, self.organiser, self.leads = rng, sprint, now, organiser, leads
         self.past = sprint_stage(sprint, now) == "past"
+        self.running = self.past and now < sprint.submission_deadline_at
         self.taken_by_site: Counter = Counter()
         self.taken = 0
         self.waves: list[AdmissionWave] = []
@@ -168,6 +176,8 @@ class _Decider:
         )
         registration.created_at = registration.updated_at = created_at
         is_demo = person.user.email.startswith("participant@")
+        # The demo participant has not arrived at the running sprint yet: their QR code is on show.
+        arrived_share = 0.0 if self.running and is_demo else CHECK_IN_SHARE_RUNNING if self.running else CHECK_IN_SHARE
         if not is_demo and rng.random() < CANCEL_SHARE:
             registration.status = R.CANCELLED
             registration.cancelled_at = min(created_at + timedelta(days=rng.randint(1, 10)), self.now)
@@ -179,7 +189,7 @@ class _Decider:
             self._confirm(registration, at=created_at)
         else:
             registration.status = R.WAITLISTED
-        if self.past and registration.status == R.CONFIRMED and site is not None and rng.random() < CHECK_IN_SHARE:
+        if self.past and registration.status == R.CONFIRMED and site is not None and rng.random() < arrived_share:
             registration.checked_in_at = site.starts_at + timedelta(minutes=rng.randint(0, 180))
             registration.checked_in_by = self.leads[id(site)][0]
         if registration.wave is not None:

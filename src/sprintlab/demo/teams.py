@@ -3,7 +3,8 @@
 Teams are made of confirmed registrants, mostly people at the same site, some mixing remote and
 on-site members. Each records how it formed (by its members, through the team finder, or grouped by
 the organisers), and the running and open sprints have requests and invitations still waiting. The
-demo participant leads a team in the open sprint, with two requests to answer.
+demo participant leads a team in the open sprint, with two requests to answer, and is a member of a
+team found through the finder in the sprint running now.
 """
 
 import random
@@ -210,15 +211,17 @@ def plan_teams(
             continue
         people = sorted(confirmed[sprint.pk], key=lambda r: r.pk)
         builder = _SprintTeams(rng, rows, codes, sprint, tracks[sprint.pk])
-        demo = next((r for r in people if r.user_id == participant.pk), None) if stage == "open" else None
+        demo = next((r for r in people if r.user_id == participant.pk), None) if stage != "past" else None
         if demo is not None:
             people.remove(demo)
         rng.shuffle(people)
         in_teams = people[: int(len(people) * IN_TEAM_SHARE[stage])]
         solos = people[len(in_teams) :]
         forming_ends = min(now, sprint.kickoff_at + timedelta(hours=6))
-        if demo is not None:
+        if demo is not None and stage == "open":
             _demo_team(builder, demo, in_teams, solos, now=now)
+        elif demo is not None:
+            _demo_joined_team(builder, demo, in_teams, formed_at=min(now, sprint.kickoff_at + timedelta(hours=2)))
         for group in _groups(rng, in_teams, size_max=sprint.team_size_max):
             origin = rng.choices(
                 (TeamOrigin.SELF, TeamOrigin.FINDER, TeamOrigin.GROUPING), weights=ORIGIN_WEIGHTS[stage]
@@ -241,6 +244,12 @@ def _demo_team(builder: _SprintTeams, demo: Registration, in_teams: list, solos:
     for solo in solos[:2]:
         builder.request(team, solo.user, via=JoinedVia.REQUEST, status=JoinStatus.PENDING, at=now - timedelta(hours=5))
     del solos[:2]
+
+
+def _demo_joined_team(builder: _SprintTeams, demo: Registration, in_teams: list, *, formed_at: datetime) -> None:
+    """In the running sprint the demo participant found a team through the finder and is a member."""
+    mates = [in_teams.pop() for _ in range(min(2, len(in_teams)))]
+    builder.team([*mates[:1], demo, *mates[1:]], origin=TeamOrigin.FINDER, formed_at=formed_at)
 
 
 def _pending(builder: _SprintTeams, solos: list[Registration], *, now: datetime) -> None:

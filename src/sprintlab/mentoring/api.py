@@ -81,6 +81,12 @@ class SlotOut(Schema):
         return max(obj.capacity - taken, 0)
 
 
+class MentorProfileIn(Schema):
+    expertise: list[Expertise] = Field(default_factory=list, max_length=20, description="Up to eight topics.")
+    bio: str = Field("", max_length=600)
+    timezone: str = Field("", max_length=64, description="An IANA zone, or empty for the account's own.")
+
+
 class SlotIn(Schema):
     starts_at: WindowedDateTime
     ends_at: WindowedDateTime
@@ -219,6 +225,27 @@ def _help_request(request, slug: str, request_id: int) -> HelpRequest:
 @router.get(SPRINT + "/mentors", response={200: list[MentorOut], **errors(404)}, summary="The sprint's mentors")
 def list_mentors(request, slug: str):
     return selectors.mentors_of(sprint_for_viewer(slug, viewer(request)))
+
+
+@router.put(
+    SPRINT + "/mentors/{int:user_id}/profile",
+    auth=write_auth,
+    response={200: MentorOut, **errors(400, 401, 403, 404, 422)},
+    summary="Write a mentor's profile (the mentor, the sprint's organisers, staff)",
+)
+def update_mentor_profile(request, slug: str, user_id: int, payload: MentorProfileIn):
+    sprint = _sprint(request, slug)
+    mentor = next((person for person in selectors.mentors_of(sprint) if person.pk == _id(user_id, "mentor")), None)
+    if mentor is None:
+        raise Http404("No such mentor in this sprint.")
+    mentor.profile = services.mentor_profile_update(
+        actor=request.auth,
+        user=mentor,
+        expertise=[str(tag) for tag in payload.expertise],
+        bio=payload.bio,
+        timezone_name=payload.timezone,
+    )
+    return mentor
 
 
 @router.get(SPRINT + "/office-hours", response={200: list[SlotOut], **errors(404)}, summary="Upcoming office hours")

@@ -1,7 +1,7 @@
 """Who may do what with mentor help, and when.
 
 Roles: ``user.has_perm("mentoring.view_queue", sprint)`` (the sprint's mentors, organisers and
-staff) and ``"mentoring.view_stats"`` (organisers and staff). What may happen *now*: the
+staff), ``"mentoring.view_stats"`` and ``"mentoring.edit_mentor_profiles"`` (organisers and staff). What may happen *now*: the
 ``*_refusal(user, obj, *, now)`` functions, which services raise, and their ``may_*`` twins, which
 pages, the API and templates ask (docs/style-guide.md).
 
@@ -44,6 +44,9 @@ def is_sprint_mentor(user, sprint) -> bool:
 
 rules.add_perm("mentoring.view_queue", is_sprint_mentor | can_manage_sprint)
 rules.add_perm("mentoring.view_stats", can_manage_sprint)
+# The sprint's organisers and staff edit the profile of any of its mentors (``may_edit_profile``
+# agrees: an organiser of a sprint the person mentors).
+rules.add_perm("mentoring.edit_mentor_profiles", can_manage_sprint)
 
 
 def _roles(user, sprint, roles: MentoringRoles | None) -> MentoringRoles:

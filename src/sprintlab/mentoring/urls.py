@@ -12,6 +12,7 @@ urlpatterns = [
     path(MENTORS + "bookings/<int:booking_id>/cancel/", views.cancel_booking, name="cancel_booking"),
     path(MENTORS + "office-hours/", views.office_hours, name="office_hours"),
     path(MENTORS + "profile/", views.profile, name="profile"),
+    path(MENTORS + "<int:user_id>/profile/", views.edit_mentor_profile, name="edit_profile"),
     path(MENTORS + "help/", views_help.ask, name="ask"),
     path(MENTORS + "queue/", views_help.queue, name="queue"),
     path(MENTORS + "overview/", views_help.overview, name="overview"),

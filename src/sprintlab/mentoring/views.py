@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from sprintlab.mentoring.permissions import (
     may_offer_slot,
     may_post_request,
 )
-from sprintlab.sprints.selectors import sprint_for_viewer
+from sprintlab.sprints.selectors import sprint_for_manager, sprint_for_viewer
 
 
 def viewer_context(request, slug: str) -> dict:
@@ -73,6 +74,7 @@ def mentors(request, slug):
         {
             "mentor_rows": [{"mentor": person, "slots": by_mentor.get(person.pk, [])} for person in people],
             "bookings": bookings,
+            "can_edit_profiles": request.user.has_perm("mentoring.edit_mentor_profiles", sprint),
         }
     )
     return render(request, "mentoring/mentors.html", context)
@@ -164,6 +166,36 @@ def profile(request, slug):
             messages.success(request, _("Your mentor profile is saved."))
             return redirect("mentoring:office_hours", slug=slug)
     return _mentor_page(request, context, profile_form=form)
+
+
+@login_required
+def edit_mentor_profile(request, slug, user_id):
+    """An organiser's page for one of the sprint's mentors' profile (mentors edit theirs on "My office hours")."""
+    sprint = sprint_for_manager(slug, request.user, "mentoring.edit_mentor_profiles")
+    mentor = next((person for person in selectors.mentors_of(sprint) if person.pk == user_id), None)
+    if mentor is None:
+        raise Http404("No such mentor in this sprint.")
+    profile = mentor.profile
+    if request.method != "POST":
+        initial = {"expertise": profile.expertise, "bio": profile.bio, "timezone": profile.timezone} if profile else {}
+        form = MentorProfileForm(initial=initial)
+    else:
+        form = MentorProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.mentor_profile_update(
+                    actor=request.user,
+                    user=mentor,
+                    expertise=form.cleaned_data["expertise"],
+                    bio=form.cleaned_data["bio"],
+                    timezone_name=form.cleaned_data["timezone"],
+                )
+            except ServiceError as exc:
+                add_service_error(form, exc, {"timezone_name": "timezone"})
+            else:
+                messages.success(request, _("%(name)s's mentor profile is saved.") % {"name": mentor.name})
+                return redirect("mentoring:mentors", slug=slug)
+    return render(request, "mentoring/edit_profile.html", {"sprint": sprint, "mentor": mentor, "form": form})
 
 
 @login_required

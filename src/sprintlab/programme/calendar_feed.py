@@ -93,7 +93,8 @@ def _sprint_moment(sprint: Sprint, key: str, at: datetime, summary: str) -> Even
     event.add("uid", f"sprint-{sprint.pk}-{key}@{uid_host()}")
     event.add("dtstamp", sprint.updated_at)
     event.add("last-modified", sprint.updated_at)
-    event.add("sequence", 0)
+    # Raised by the sprints app whenever the title, kickoff or deadline changes.
+    event.add("sequence", sprint.calendar_sequence)
     event.add("dtstart", at)
     event.add("summary", summary)
     event.add("url", _absolute(sprint.get_absolute_url()))

@@ -70,19 +70,24 @@ def schedule(request, slug):
 @login_required
 @require_POST
 def agenda_toggle(request, slug, pk):
-    """Star or unstar a session (``action`` = ``add`` or ``remove``); answers the button for HTMX."""
+    """Star or unstar a session (``action`` = ``add`` or ``remove``); answers the button for HTMX.
+
+    A refusal answers HTMX with the same fragment and the reason in its status line, with 200:
+    htmx swaps no 4xx answer, so an error status would leave the button as it was, saying nothing.
+    """
     sprint = sprint_for_viewer(slug, request.user)
     session = selectors.session_of_sprint(sprint, pk)
+    refusal = ""
     try:
         if request.POST.get("action") == "remove":
             services.agenda_remove(actor=request.user, session=session)
         else:
             services.agenda_add(actor=request.user, session=session)
     except ServiceError as exc:
-        if request.htmx:
-            return HttpResponse(exc.text, status=exc.status_code)
-        messages.error(request, exc.text)
-        return redirect("programme:schedule", slug=sprint.slug)
+        if not request.htmx:
+            messages.error(request, exc.text)
+            return redirect("programme:schedule", slug=sprint.slug)
+        refusal = exc.text
     if request.htmx:
         now = timezone.now()
         [session] = _with_session_flags(
@@ -92,7 +97,9 @@ def agenda_toggle(request, slug, pk):
             registered_sprint_ids={sprint.pk} if takes_part_in(request.user, sprint) else set(),
             starred=selectors.starred_session_ids(request.user, sprint),
         )
-        return render(request, "programme/schedule.html#agenda-toggle", {"session": session, "sprint": sprint})
+        return render(
+            request, "programme/schedule.html#agenda-toggle", {"session": session, "sprint": sprint, "refusal": refusal}
+        )
     return redirect("programme:schedule", slug=sprint.slug)
 
 

@@ -28,6 +28,7 @@ from sprintlab.registrations.permissions import (
     register_refusal,
     switch_refusal,
 )
+from sprintlab.registrations.signals import registration_cancelled
 from sprintlab.sprints.models import AdmissionMode, Sprint
 
 ANSWER_FIELDS = (
@@ -242,7 +243,8 @@ def registration_create(
 def registration_cancel(*, registration: Registration, actor) -> Registration:
     """Cancel ``registration``, free its seat and give it to the first person waiting.
 
-    Side effects: the registration becomes cancelled; the first waiting person at the same place
+    Side effects: the registration becomes cancelled; ``signals.registration_cancelled`` is sent
+    (the teams app takes the person out of their team); the first waiting person at the same place
     (or, when the sprint's overall capacity was the limit, elsewhere) is confirmed in open mode or
     offered the seat in reviewed mode, and told by email; the cancelled person gets an email; an
     audit entry when someone other than the participant cancels.
@@ -264,6 +266,7 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
         record_audit(
             actor=actor, action="registration.cancel", target=registration, participant=registration.user.email
         )
+    registration_cancelled.send(sender=Registration, registration=registration, actor=actor)
     if held_seat:
         seats.fill_free_seats(sprint=sprint, site=registration.site, sites=sites, now=now)
     return registration

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.admin import TimeSafeModelAdmin, local_time_column
@@ -45,7 +46,13 @@ class SprintAdmin(TimeSafeModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The admin saves inside a transaction; the UPDATE has locked the sprint's row first.
+        # Subscribed calendars see a new revision of the kickoff and deadline events (calendar_feed).
+        moved = change and Sprint.CALENDAR_FIELDS.intersection(form.changed_data)
+        if moved:
+            obj.calendar_sequence = F("calendar_sequence") + 1
         super().save_model(request, obj, form, change)
+        if moved:
+            obj.refresh_from_db(fields=["calendar_sequence"])
         if change and "capacity" in form.changed_data:
             capacity_changed.send(sender=Sprint, sprint=obj, site=None)
 

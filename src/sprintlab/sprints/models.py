@@ -169,10 +169,16 @@ class Sprint(TimeStampedModel):
     submission_deadline_at = models.DateTimeField(_("submission deadline"), validators=[validate_datetime_in_window])
     judging_ends_at = models.DateTimeField(_("judging ends"), validators=[validate_datetime_in_window])
     results_published_at = models.DateTimeField(_("results published"), validators=[validate_datetime_in_window])
+    # The revision of the kickoff and deadline events in people's subscribed calendars (iCalendar
+    # SEQUENCE): raised whenever one of ``CALENDAR_FIELDS`` changes, so calendars replace the events.
+    calendar_sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # What the calendar events of the sprint show: changing one raises ``calendar_sequence``.
+    CALENDAR_FIELDS = frozenset({"title", "kickoff_at", "submission_deadline_at"})
 
     class Meta:
         ordering = ["-kickoff_at"]

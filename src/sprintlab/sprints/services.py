@@ -185,7 +185,7 @@ def sprint_update(
 
     Side effects: an audit entry "sprint.update" listing the changed fields (and "sprint.publish" or
     "sprint.unpublish" when the switch flips); a changed capacity gives new seats to waiting people
-    (``capacity_changed``). Invalid input raises ServiceError and changes nothing.
+    (``capacity_changed``); a changed title, kickoff or deadline raises ``calendar_sequence``. Invalid input raises ServiceError and changes nothing.
     """
     if not actor.has_perm("sprints.change_sprint", sprint):
         raise PermissionDeniedError(_("Only the sprint's organisers and staff change it."))
@@ -193,6 +193,8 @@ def sprint_update(
     was_published = sprint.is_published
     changed = _apply_values(sprint, values)
     _validate(sprint)
+    if Sprint.CALENDAR_FIELDS.intersection(changed):
+        sprint.calendar_sequence += 1  # read under the row's lock above
     _save_sprint(sprint)
     if "capacity" in changed:
         capacity_changed.send(sender=Sprint, sprint=sprint, site=None)

@@ -186,6 +186,13 @@ def sprint_detail(request, slug):
             "submit_url": reverse("submissions:mine", kwargs={"slug": sprint.slug})
             if registration is not None and registration.is_active and phase not in SUBMISSIONS_NOT_YET
             else "",
+            # The announcements a participant received (their own app's list decides what each sees):
+            # anyone who registered, whatever became of it, and the organisers who write them.
+            "announcements_url": (
+                reverse("announcements:list", kwargs={"slug": sprint.slug})
+                if registration is not None or can_manage
+                else ""
+            ),
             # Where (remote, how many sites) in the hero; counts, content, timeline, sites and map below.
             "where_html": shared_fragment("sprints/_sprint_where.html", *vary_on, context=shared),
             "shared_html": shared_fragment("sprints/sprint_detail.html#shared", *vary_on, context=shared),

@@ -11,8 +11,10 @@ form the team by the same count, and the unanswered places lapse.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,7 @@ from sprintlab.teamfinder.permissions import respond_refusal, run_grouping_refus
 from sprintlab.teamfinder.vocabulary import MAX_FREE_TAG_LENGTH, MAX_FREE_TAGS, Interest, Skill
 from sprintlab.teams import services as team_services
 from sprintlab.teams.models import JoinedVia, JoinRequest, Team, TeamMember, TeamOrigin
+from sprintlab.teams.notify import notify_team_activity
 
 NOTE_LENGTH = 280
 
@@ -136,7 +139,9 @@ def finder_profile_save(
 def grouping_run_create(*, actor, sprint: Sprint) -> GroupingRun:
     """Group every confirmed person without a team or an open proposal into proposed groups.
 
-    Writes one run, its groups and their members (bulk). Audit ``teamfinder.grouping_run``.
+    Writes one run, its groups and their members (bulk). Each proposed person is told (inbox item
+    and email as their team-activity preferences say) with a link to accept or decline.
+    Audit ``teamfinder.grouping_run``.
     Raises PermissionDeniedError (not the sprint's organiser) or Conflict (teams closed).
     """
     sprint = lock_sprint(sprint)
@@ -163,7 +168,27 @@ def grouping_run_create(*, actor, sprint: Sprint) -> GroupingRun:
         for member in group.members
     )
     record_audit(actor=actor, action="teamfinder.grouping_run", target=run, people=len(people), groups=len(groups))
+    _tell_the_proposed(run, [member.user_id for group in result.groups for member in group.members])
     return run
+
+
+def _tell_the_proposed(run: GroupingRun, user_ids: list[int]) -> None:
+    """One message for everyone proposed by ``run``: their group's page has the names and the buttons."""
+    sprint = run.sprint
+    notify_team_activity(
+        key=f"teamfinder-run-{run.pk}-proposed",
+        users=get_user_model().objects.filter(pk__in=user_ids).only("pk", "email").order_by("pk"),
+        title=_("You are proposed for a team in %(sprint)s") % {"sprint": sprint.title},
+        body=_(
+            "The organisers of %(sprint)s grouped people who are still looking for a team, and proposed "
+            "you for one. See who is in it, then accept or decline: the group becomes a team once "
+            "everyone has answered and at least two have accepted."
+        )
+        % {"sprint": sprint.title},
+        url=reverse("teamfinder:my_group", kwargs={"slug": sprint.slug}),
+        # The run was created in this transaction, so no message can have its key yet.
+        fresh_key=True,
+    )
 
 
 def _lock_group(group: ProposedGroup) -> tuple[ProposedGroup, list[ProposedMember]]:

@@ -15,11 +15,13 @@ from sprintlab.notifications.selectors import channels_by_user
 from sprintlab.notifications.services import outbox_enqueue
 
 
-def notify_team_activity(*, key: str, users, title: str, body: str, url: str) -> None:
+def notify_team_activity(*, key: str, users, title: str, body: str, url: str, fresh_key: bool = False) -> None:
     """Tell ``users`` about a team event: ``title`` with a one-paragraph ``body`` and a link to ``url``.
 
     Side effects: an ``InboxItem`` for those who want team activity in the app, an outbox email
     (kind TEAM) for those who want it by email, following ``notifications.selectors.channels_by_user``.
+    ``fresh_key``: the key names a row created in this very transaction, so no earlier email can
+    have it (``outbox_enqueue`` then skips its per-message savepoint: many people at once stay cheap).
     """
     people = {user.pk: user for user in users}
     if not people:
@@ -47,4 +49,5 @@ def notify_team_activity(*, key: str, users, title: str, body: str, url: str) ->
             user=user,
             subject=title,
             body_text=f"{body}\n\n{settings.SITE_URL}{url}\n",
+            fresh_key=fresh_key,
         )
