@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from sprintlab.core.errors import ServiceError
 from sprintlab.judging import localround, scoring, services
+from sprintlab.judging.models import CalibrationEntry
 from sprintlab.judging.permissions import may_bid, may_nominate, may_score
 from sprintlab.registrations.models import Registration
+from sprintlab.submissions.permissions import may_view_files
 from tests.factories import LocalSiteFactory, RegistrationFactory, SiteOrganiserFactory, StaffFactory, UserFactory
 from tests.judging.factories import (
     CriterionFactory,
@@ -125,6 +127,13 @@ ACTIONS = {
         lambda user, w: may_score(user, w.submission, now=timezone.now()),
         lambda user, w: scoring.score_save(actor=user, submission=w.submission, criterion=w.criterion, value=3),
     ),
+    # The report and appendices: the team, organisers and staff (the submissions app's own roles), and
+    # the judges who review it (judging's rule); never a conflicted judge, even one assigned by mistake.
+    "see_files": (
+        {"author", "judge_assigned", "sprint_organiser", "staff"},
+        lambda user, w: may_view_files(user, w.submission),
+        None,
+    ),
     "nominate": (
         {"site_organiser", "sprint_organiser", "staff"},
         lambda user, w: may_nominate(user, w.site, w.submission, now=timezone.now()),
@@ -143,3 +152,11 @@ def test_matrix(role, action):
     assert bool(predicate(user, world)) is expected, f"{role} × {action}: predicate"
     if service is not None:
         assert _service_allows(lambda: service(user, world)) is expected, f"{role} × {action}: service"
+
+
+def test_every_judge_reads_the_calibration_entries_files_unless_conflicted():
+    world = build()
+    CalibrationEntry.objects.create(sprint=world.sprint, submission=world.submission)
+    assert may_view_files(world.user("judge_unassigned"), world.submission)
+    assert not may_view_files(world.user("judge_conflicted"), world.submission)
+    assert not may_view_files(world.user("participant"), world.submission)

@@ -54,6 +54,18 @@ def has_reviews_to_write(user, sprint) -> bool:
 rules.add_perm("judging.judge", is_sprint_judge | has_reviews_to_write)
 
 
+def reviews_submission_files(user, submission) -> bool:
+    """A judge reads the report and appendices of what they review: their assignments in any round
+    and the sprint's calibration entries, never when conflicted. Registered with the submissions app
+    (``register_file_access``, in ``JudgingConfig.ready``), which asks it only after its own roles."""
+    if not is_signed_in(user):
+        return False
+    reviews_it = Assignment.objects.filter(submission=submission, judge=user).exists() or (
+        CalibrationEntry.objects.filter(submission=submission).exists() and is_judge(user, submission.sprint)
+    )
+    return reviews_it and not conflicts_for(user, submission)
+
+
 def may_edit_judge_profile(actor, user) -> bool:
     """The judge themself, staff, or an organiser of a sprint the person judges."""
     if not is_signed_in(actor):

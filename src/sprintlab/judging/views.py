@@ -26,6 +26,7 @@ from sprintlab.judging.forms import BidForm, JudgeProfileForm, ReviewTextsForm
 from sprintlab.judging.models import BidLevel, JudgingRound, Review
 from sprintlab.judging.permissions import may_edit_judge_profile, score_refusal
 from sprintlab.sprints.selectors import sprint_for_viewer
+from sprintlab.submissions import selectors as submission_selectors
 
 # The three kinds of review a judge writes, as they appear in addresses.
 KINDS = {
@@ -225,6 +226,7 @@ def _review_context(request, sprint, submission, kind: str) -> dict:
         "progress": selectors.judge_progress(request.user, sprint, items),
         "following": following,
         "listed": position is not None,
+        "report_version": submission_selectors.latest_version(submission),
     }
 
 

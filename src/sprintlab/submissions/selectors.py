@@ -42,6 +42,11 @@ def versions(submission: Submission) -> list[SubmissionVersion]:
     )
 
 
+def latest_version(submission: Submission) -> SubmissionVersion | None:
+    """The version that counts (the highest number), for a link to its report."""
+    return submission.versions.order_by("-number").first()
+
+
 def authors(submission: Submission) -> list:
     return [row.user for row in submission.author_rows.select_related("user")]
 
