@@ -292,6 +292,8 @@ class SprintRole(models.TextChoices):
     COHOST = "cohost", _("Partner co-host")
     # Mentors help teams during the sprint: office hours and the help-request queue.
     MENTOR = "mentor", _("Mentor")
+    # Info-hazard reviewers decide whether a flagged project is published, redacted or kept private.
+    HAZARD_REVIEWER = "hazard_reviewer", _("Info-hazard reviewer")
 
 
 class SprintMembership(TimeStampedModel):
