@@ -43,7 +43,8 @@ def _locked(sprint: Sprint, submission: Submission | None = None) -> tuple[Sprin
     sprint = Sprint.objects.select_for_update().get(pk=sprint.pk)
     if submission is not None:
         submission = Submission.objects.select_for_update(of=("self",)).select_related("track").get(pk=submission.pk)
-        submission.sprint = sprint
+        if submission.sprint_id == sprint.pk:
+            submission.sprint = sprint
     return sprint, submission
 
 
