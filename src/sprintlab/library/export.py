@@ -32,8 +32,12 @@ def results_export(sprint: Sprint, *, full: bool) -> dict:
         "sprint": {"slug": sprint.slug, "title": sprint.title, "year": sprint.kickoff_at.year},
         "released": selectors.results_released(sprint),
         "awards": [
-            {"prize": award.prize.name, "amount": award.prize.amount, "track": award.track.name if award.track_id else None,
-             "project": award.submission_id}
+            {
+                "prize": award.prize.name,
+                "amount": award.prize.amount,
+                "track": award.track.name if award.track_id else None,
+                "project": award.submission_id,
+            }
             for award in selectors.awards_of(sprint)
         ],  # fmt: skip
         "projects": projects,

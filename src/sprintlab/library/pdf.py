@@ -36,7 +36,9 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     winner = certificate.kind == CertificateKind.WINNER
     page.setFillColor(colors.HexColor("#1f4e79"))
     page.setFont("Helvetica-Bold", 34)
-    page.drawCentredString(center, height - 130, "Certificate of Achievement" if winner else "Certificate of Participation")
+    page.drawCentredString(
+        center, height - 130, "Certificate of Achievement" if winner else "Certificate of Participation"
+    )
     page.setFillColor(colors.black)
     page.setFont("Helvetica", 15)
     page.drawCentredString(center, height - 180, "This certifies that")
@@ -49,14 +51,16 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     line = height - 330
     if certificate.project_title:
         page.setFont("Helvetica-Oblique", 14)
-        for part in textwrap.wrap(_latin1(f"with the project \"{certificate.project_title}\""), 90)[:2]:
+        for part in textwrap.wrap(_latin1(f'with the project "{certificate.project_title}"'), 90)[:2]:
             page.drawCentredString(center, line, part)
             line -= 20
     if winner:
         page.setFont("Helvetica-Bold", 15)
         page.drawCentredString(center, line - 10, _latin1(f"Awarded: {certificate.award_names}")[:110])
     page.setFont("Helvetica", 10)
-    page.drawCentredString(center, 92, _latin1(f"Issued {certificate.issued_at:%d %B %Y} · certificate code {certificate.code}"))
+    page.drawCentredString(
+        center, 92, _latin1(f"Issued {certificate.issued_at:%d %B %Y} · certificate code {certificate.code}")
+    )
     page.drawCentredString(center, 76, _latin1(f"Check that this certificate is genuine at {verify_url}"))
     page.linkURL(verify_url, (center - 250, 70, center + 250, 88), relative=0)
     page.showPage()

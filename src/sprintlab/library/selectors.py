@@ -283,10 +283,12 @@ def similar_earlier_projects(submission: Submission, *, limit: int = SIMILAR_SHO
     Only public copies are compared, so a private or redacted project leaks nothing to another sprint.
     """
     earlier = (
-        public_projects()
-        .filter(sprint__kickoff_at__lt=submission.sprint.kickoff_at)
+        Publication.objects.filter(
+            status=PublicationStatus.PUBLISHED, sprint__kickoff_at__lt=submission.sprint.kickoff_at
+        )
+        .select_related("sprint")
         .order_by("-published_at", "-id")
-        .only("id", "title", "abstract", "text", "sprint__title", "sprint__slug", "sprint__kickoff_at")[
+        .only("id", "submission_id", "title", "abstract", "text", "sprint__title", "sprint__slug")[
             :SIMILARITY_CORPUS_CAP
         ]
     )

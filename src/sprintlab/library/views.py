@@ -67,7 +67,8 @@ def project_page(request, pk: int):
         "version": selectors.latest_version(submission),
         "has_public_pdf": public_file is not None,
         # The team, organisers and reviewers get the original PDF, also before it is published.
-        "has_private_pdf": not project.is_public and request.user.has_perm("library.view_unpublished_project", submission),
+        "has_private_pdf": not project.is_public
+        and request.user.has_perm("library.view_unpublished_project", submission),
         "bibtex": _bibtex(request, project) if project.is_public else "",
         "kept_private": project.publication is not None and project.publication.status == PublicationStatus.PRIVATE,
         "shows_feedback": on_project and selectors.results_released(submission.sprint),
@@ -163,7 +164,9 @@ def certificate_download(request, slug: str):
     try:
         certificate = services.certificate_issue(actor=request.user, sprint=sprint)
     except ServiceError as exc:
-        return render(request, "library/certificate_refused.html", {"sprint": sprint, "error": exc}, status=exc.status_code)
+        return render(
+            request, "library/certificate_refused.html", {"sprint": sprint, "error": exc}, status=exc.status_code
+        )
     verify_url = request.build_absolute_uri(reverse("library:verify", kwargs={"code": certificate.code}))
     response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'

@@ -105,8 +105,10 @@ def award_add(request, slug: str):
     submission = _submission_of(sprint, data["submission"])
     _run(
         request,
-        lambda: services.award_grant(actor=request.user, prize=prize, submission=submission, track=track)
-        and _("Prize awarded."),
+        lambda: (
+            services.award_grant(actor=request.user, prize=prize, submission=submission, track=track)
+            and _("Prize awarded.")
+        ),
     )
     return redirect("library:manage_results", slug=sprint.slug)
 
