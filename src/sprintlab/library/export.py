@@ -39,6 +39,6 @@ def results_export(sprint: Sprint, *, full: bool) -> dict:
                 "project": award.submission_id,
             }
             for award in selectors.awards_of(sprint)
-        ],  # fmt: skip
+        ],
         "projects": projects,
     }

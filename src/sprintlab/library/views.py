@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from sprintlab.core.errors import ServiceError
-from sprintlab.library import bibtex, selectors, services, sources
+from sprintlab.library import selectors, services, sources
+from sprintlab.library.citation import bibtex_for
 from sprintlab.library.forms import LibrarySearchForm
 from sprintlab.library.models import PublicationStatus
 from sprintlab.library.pdf import certificate_pdf
@@ -69,7 +70,7 @@ def project_page(request, pk: int):
         # The team, organisers and reviewers get the original PDF, also before it is published.
         "has_private_pdf": not project.is_public
         and request.user.has_perm("library.view_unpublished_project", submission),
-        "bibtex": _bibtex(request, project) if project.is_public else "",
+        "bibtex": bibtex_for(request, project) if project.is_public else "",
         "kept_private": project.publication is not None and project.publication.status == PublicationStatus.PRIVATE,
         "shows_feedback": on_project and selectors.results_released(submission.sprint),
         "shows_similar": manages,
@@ -78,30 +79,12 @@ def project_page(request, pk: int):
     return render(request, "library/project.html", context)
 
 
-def _bibtex(request, project: selectors.ProjectView) -> str:
-    submission = project.submission
-    names = selectors.author_names(submission)
-    surname = names[0].split()[-1] if names and names[0].split() else ""
-    publication = project.publication
-    return bibtex.entry(
-        key=bibtex.citation_key(
-            surname=surname, year=publication.year, title=publication.title, project_id=submission.pk
-        ),
-        title=publication.title,
-        authors=names,
-        year=publication.year,
-        sprint_title=submission.sprint.title,
-        url=request.build_absolute_uri(reverse("library:project", kwargs={"pk": submission.pk})),
-        note="Redacted for publication" if publication.redacted else "",
-    )
-
-
 @require_GET
 def project_bibtex(request, pk: int):
     project = selectors.project_for_viewer(pk, request.user)
     if not project.is_public:
         raise Http404
-    response = HttpResponse(_bibtex(request, project), content_type="application/x-bibtex; charset=utf-8")
+    response = HttpResponse(bibtex_for(request, project), content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="project-{pk}.bib"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
