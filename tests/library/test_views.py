@@ -25,6 +25,14 @@ def titles(response) -> list[str]:
     return re.findall(r'<h2><a href="/library/\d+/">([^<]+)</a></h2>', response.content.decode())
 
 
+def test_the_library_without_a_search_lists_newest_first(client):
+    older = published(title="Older")
+    newer = published(title="Newer")
+    response = client.get(reverse("library:index"))
+    assert response.status_code == 200
+    assert titles(response) == [newer.title, older.title]
+
+
 def test_search_finds_a_word_only_in_the_report_text(client):
     wanted = published(title="Steering vectors", report_text="We measured a zyxomatic effect in layer 4.")
     published(title="Other work")

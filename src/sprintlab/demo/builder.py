@@ -20,6 +20,7 @@ from sprintlab.accounts.models import Tag, User
 from sprintlab.demo import catalogue
 from sprintlab.demo.announcements import build_announcements
 from sprintlab.demo.artwork import cover_for, logo_for
+from sprintlab.demo.library import build_library
 from sprintlab.demo.mentoring import build_mentor_help
 from sprintlab.demo.notifications import build_notifications
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
@@ -29,6 +30,7 @@ from sprintlab.demo.sites import build_sites
 from sprintlab.demo.teamfinder import build_team_finder
 from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
+from sprintlab.library.models import Publication, PublicationStatus
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.mentoring.models import HelpRequest, OfficeHourSlot
 from sprintlab.registrations.models import AdmissionWave, Registration
@@ -137,6 +139,15 @@ class DemoBuilder:
             # Last: mentor help uses the teams of the sprint that just ran, when there are any.
             with self.progress.stage("Mentors, office hours and help requests", 1):
                 build_mentor_help(self.rng, sprints=sprints, mentor=roles["mentor"].user, now=self.now)
+            with self.progress.stage("Projects, results and the library", 1):
+                # Its own random stream, so adding the library changed none of the rows above.
+                build_library(
+                    random.Random(f"library-{self.scale_name}"),
+                    sprints=sprints,
+                    reviewer=roles["staff"].user,
+                    scale=self.scale_name,
+                    now=self.now,
+                )
             with self.progress.stage("Inboxes and notification settings", 1):
                 build_notifications(self.rng, sprints=sprints, registrations=registrations, roles=roles, now=self.now)
         # Cards and the grouping run are written as of now, by the organisers' own service.
@@ -350,6 +361,7 @@ class DemoBuilder:
             "teams": Team.objects.filter(disbanded_at__isnull=True).count(),
             "office-hour slots": OfficeHourSlot.objects.count(),
             "help requests": HelpRequest.objects.count(),
+            "published projects": Publication.objects.filter(status=PublicationStatus.PUBLISHED).count(),
         }
 
 

@@ -31,7 +31,8 @@ class LibrarySearchForm(forms.Form):
     def filters(self) -> LibraryFilters:
         """The valid part of the query: each field that failed validation is left out, not the whole search."""
         self.is_valid()
-        data = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        cleaned = getattr(self, "cleaned_data", {})
+        data = {name: cleaned.get(name) for name in self.fields if name not in self.errors}
         return LibraryFilters(
             query=" ".join((data.get("q") or "").split()),
             sprint=data.get("sprint") or "",

@@ -35,7 +35,7 @@ def file_download(file, filename: str) -> FileResponse:
 
 
 def library(request):
-    form = LibrarySearchForm(request.GET or None)
+    form = LibrarySearchForm(request.GET)
     filters = form.filters()
     projects = selectors.library_projects(filters)
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -71,6 +71,7 @@ def project_page(request, pk: int):
         "has_private_pdf": not project.is_public
         and request.user.has_perm("library.view_unpublished_project", submission),
         "bibtex": bibtex_for(request, project) if project.is_public else "",
+        "report_text": project.publication.text if project.is_public else submission.report_text,
         "kept_private": project.publication is not None and project.publication.status == PublicationStatus.PRIVATE,
         "shows_feedback": on_project and selectors.results_released(submission.sprint),
         "shows_similar": manages,
