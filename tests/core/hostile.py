@@ -34,6 +34,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import api_key_for
+from tests.library.factories import LibraryWorld, build_library_world
 from tests.mentoring.factories import (
     HelpRequestFactory,
     OfficeHourSlotFactory,
@@ -106,6 +107,9 @@ class World:
     # The team finder: someone else looking at the participant's site, both proposed in one group.
     finder_peer: User
     grouping_run: GroupingRun
+    # Results and the library: a released sprint and one awaiting results (tests.library.factories).
+    library: LibraryWorld
+    library_author: User
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -156,6 +160,7 @@ def build_world() -> World:
     finder_peer = RegistrationFactory(sprint=sprint, site=site).user
     FinderProfileFactory(sprint=sprint, user=participant)
     FinderProfileFactory(sprint=sprint, user=finder_peer)
+    library = build_library_world(staff)
     return World(
         staff=staff,
         participant=participant,
@@ -205,6 +210,8 @@ def build_world() -> World:
         join_request=join_request,
         finder_peer=finder_peer,
         grouping_run=grouping_run_create(actor=staff, sprint=sprint),
+        library=library,
+        library_author=library.author,
     )
 
 

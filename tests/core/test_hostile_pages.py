@@ -40,6 +40,7 @@ PROJECT_NAMESPACES = {
     "announcements",
     "teams",
     "teamfinder",
+    "library",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -131,6 +132,22 @@ PAGES = {
     "teamfinder:my_group": Page("participant", _sprint),
     "teamfinder:grouping": Page("staff", _sprint),
     "teamfinder:outcomes": Page("staff", _sprint),
+    "library:index": Page(None),
+    "library:project": Page("staff", lambda w: {"pk": w.library.flagged.pk}),
+    "library:report": Page("library_author", lambda w: {"pk": w.library.project.pk}),
+    "library:bibtex": Page(None, lambda w: {"pk": w.library.project.pk}),
+    "library:feedback": Page("library_author", lambda w: {"pk": w.library.project.pk}),
+    "library:verify_lookup": Page(None),
+    "library:verify": Page(None, lambda w: {"code": w.library.certificate.code}),
+    "library:certificate": Page("library_author", lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:results": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:results_json": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:manage_results": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug}),
+    "library:similar": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug, "pk": w.library.clear.pk}),
+    "library:hazard_queue": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug}),
+    "library:hazard_decide": Page(
+        "staff", lambda w: {"slug": w.library.pending_sprint.slug, "pk": w.library.flagged.pk}
+    ),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

@@ -40,6 +40,7 @@ SERVICE_MODULES = {
     "sprintlab.announcements.services",
     "sprintlab.teams.services",
     "sprintlab.teamfinder.services",
+    "sprintlab.library.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -1,13 +1,17 @@
 """Factories for the library: submitted projects (Submission rows written directly), prizes, reviewers."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from sprintlab.accounts.models import User
+from sprintlab.library.models import Award, Certificate
 from sprintlab.library.pdf import tiny_report_pdf
-from sprintlab.sprints.models import Prize, SprintRole
+from sprintlab.library.services import award_grant, certificate_issue, results_release
+from sprintlab.sprints.models import Prize, Sprint, SprintRole
 from sprintlab.submissions.models import InfoHazard, Submission, SubmissionAuthor, SubmissionVersion
 from tests.factories import SprintFactory, SprintMembershipFactory
 from tests.teams.factories import TeamFactory
@@ -77,3 +81,41 @@ def make_reviewer(sprint):
 
 def make_organiser(sprint):
     return SprintMembershipFactory(sprint=sprint, role=SprintRole.ORGANISER).user
+
+
+@dataclass
+class LibraryWorld:
+    """For the hostile walkers: a released sprint with a published, awarded project and a certificate, and
+    a finished sprint awaiting results with a flagged project, a clear one and an award to take back."""
+
+    released_sprint: Sprint
+    project: Submission
+    author: User
+    certificate: Certificate
+    pending_sprint: Sprint
+    flagged: Submission
+    clear: Submission
+    prize: Prize
+    award: Award
+
+
+def build_library_world(staff) -> LibraryWorld:
+    project = ProjectFactory()
+    released = project.sprint
+    award_grant(actor=staff, prize=PrizeFactory(sprint=released), submission=project)
+    results_release(actor=staff, sprint=released)
+    pending = FinishedSprintFactory()
+    flagged = ProjectFactory(sprint=pending, info_hazard=InfoHazard.POSSIBLE, info_hazard_note="Dual use.")
+    clear = ProjectFactory(sprint=pending)
+    prize = PrizeFactory(sprint=pending)
+    return LibraryWorld(
+        released_sprint=released,
+        project=project,
+        author=project.team.lead,
+        certificate=certificate_issue(actor=project.team.lead, sprint=released),
+        pending_sprint=pending,
+        flagged=flagged,
+        clear=clear,
+        prize=prize,
+        award=award_grant(actor=staff, prize=prize, submission=clear),
+    )

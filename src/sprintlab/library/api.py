@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from sprintlab.api.auth import viewer, write_auth
 from sprintlab.api.errors import errors
 from sprintlab.api.pagination import BoundedPageNumberPagination
-from sprintlab.core.validators import MAX_ID, ObjectId
+from sprintlab.core.validators import ObjectId
 from sprintlab.library import selectors, services
 from sprintlab.library.citation import bibtex_for
 from sprintlab.library.export import results_export
@@ -77,9 +77,9 @@ class LibrarySearchQuery(Schema):
     q: str = Field("", max_length=selectors.SEARCH_MAX_LENGTH, description="Words in the title, abstract or text.")
     sprint: str = Field("", max_length=100, description="A sprint's slug.")
     area: ResearchArea | None = None
-    track: int | None = Field(None, ge=1, le=MAX_ID)
+    track: str = Field("", max_length=150, description="A track's name (any sprint's track of that name).")
     year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
-    site: int | None = Field(None, ge=1, le=MAX_ID)
+    site: str = Field("", max_length=100, description="A local site's slug.")
     awarded: bool = Field(False, description="Award winners only.")
 
 
@@ -218,9 +218,9 @@ def search_projects(request, filters: Query[LibrarySearchQuery]):
             query=" ".join(filters.q.split()),
             sprint=filters.sprint,
             area=str(filters.area) if filters.area else "",
-            track=filters.track,
+            track_name=filters.track.strip(),
             year=filters.year,
-            site=filters.site,
+            site_slug=filters.site.strip(),
             awarded=filters.awarded,
         )
     )

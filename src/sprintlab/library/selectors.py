@@ -190,6 +190,9 @@ class LibraryFilters:
     year: int | None = None
     site: int | None = None
     awarded: bool = False
+    # The API names them (a track's name, a site's slug), so no id range needs guarding there.
+    track_name: str = ""
+    site_slug: str = ""
 
 
 def library_projects(filters: LibraryFilters) -> QuerySet[Publication]:
@@ -204,6 +207,10 @@ def library_projects(filters: LibraryFilters) -> QuerySet[Publication]:
         projects = projects.filter(year=filters.year)
     if filters.site is not None:
         projects = projects.filter(site_id=filters.site)
+    if filters.track_name:
+        projects = projects.filter(track__name__iexact=filters.track_name)
+    if filters.site_slug:
+        projects = projects.filter(site__slug=filters.site_slug)
     if filters.awarded:
         projects = projects.exclude(award_names="")
     return search(projects, filters.query)
