@@ -14,11 +14,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import announcements, outbox, pages, pgbench, registration, teamfinder
+from benchmarks import announcements, library, outbox, pages, pgbench, registration, teamfinder
 from benchmarks.results import Result
 from benchmarks.servers import ROOT, postgres_version
 
-BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder")
+BENCHMARKS = ("registration", "pgbench", "pages", "outbox", "announcements", "teamfinder", "library")
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
 DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
@@ -105,6 +105,7 @@ def _databases(args) -> list[tuple[str, str]]:
         ("outbox", args.outbox_database_url),
         ("announcements", args.announcements_database_url),
         ("teamfinder", args.finder_database_url),
+        ("library", args.database_url),  # runs in-process without one; only the machine line reads it
     ]
 
 
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "which",
         nargs="*",
-        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder (default: all).",
+        help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, library (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -202,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             database_url=args.finder_database_url, static_root=static_root, people=args.finder_people, log=console.log
         )
         results += finder_results
+    if "library" in which:
+        results += library.run(log=console.log)
     about = machine(next(url for name, url in _databases(args) if name in which))
     console.print(table(results, about))
     for r in results:

@@ -97,6 +97,7 @@ class Publication(models.Model):
     award_names = models.CharField(_("awards"), max_length=500, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by the publish service on PostgreSQL (weights: title A, abstract B, text C); NULL elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sprintlab.library import sources
@@ -21,7 +21,7 @@ from sprintlab.library.models import (
     ResultsRelease,
 )
 from sprintlab.library.permissions import sees_unpublished_project
-from sprintlab.library.similarity import Document, Match, most_similar
+from sprintlab.library.similarity import Document, Match, SimilarityIndex
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.models import Sprint
 from sprintlab.submissions.models import InfoHazard, Submission, SubmissionAuthor, SubmissionVersion
@@ -284,25 +284,43 @@ def public_report_file(project: ProjectView):
     return version.report if version and version.report else None
 
 
+# Built indexes by corpus signature (per process): the page is asked for many projects of one sprint.
+_SIMILARITY_INDEXES: dict[tuple, SimilarityIndex] = {}
+SIMILARITY_INDEXES_KEPT = 4
+
+
+def _similarity_index(submission: Submission) -> SimilarityIndex:
+    """The index of the public projects of sprints that began before ``submission``'s (capped, newest first).
+
+    Rebuilt when one of them is added, republished or changes state (its count, top id or latest
+    ``updated_at`` changes), so a cached index never answers with stale text.
+    """
+    earlier = Publication.objects.filter(
+        status=PublicationStatus.PUBLISHED, sprint__kickoff_at__lt=submission.sprint.kickoff_at
+    )
+    facts = earlier.aggregate(count=Count("id"), top=Max("id"), changed=Max("updated_at"))
+    signature = (submission.sprint.kickoff_at, facts["count"], facts["top"], facts["changed"])
+    index = _SIMILARITY_INDEXES.get(signature)
+    if index is None:
+        rows = earlier.order_by("-published_at", "-id").values_list("id", "title", "abstract", "text")
+        index = SimilarityIndex(
+            [Document(key=pk, text=f"{t}\n{a}\n{x}") for pk, t, a, x in rows[:SIMILARITY_CORPUS_CAP]]
+        )
+        if len(_SIMILARITY_INDEXES) >= SIMILARITY_INDEXES_KEPT:
+            _SIMILARITY_INDEXES.clear()
+        _SIMILARITY_INDEXES[signature] = index
+    return index
+
+
 def similar_earlier_projects(submission: Submission, *, limit: int = SIMILAR_SHOWN) -> list[tuple[Publication, Match]]:
     """The public projects of earlier sprints most like ``submission`` (TF-IDF cosine), best first.
 
     Only public copies are compared, so a private or redacted project leaks nothing to another sprint.
     """
-    earlier = (
-        Publication.objects.filter(
-            status=PublicationStatus.PUBLISHED, sprint__kickoff_at__lt=submission.sprint.kickoff_at
-        )
-        .select_related("sprint")
-        .order_by("-published_at", "-id")
-        .only("id", "submission_id", "title", "abstract", "text", "sprint__title", "sprint__slug")[
-            :SIMILARITY_CORPUS_CAP
-        ]
-    )
-    by_id = {publication.pk: publication for publication in earlier}
-    corpus = [Document(key=pk, text=f"{p.title}\n{p.abstract}\n{p.text}") for pk, p in by_id.items()]
     query = f"{submission.title}\n{submission.abstract}\n{submission.report_text}"
-    return [(by_id[match.key], match) for match in most_similar(query, corpus, limit=limit)]
+    matches = _similarity_index(submission).most_similar(query, limit=limit)
+    found = Publication.objects.select_related("sprint").in_bulk([match.key for match in matches])
+    return [(found[match.key], match) for match in matches if match.key in found]
 
 
 def certificate_by_code(code: str) -> Certificate:

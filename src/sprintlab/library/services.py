@@ -105,7 +105,9 @@ def _publish(submission: Submission, *, actor, decision: HazardDecision | None) 
 
 
 def _keep_private(submission: Submission) -> None:
-    Publication.objects.filter(submission=submission).update(status=PublicationStatus.PRIVATE)
+    Publication.objects.filter(submission=submission).update(
+        status=PublicationStatus.PRIVATE, updated_at=timezone.now()
+    )
 
 
 # --- The info-hazard gate ------------------------------------------------------------------------

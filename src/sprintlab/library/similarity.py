@@ -1,9 +1,10 @@
 """TF-IDF cosine similarity between a new project and earlier ones, in pure Python.
 
 Documents are title + abstract + report text. Terms are lower-cased words of two letters or more,
-without a short list of English stop words; weights are ``(1 + log tf) · log((1 + n) / (1 + df)) + 1``
-(scikit-learn's smooth idf with sublinear tf) and vectors are L2-normalised, so the dot product is
-the cosine. The corpus is capped by the caller; a few hundred reports take a few milliseconds each.
+without a short list of English stop words; weights are ``(1 + log tf) · (log((1 + n) / (1 + df)) + 1)``
+over the corpus of n documents (scikit-learn's smooth idf with sublinear tf) and vectors are
+L2-normalised, so the dot product is the cosine. Building the index is the costly part (linear in the
+corpus, which the caller caps and may cache); a query is a pass over its terms' postings.
 """
 
 from __future__ import annotations
@@ -47,33 +48,47 @@ def terms(text: str) -> Counter:
     return Counter(word for word in WORD.findall(text[:MAX_TEXT_CHARS].casefold()) if word not in STOP_WORDS)
 
 
-def _weights(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
-    vector = {term: (1 + math.log(tf)) * idf[term] for term, tf in counts.items() if term in idf}
+def _normalised(vector: dict[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(weight * weight for weight in vector.values()))
     return {term: weight / norm for term, weight in vector.items()} if norm else {}
 
 
-def most_similar(query: str, corpus: Sequence[Document], *, limit: int = 5) -> list[Match]:
-    """The ``limit`` documents of ``corpus`` most similar to ``query``, best first (ties: lower key first).
+class SimilarityIndex:
+    """The corpus side of TF-IDF, built once: idf and an inverted index of normalised document weights.
 
-    The idf is computed over the corpus and the query together, so a word only the query has counts
-    as rare but matches nothing. Documents with no shared term are left out.
+    A query then costs its own tokenisation and one pass over the postings of its terms, so a cached
+    index answers in milliseconds however large the corpus (within the caller's cap).
     """
-    if not corpus:
-        return []
-    counted = [terms(document.text) for document in corpus]
-    query_terms = terms(query)
-    document_frequency: Counter = Counter()
-    for counts in [*counted, query_terms]:
-        document_frequency.update(counts.keys())
-    total = len(counted) + 1
-    idf = {term: math.log((1 + total) / (1 + df)) + 1 for term, df in document_frequency.items()}
-    query_vector = _weights(query_terms, idf)
-    matches = []
-    for document, counts in zip(corpus, counted, strict=True):
-        vector = _weights(counts, idf)
-        score = sum(weight * vector.get(term, 0.0) for term, weight in query_vector.items())
-        if score > 0:
-            matches.append(Match(key=document.key, similarity=min(score, 1.0)))
-    matches.sort(key=lambda match: (-match.similarity, match.key))
-    return matches[:limit]
+
+    def __init__(self, corpus: Sequence[Document]):
+        counted = [(document.key, terms(document.text)) for document in corpus]
+        document_frequency: Counter = Counter()
+        for _key, counts in counted:
+            document_frequency.update(counts.keys())
+        total = len(counted)
+        self.idf = {term: math.log((1 + total) / (1 + df)) + 1 for term, df in document_frequency.items()}
+        # A word no document has gets the rarest weight: it counts in the query's norm, matches nothing.
+        self.unseen_idf = math.log(1 + total) + 1
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for key, counts in counted:
+            vector = _normalised({term: (1 + math.log(tf)) * self.idf[term] for term, tf in counts.items()})
+            for term, weight in vector.items():
+                self.postings.setdefault(term, []).append((key, weight))
+
+    def most_similar(self, query: str, *, limit: int = 5) -> list[Match]:
+        """The ``limit`` documents most similar to ``query``, best first (ties: lower key first)."""
+        query_vector = _normalised(
+            {term: (1 + math.log(tf)) * self.idf.get(term, self.unseen_idf) for term, tf in terms(query).items()}
+        )
+        scores: dict[int, float] = {}
+        for term, weight in query_vector.items():
+            for key, document_weight in self.postings.get(term, ()):
+                scores[key] = scores.get(key, 0.0) + weight * document_weight
+        matches = [Match(key=key, similarity=min(score, 1.0)) for key, score in scores.items() if score > 0]
+        matches.sort(key=lambda match: (-match.similarity, match.key))
+        return matches[:limit]
+
+
+def most_similar(query: str, corpus: Sequence[Document], *, limit: int = 5) -> list[Match]:
+    """The ``limit`` documents of ``corpus`` most similar to ``query``; documents sharing no term are left out."""
+    return SimilarityIndex(corpus).most_similar(query, limit=limit)
