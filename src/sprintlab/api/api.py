@@ -176,8 +176,8 @@ def register_routers() -> None:
     from sprintlab.accounts.api import people_router
     from sprintlab.accounts.api import router as accounts_router
     from sprintlab.announcements.api import router as announcements_router
-    from sprintlab.localsites.api import router as sites_router
     from sprintlab.library.api import router as library_router
+    from sprintlab.localsites.api import router as sites_router
     from sprintlab.mentoring.api import router as mentoring_router
     from sprintlab.notifications.api import router as notifications_router
     from sprintlab.programme.api import router as programme_router
