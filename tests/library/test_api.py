@@ -116,3 +116,20 @@ def test_similar_for_organisers_only(client):
     url = f"/api/v1/library/projects/{project.pk}/similar"
     assert client.get(url, headers=bearer_for(make_organiser(project.sprint))).json() == []
     assert client.get(url, headers=bearer_for(project.team.lead)).status_code == 404
+
+
+def test_search_by_track_name_and_site_slug(client):
+    from sprintlab.registrations.models import Registration
+    from tests.factories import LocalSiteFactory
+    from tests.teams.factories import TrackFactory
+
+    project = ProjectFactory()
+    project.track = TrackFactory(sprint=project.sprint, name="Probing")
+    project.save()
+    site = LocalSiteFactory(sprint=project.sprint)
+    Registration.objects.filter(sprint=project.sprint, user=project.team.lead).update(site=site)
+    services.project_publish(actor=make_organiser(project.sprint), submission=project)
+    published()
+    assert client.get("/api/v1/library/projects", {"track": "probing"}).json()["count"] == 1
+    assert client.get("/api/v1/library/projects", {"site": site.slug}).json()["count"] == 1
+    assert client.get("/api/v1/library/projects", {"site": "nowhere"}).json()["count"] == 0
