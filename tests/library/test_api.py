@@ -115,7 +115,7 @@ def test_similar_for_organisers_only(client):
     project = ProjectFactory()
     url = f"/api/v1/library/projects/{project.pk}/similar"
     assert client.get(url, headers=bearer_for(make_organiser(project.sprint))).json() == []
-    assert client.get(url, headers=bearer_for(project.team.lead)).status_code == 404
+    assert client.get(url, headers=bearer_for(project.team.lead)).status_code == 403
 
 
 def test_search_by_track_name_and_site_slug(client):

@@ -7,6 +7,7 @@ writes take a token or the browser session and run the same services as the page
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -282,7 +283,7 @@ def similar_projects(request, project_id: int):
     """The sprint's organisers: the five public projects of earlier sprints most like this one."""
     submission = _submission_for(request, project_id)
     if not request.auth.has_perm("library.manage_results", submission.sprint):
-        raise Http404
+        raise PermissionDenied("Only the sprint's organisers compare its projects with earlier ones.")
     return [
         {"id": publication.submission_id, "title": publication.title, "sprint": publication.sprint.slug,
          "similarity_percent": match.percent}
@@ -319,7 +320,7 @@ def hazard_decisions(request, slug: str):
     """The sprint's decision log, newest first: its organisers and info-hazard reviewers."""
     sprint = sprint_for_viewer(slug, request.auth)
     if not request.auth.has_perm("library.view_hazard_log", sprint):
-        raise Http404
+        raise PermissionDenied("Only the sprint's organisers and info-hazard reviewers read this log.")
     return list(selectors.hazard_log(sprint))
 
 
