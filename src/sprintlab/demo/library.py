@@ -177,14 +177,21 @@ def build_library(rng: random.Random, *, sprints: list[Sprint], reviewer, scale:
             "sprint_id", "user_id", "site_id"
         )
     }
-    submissions, versions, authors = [], [], []
+    # Submissions the submissions demo already wrote are published as they are; teams without one submit here.
+    existing = defaultdict(list)
+    for submission in Submission.objects.filter(sprint__in=past + judging).select_related("sprint").order_by("id"):
+        existing[submission.sprint_id].append(submission)
+    submissions, versions, authors, reused = [], [], [], []
     for sprint in past + judging:
-        teams = [team for team in teams_by_sprint[sprint.pk] if members[team.pk]]
-        if sprint in judging:
-            chosen = teams[:JUDGING_PROJECTS]
-        else:
-            chosen = rng.sample(teams, max(0, min(per_sprint, len(teams), remaining)))
-            remaining -= len(chosen)
+        already = [s for s in existing[sprint.pk] if s.version_count > 0]
+        submitted_teams = {s.team_id for s in existing[sprint.pk]}
+        teams = [team for team in teams_by_sprint[sprint.pk] if members[team.pk] and team.pk not in submitted_teams]
+        quota = JUDGING_PROJECTS if sprint in judging else max(0, min(per_sprint, remaining))
+        kept = rng.sample(already, min(quota, len(already)))
+        chosen = [] if sprint in judging and already else rng.sample(teams, min(quota - len(kept), len(teams)))
+        if sprint in past:
+            reused += kept
+            remaining -= len(kept) + len(chosen)
         for team in chosen:
             track_name = team.track.name if team.track_id else ""
             title, abstract, body = _project_text(rng, sprint.research_area, track_name)
@@ -221,7 +228,7 @@ def build_library(rng: random.Random, *, sprints: list[Sprint], reviewer, scale:
     SubmissionAuthor.objects.bulk_create(
         [SubmissionAuthor(submission=s, user_id=u, position=p) for s, u, p in authors], batch_size=2000
     )
-    _publish_past(rng, [s for s in submissions if s.sprint in past], past, members, sites, reviewer)
+    _publish_past(rng, reused + [s for s in submissions if s.sprint in past], past, members, sites, reviewer)
 
 
 def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
