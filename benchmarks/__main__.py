@@ -19,6 +19,7 @@ from benchmarks import (
     announcements,
     assignment,
     deadline_rush,
+    library,
     outbox,
     pages,
     pgbench,
@@ -39,6 +40,7 @@ BENCHMARKS = (
     "deadline_rush",
     "assignment",
     "ranking",
+    "library",
 )
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         "which",
         nargs="*",
         help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, deadline_rush, assignment,"
-        " ranking (default: all).",
+        " ranking, library (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -255,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
             review_trials=args.ranking_review_trials,
             log=console.log,
         )
-    # Assignment and ranking need no database: then there is no PostgreSQL version to report.
+    if "library" in which:
+        results += library.run(log=console.log)
+    # Assignment, ranking and library need no database: then there is no PostgreSQL version to report.
     about = machine(next((url for name, url in _databases(args) if name in which), None))
     if results or "ranking" not in which:
         console.print(table(results, about))

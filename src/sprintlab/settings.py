@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "sprintlab.teams",
     "sprintlab.submissions",
     "sprintlab.judging",
+    "sprintlab.library",
     "sprintlab.teamfinder",
     "sprintlab.programme",
     "sprintlab.mentoring",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("sprintlab.mentoring.urls")),
     path("", include("sprintlab.judging.urls")),
     path("", include("sprintlab.announcements.urls")),
+    path("", include("sprintlab.library.urls")),
     path("", include("sprintlab.localsites.urls")),
     path("", include("sprintlab.sprints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -39,6 +39,7 @@ from tests.factories import (
 from tests.helpers import api_key_for
 from tests.judging.factories import CriterionFactory, JudgingSprintFactory, SubmissionFactory, assign, judging_settings
 from tests.judging.factories import make_judge as make_sprint_judge
+from tests.library.factories import LibraryWorld, build_library_world
 from tests.mentoring.factories import (
     HelpRequestFactory,
     OfficeHourSlotFactory,
@@ -132,6 +133,9 @@ class World:
     submission: Submission
     submission_version: SubmissionVersion
     appendix: AppendixFile
+    # Results and the library: a released sprint and one awaiting results (tests.library.factories).
+    library: LibraryWorld
+    library_author: User
 
     def user(self, role: str) -> User:
         return getattr(self, role)
@@ -184,6 +188,7 @@ def build_world() -> World:
     FinderProfileFactory(sprint=sprint, user=participant)
     FinderProfileFactory(sprint=sprint, user=finder_peer)
     judging = _judging_world(staff)
+    library = build_library_world(staff)
     return World(
         **judging,
         staff=staff,
@@ -238,6 +243,8 @@ def build_world() -> World:
         submission=submitted.submission,
         submission_version=submitted.version,
         appendix=submitted.version.appendices.get(),
+        library=library,
+        library_author=library.author,
     )
 
 

@@ -272,7 +272,42 @@ JUDGING_OPERATIONS = {
     ),
 }
 
+
+def _pending(world: World) -> dict:
+    return {"slug": world.library.pending_sprint.slug}
+
+
+LIBRARY_OPERATIONS = {
+    "GET /api/v1/library/projects": Operation(None),
+    "GET /api/v1/library/projects/{project_id}": Operation(None, lambda w: {"project_id": w.library.project.pk}),
+    "GET /api/v1/library/projects/{project_id}/bibtex": Operation(None, lambda w: {"project_id": w.library.project.pk}),
+    "GET /api/v1/library/projects/{project_id}/similar": Operation(
+        "staff", lambda w: {"project_id": w.library.clear.pk}
+    ),
+    "POST /api/v1/library/projects/{project_id}/publish": Operation(
+        "staff", lambda w: {"project_id": w.library.clear.pk}
+    ),
+    "POST /api/v1/library/projects/{project_id}/hazard-decisions": Operation(
+        "staff",
+        lambda w: {"project_id": w.library.flagged.pk},
+        lambda w: {"decision": "redact", "reason": "Recipe", "redacted_abstract": "Safe", "redaction_note": "Cut"},
+    ),
+    "GET /api/v1/sprints/{slug}/hazard-decisions": Operation("staff", _pending),
+    "GET /api/v1/sprints/{slug}/results": Operation(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "POST /api/v1/sprints/{slug}/results/release": Operation("staff", _pending),
+    "GET /api/v1/sprints/{slug}/awards": Operation(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "POST /api/v1/sprints/{slug}/awards": Operation(
+        "staff", _pending, lambda w: {"prize": w.library.prize.pk, "project": w.library.flagged.pk}
+    ),
+    "DELETE /api/v1/sprints/{slug}/awards/{award_id}": Operation(
+        "staff", lambda w: {**_pending(w), "award_id": w.library.award.pk}
+    ),
+    "GET /api/v1/certificates/{code}": Operation(None, lambda w: {"code": w.library.certificate.code}),
+}
+
+
 OPERATIONS = {
+    **LIBRARY_OPERATIONS,
     "GET /api/v1/me": Operation("participant"),
     "PATCH /api/v1/me": Operation("participant", body=lambda w: {"bio": "Hello", "interests": ["evals"]}),
     "GET /api/v1/me/tokens": Operation("participant"),

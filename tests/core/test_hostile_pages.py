@@ -42,6 +42,7 @@ PROJECT_NAMESPACES = {
     "teamfinder",
     "judging",
     "submissions",
+    "library",
 }
 # How a browser sends them: NUL percent-encoded, a lone surrogate as its (invalid) UTF-8 bytes.
 ENCODED = {NUL: "a%00b", "surrogate": "%ED%BF%BF"}
@@ -166,6 +167,22 @@ PAGES = {
         "mentee", lambda w: {"slug": w.running_sprint.slug, "version_id": w.submission_version.pk}
     ),
     "submissions:appendix": Page("staff", lambda w: {"slug": w.running_sprint.slug, "appendix_id": w.appendix.pk}),
+    "library:index": Page(None),
+    "library:project": Page("staff", lambda w: {"pk": w.library.flagged.pk}),
+    "library:report": Page("library_author", lambda w: {"pk": w.library.project.pk}),
+    "library:bibtex": Page(None, lambda w: {"pk": w.library.project.pk}),
+    "library:feedback": Page("library_author", lambda w: {"pk": w.library.project.pk}),
+    "library:verify_lookup": Page(None),
+    "library:verify": Page(None, lambda w: {"code": w.library.certificate.code}),
+    "library:certificate": Page("library_author", lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:results": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:results_json": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:manage_results": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug}),
+    "library:similar": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug, "pk": w.library.clear.pk}),
+    "library:hazard_queue": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug}),
+    "library:hazard_decide": Page(
+        "staff", lambda w: {"slug": w.library.pending_sprint.slug, "pk": w.library.flagged.pk}
+    ),
     "notifications:outbox": Page("staff"),
     "announcements:list": Page("participant", _sprint),
     "announcements:create": Page("staff", _sprint),

@@ -46,6 +46,7 @@ SERVICE_MODULES = {
     "sprintlab.judging.assignment_runs",
     "sprintlab.judging.localround",
     "sprintlab.submissions.services",
+    "sprintlab.library.services",
 }
 NO_ACTOR = {
     # The outbox is infrastructure: services call it inside their own transaction, after checking

@@ -21,6 +21,7 @@ from sprintlab.demo import catalogue
 from sprintlab.demo.announcements import build_announcements
 from sprintlab.demo.artwork import cover_for, logo_for
 from sprintlab.demo.judging import build_judging
+from sprintlab.demo.library import build_library
 from sprintlab.demo.mentoring import build_mentor_help
 from sprintlab.demo.notifications import build_notifications
 from sprintlab.demo.people import Person, build_role_accounts, build_tags, hash_demo_password, make_person
@@ -32,6 +33,7 @@ from sprintlab.demo.teamfinder import build_team_finder
 from sprintlab.demo.teams import plan_teams, write_teams
 from sprintlab.demo.timeline import build_sprint, historical_timestamps, moment_between
 from sprintlab.judging.models import Review
+from sprintlab.library.models import Publication, PublicationStatus
 from sprintlab.localsites.models import LocalSite, SiteOrganiser
 from sprintlab.mentoring.models import HelpRequest, OfficeHourSlot
 from sprintlab.registrations.models import AdmissionWave, Registration
@@ -154,6 +156,15 @@ class DemoBuilder:
                     random.Random(f"judging-{self.scale_name}"),
                     sprints=sprints,
                     judge=roles["judge"].user,
+                    now=self.now,
+                )
+            with self.progress.stage("Projects, results and the library", 1):
+                # Its own random stream, so adding the library changed none of the rows above.
+                build_library(
+                    random.Random(f"library-{self.scale_name}"),
+                    sprints=sprints,
+                    reviewer=roles["staff"].user,
+                    scale=self.scale_name,
                     now=self.now,
                 )
             with self.progress.stage("Inboxes and notification settings", 1):
@@ -371,6 +382,7 @@ class DemoBuilder:
             "office-hour slots": OfficeHourSlot.objects.count(),
             "help requests": HelpRequest.objects.count(),
             "reviews": Review.objects.count(),
+            "published projects": Publication.objects.filter(status=PublicationStatus.PUBLISHED).count(),
         }
 
 

@@ -311,6 +311,8 @@ class SprintRole(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
     # Judges review the sprint's submissions (the judging app keeps their profiles and scores).
     JUDGE = "judge", _("Judge")
+    # Info-hazard reviewers decide whether a flagged project is published, redacted or kept private.
+    HAZARD_REVIEWER = "hazard_reviewer", _("Info-hazard reviewer")
 
 
 class SprintMembership(TimeStampedModel):

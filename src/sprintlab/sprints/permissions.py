@@ -47,10 +47,10 @@ def holds_organiser_role(user) -> bool:
 
 @rules.predicate
 def runs_any_sprint(user) -> bool:
-    """Organises or co-hosts at least one sprint (a mentor's or a judge's role is not running it)."""
+    """Organises or co-hosts at least one sprint (a mentor's, a judge's or a reviewer's role is not running it)."""
     if not (user and user.is_authenticated):
         return False
-    return user.sprint_memberships.exclude(role__in=(SprintRole.MENTOR, SprintRole.JUDGE)).exists()
+    return user.sprint_memberships.filter(role__in=(SprintRole.ORGANISER, SprintRole.COHOST)).exists()
 
 
 can_manage_sprint = is_staff | is_sprint_organiser

@@ -79,8 +79,8 @@ def sprints_run_by(user) -> QuerySet[Sprint]:
     (True for an organiser, False for a partner co-host only): one query, whatever their number."""
     if not user.is_authenticated:
         return Sprint.objects.none()
-    # Mentors and judges help in a sprint but do not run it: their roles open their own pages only.
-    memberships = SprintMembership.objects.filter(user=user).exclude(role__in=(SprintRole.MENTOR, SprintRole.JUDGE))
+    # Mentors, judges and info-hazard reviewers help in a sprint but do not run it: their roles open their own pages.
+    memberships = SprintMembership.objects.filter(user=user, role__in=(SprintRole.ORGANISER, SprintRole.COHOST))
     organiser_role = memberships.filter(sprint=OuterRef("pk"), role=SprintRole.ORGANISER)
     return (
         Sprint.objects.filter(pk__in=memberships.values("sprint_id"))

@@ -1,0 +1,68 @@
+"""The library in Chromium on a phone: a word that appears only in a report's text finds the project,
+and its page opens with the PDF, the authors and the citation; screenshots of the library, a project
+and a certificate check at desktop and phone size."""
+
+import pytest
+from playwright.sync_api import expect
+
+from sprintlab.library import services
+from tests.browser_support import PHONE, assert_accessible, open_page, prepare_page, save_screenshot, wait_until_settled
+from tests.library.factories import ProjectFactory, make_organiser
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def published(**kwargs):
+    project = ProjectFactory(**kwargs)
+    services.project_publish(actor=make_organiser(project.sprint), submission=project)
+    return project
+
+
+def test_search_by_a_word_in_the_text_opens_the_project_on_a_phone(browser, live_server):
+    wanted = published(
+        title="Steering vectors for honesty",
+        abstract="We add a vector to the residual stream.",
+        report_text="Section 4 reports the quokkaphasic effect we did not expect.",
+    )
+    published(title="Chess probes", abstract="Board state.", report_text="Knights and bishops.")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    prepare_page(page)
+    open_page(page, f"{live_server.url}/library/")
+    page.get_by_role("searchbox", name="Search").fill("quokkaphasic")
+    page.get_by_role("button", name="Search").click()
+    wait_until_settled(page)
+    results = page.locator("#library-results")
+    expect(results.get_by_role("link", name=wanted.title)).to_be_visible()
+    expect(results.get_by_role("link", name="Chess probes")).to_have_count(0)
+    assert "q=quokkaphasic" in page.url
+    assert_accessible(page, "library search on a phone")
+    results.get_by_role("link", name=wanted.title).click()
+    expect(page.get_by_role("heading", name=wanted.title, level=1)).to_be_visible()
+    expect(page.get_by_role("link", name=wanted.team.lead.display_name)).to_be_visible()
+    expect(page.get_by_role("link", name="Download the report (PDF)")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cite this project")).to_be_visible()
+    # Nothing sticks out sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "project page on a phone")
+    context.close()
+
+
+def test_screenshots(browser, live_server):
+    project = published(title="Sparse autoencoder features in a two-layer transformer")
+    services.results_release(actor=make_organiser(project.sprint), sprint=project.sprint)
+    certificate = services.certificate_issue(actor=project.team.lead, sprint=project.sprint)
+    for size, options in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        prepare_page(page)
+        for name, path in (
+            ("library", "/library/"),
+            ("project", f"/library/{project.pk}/"),
+            ("certificate-check", f"/certificates/{certificate.code}/"),
+        ):
+            open_page(page, live_server.url + path)
+            assert_accessible(page, f"{name} ({size})")
+            save_screenshot(page, f"library-{name}-{size}")
+        context.close()
