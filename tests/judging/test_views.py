@@ -259,3 +259,15 @@ def test_local_round_page(client, world):
     assert Nomination.objects.get().note == "Strong"
     client.force_login(UserFactory())
     assert client.get(page_url).status_code == 403
+
+
+def test_the_sprint_page_links_a_judge_and_a_local_reviewer_to_their_queue(client, world):
+    sprint_url = world["sprint"].get_absolute_url()
+    client.force_login(world["judge"])
+    assert "My judging queue" in client.get(sprint_url).content.decode()
+    local_reviewer = make_organiser(JudgingSprintFactory())  # a judge nowhere, with one review to write here
+    assign(SubmissionFactory(sprint=world["sprint"]), local_reviewer)
+    client.force_login(local_reviewer)
+    assert "My judging queue" in client.get(sprint_url).content.decode()
+    client.force_login(world["submission"].team.lead)
+    assert "My judging queue" not in client.get(sprint_url).content.decode()

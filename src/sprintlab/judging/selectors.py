@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 from django.http import Http404
 
 from sprintlab.judging.models import (
@@ -37,6 +37,16 @@ def is_judge(user, sprint: Sprint) -> bool:
     if not (user and user.is_authenticated):
         return False
     return SprintMembership.objects.filter(sprint=sprint, user=user, role=SprintRole.JUDGE).exists()
+
+
+def has_judging_queue(user, sprint: Sprint) -> bool:
+    """A judge of the sprint, or someone with reviews to write in it (a site's first round), in one
+    query: what ``judging.judge`` decides in two, for the sprint page's link to the queue."""
+    if not (user and user.is_authenticated):
+        return False
+    judge = SprintMembership.objects.filter(sprint=sprint, user=user, role=SprintRole.JUDGE)
+    reviewer = Assignment.objects.filter(sprint=sprint, judge=user)
+    return Sprint.objects.filter(pk=sprint.pk).filter(Exists(judge) | Exists(reviewer)).exists()
 
 
 def judges_of(sprint: Sprint) -> QuerySet:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.vary import vary_on_headers
 
 from sprintlab.core.cache import cache_anonymous_page, shared_fragment
+from sprintlab.judging import selectors as judging_selectors
 from sprintlab.localsites.display import site_points
 from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.localsites.selectors import public_site_points
@@ -52,6 +53,7 @@ RESULTS_TARGET = "sprint-results"
 
 # Before kickoff there is nothing to submit yet.
 SUBMISSIONS_NOT_YET = frozenset({Phase.DRAFT, Phase.ANNOUNCED, Phase.REGISTRATION})
+JUDGING_NOT_YET = SUBMISSIONS_NOT_YET | {Phase.RUNNING}
 
 
 @cache_anonymous_page(seconds=5)
@@ -175,10 +177,11 @@ def sprint_detail(request, slug):
             # Mentor help (its own app, above this one): its pages decide who may do what there.
             "mentors_url": reverse("mentoring:mentors", kwargs={"slug": sprint.slug}),
             "mentor_overview_url": reverse("mentoring:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
-            # Judging (its own app, above this one): the organisers' pages, and a judge's queue.
+            # Judging (its own app, above this one): the organisers' pages, and a judge's queue once
+            # submissions close (asked only then: the page's other phases make no judging query).
             "judging_url": reverse("judging:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
             "judge_queue_url": reverse("judging:queue", kwargs={"slug": sprint.slug})
-            if request.user.is_authenticated and request.user.has_perm("judging.judge", sprint)
+            if phase not in JUDGING_NOT_YET and judging_selectors.has_judging_queue(request.user, sprint)
             else "",
             # Submissions (their own app, above this one): the team's page from kickoff on, for people
             # in the sprint; the list for its organisers. Those pages decide who may do what there.
