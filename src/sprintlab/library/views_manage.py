@@ -76,9 +76,16 @@ def manage_results(request, slug: str):
             "awards": selectors.awards_of(sprint),
             "released": selectors.results_released(sprint),
             "can_act": may_manage_results(request.user, sprint, now=timezone.now()),
-            "ranking": sources.ranking_for(sprint),
+            "ranking": _ranking_rows(sprint, submissions),
         },
     )
+
+
+def _ranking_rows(sprint, submissions) -> list[tuple[int, object, float]]:
+    """(place, submission, calibrated score) from the judges' completed reviews, best first."""
+    by_id = {submission.pk: submission for submission in submissions}
+    ranked = sources.ranking_for(sprint) or []
+    return [(row.rank, by_id[row.submission_id], row.score) for row in ranked if row.submission_id in by_id]
 
 
 def _run(request, action) -> None:
