@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sprintlab.accounts.models import User
+from sprintlab.judging import assignment_problem
 from sprintlab.judging.conflicts import conflict_matrix
 from sprintlab.judging.models import (
     Assignment,
@@ -112,8 +113,8 @@ def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now
     CalibrationEntry.objects.create(sprint=sprint, submission=submissions[0], position=0)
     conflicts = conflict_matrix(sprint, judge_ids=[j.pk for j in judges], submissions=submissions)
     _bids(rng, sprint, submissions, judges, conflicts)
-    global_subs = _local_round(rng, sprint, submissions, criteria, now)
-    pairs = _assign(rng, sprint, global_subs, judges, conflicts)
+    _local_round(rng, sprint, submissions, criteria, now)
+    pairs = _assign(sprint)
     _reviews(rng, sprint, pairs, criteria, demo_judge=judge, now=now)
     _calibration_reviews(rng, sprint, submissions[0], judges, criteria, conflicts, now=now)
 
@@ -191,8 +192,8 @@ def _bids(rng, sprint, submissions, judges, conflicts) -> None:
     )
 
 
-def _local_round(rng, sprint, submissions, criteria, now) -> list[Submission]:
-    """Sites' organisers score their own teams; each site nominates its best two. Returns the global round."""
+def _local_round(rng, sprint, submissions, criteria, now) -> None:
+    """Sites' organisers score their own teams; each site nominates its best two for the global round."""
     site_of = dict(
         Registration.objects.filter(sprint=sprint, site__isnull=False, status__in=ACTIVE_STATUSES).values_list(
             "user_id", "site_id"
@@ -242,46 +243,24 @@ def _local_round(rng, sprint, submissions, criteria, now) -> list[Submission]:
                     updated_at=sprint.submission_deadline_at + timedelta(days=1),
                 )
                 nominated.add(submission.pk)
-    on_site = {s.pk for subs in by_site.values() for s in subs}
-    return [s for s in submissions if s.pk in nominated or s.pk not in on_site]
 
 
-def _assign(rng, sprint, submissions, judges, conflicts) -> list[Assignment]:
-    """A greedy stand-in for the solver (demo data only): the least-loaded judges without a conflict."""
-    bids = {
-        (s, j): level
-        for s, j, level in Bid.objects.filter(sprint=sprint).values_list("submission_id", "judge_id", "level")
-    }
-    tags = {p.user_id: p.expertise_tags for p in JudgeProfile.objects.filter(user__in=judges)}
-    load = defaultdict(int)
-    rows = []
-    for submission in submissions:
-        allowed = [
-            j
-            for j in judges
-            if (submission.pk, j.pk) not in conflicts and bids.get((submission.pk, j.pk)) != BidLevel.NOT_WILLING
-        ]
-        rng.shuffle(allowed)
-        allowed.sort(key=lambda j: (load[j.pk], bids.get((submission.pk, j.pk)) != BidLevel.EAGER))
-        for judge in allowed[:REVIEWS_PER_SUBMISSION]:
-            load[judge.pk] += 1
-            bid = bids.get((submission.pk, judge.pk))
-            because = [f"Expertise: {', '.join(tags.get(judge.pk, [])) or 'general'}."]
-            if bid:
-                because.append(f"The judge bid “{BidLevel(bid).label.lower()}”.")
-            because.append(f"Keeps the judge's load at {load[judge.pk]}.")
-            rows.append(
-                Assignment(
-                    sprint=sprint,
-                    submission=submission,
-                    judge=judge,
-                    source=AssignmentSource.SOLVER,
-                    reason=" ".join(because),
-                    created_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
-                    updated_at=sprint.submission_deadline_at + timedelta(days=1, hours=12),
-                )
-            )
-    return Assignment.objects.bulk_create(rows)
+def _assign(sprint: Sprint) -> list[Assignment]:
+    """The global round's pairs from the real solver, as an organiser's run would write them."""
+    problem = assignment_problem.build_problem(sprint)
+    at = sprint.submission_deadline_at + timedelta(days=1, hours=12)
+    return Assignment.objects.bulk_create(
+        Assignment(
+            sprint=sprint,
+            submission_id=problem.submission_ids[row],
+            judge_id=problem.judge_ids[column],
+            source=AssignmentSource.SOLVER,
+            reason=reason,
+            created_at=at,
+            updated_at=at,
+        )
+        for row, column, reason in assignment_problem.solve(problem)
+    )
 
 
 def _write_review(rng, sprint, submission, judge_id, criteria, round, now, *, done, calibration=False) -> list[int]:
