@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 
 from sprintlab.api.api import api
+from sprintlab.judging.models import JudgingSettings
 from sprintlab.registrations import check_in_codes
 from sprintlab.registrations.models import Registration
 from tests.core.hostile import (
@@ -173,6 +174,11 @@ def _judged(world: World) -> dict:
     return {**_judging(world), "submission_id": world.judged_submission.pk, "kind": "global"}
 
 
+def _one_review_each(world: World) -> None:
+    """Two judges, one of them forbidden from one submission: one review each can be assigned."""
+    JudgingSettings.objects.filter(sprint=world.judging_sprint).update(reviews_per_submission=1, load_cap=5)
+
+
 JUDGING = "/api/v1/sprints/{slug}/judging"
 JUDGING_OPERATIONS = {
     f"GET {JUDGING}/settings": Operation("staff", _judging),
@@ -235,6 +241,7 @@ JUDGING_OPERATIONS = {
         "staff", lambda w: {**_judging(w), "criterion_id": w.spare_criterion.pk}
     ),
     f"GET {JUDGING}/assignments": Operation("judge", _judging),
+    f"POST {JUDGING}/assignments/run": Operation("staff", _judging, prepare=_one_review_each),
     f"POST {JUDGING}/assignments": Operation(
         "staff", _judging, lambda w: {"submission": w.spare_submission.pk, "judge": w.judge.pk}
     ),

@@ -15,6 +15,7 @@ from tests.judging.factories import (
     JudgingSprintFactory,
     SubmissionFactory,
     assign,
+    judging_settings,
     make_judge,
     make_organiser,
 )
@@ -246,3 +247,18 @@ def test_pair_rules_assignment_removal_and_nominations(client, world):
     # The global round already reviews it (the judge's assignment): the nomination stays.
     response = call(client, "delete", f"{base(world)}/judging/nominations/{made.json()['id']}", lead)
     assert response.status_code == 409 and Nomination.objects.exists()
+
+
+def test_organisers_run_the_assignment_through_the_api(client, world):
+    url = f"{base(world)}/judging/assignments/run"
+    organiser = make_organiser(world["sprint"])
+    # Three reviews each (the default) with one judge: refused with the solver's reason, nothing written.
+    response = call(client, "post", url, organiser)
+    assert response.status_code == 409 and "there is only 1 judge" in response.json()["detail"]
+    assert call(client, "post", url, world["judge"]).status_code == 403
+    judging_settings(world["sprint"], reviews_per_submission=1, load_cap=2)
+    fresh = SubmissionFactory(sprint=world["sprint"])
+    response = call(client, "post", url, organiser)
+    assert response.status_code == 200
+    [pair] = response.json()
+    assert pair["submission"] == fresh.pk and pair["reason"].startswith("Match 1 of 1")

@@ -74,6 +74,25 @@ def create_assignment(request, slug: str, payload: JudgeAssignmentIn):
     return Status(201, assignment)
 
 
+@router.post(
+    SPRINT + "/judging/assignments/run",
+    auth=write_auth,
+    response={200: list[JudgeAssignmentOut], **errors(401, 403, 404, 409)},
+    summary="Run the assignment (organisers): the new pairs, each with its reason",
+    description=(
+        "Every global-round submission gets k judges, no judge exceeds the load cap, conflicted and "
+        "forbidden pairs are never chosen, pins and pairs already being reviewed are kept, and the "
+        "weakest submission's total affinity is lifted as well as the sum maximised. A re-run replaces "
+        "the solver's earlier pairs that nobody has started. 409 with the reason when no assignment "
+        "can meet the constraints (nothing changes)."
+    ),
+)
+def run_assignment(request, slug: str):
+    sprint = _sprint(request, slug, "judging.manage_assignments")
+    made = assignment_runs.assignment_run(actor=request.auth, sprint=sprint)
+    return selectors.assignments_of(sprint).filter(pk__in=[assignment.pk for assignment in made])
+
+
 # --- The judge's queue, scores and reviews -------------------------------------------------------
 
 

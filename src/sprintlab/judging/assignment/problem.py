@@ -161,6 +161,8 @@ def _check_counts(k, cap, shape):
     if not isinstance(k, int | np.integer) or k < 1:
         raise InvalidProblem("k (reviews per submission) must be a whole number of at least 1.")
     if k > judges:
-        raise InvalidProblem(f"k = {k} reviews per submission, but there are only {judges} judges.")
+        raise InvalidProblem(
+            f"k = {k} reviews per submission, but there {'is only 1 judge' if judges == 1 else f'are only {judges} judges'}."
+        )
     if not isinstance(cap, int | np.integer) or cap < 1:
         raise InvalidProblem("The load cap must be a whole number of at least 1.")
