@@ -51,7 +51,7 @@ class JudgeRankingOut(Schema):
 @router.get(
     SPRINT + "/judging/ranking",
     auth=write_auth,
-    response={200: JudgeRankingOut, **errors(401, 403, 404)},
+    response={200: JudgeRankingOut, **errors(400, 401, 403, 404, 422)},
     summary="The judges' ranking with intervals, warnings, disagreements and next reviews (organisers)",
 )
 def ranking(request, slug: str, method: str = rankings.DEFAULT_METHOD):
