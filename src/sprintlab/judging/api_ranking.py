@@ -24,11 +24,17 @@ class JudgeRankingRowOut(Schema):
     reviews: int
 
 
+class JudgeRankingJudgeTotalOut(Schema):
+    judge: int
+    name: str
+    total: float
+
+
 class JudgeRankingDisagreementOut(Schema):
     submission: int
     title: str
     spread: float
-    totals: dict[str, float]  # judge's name → their total
+    totals: list[JudgeRankingJudgeTotalOut]  # lowest first
 
 
 class JudgeRankingSuggestionOut(Schema):
@@ -83,7 +89,10 @@ def ranking(request, slug: str, method: str = rankings.DEFAULT_METHOD):
                 "submission": int(d.submission),
                 "title": titles.get(d.submission, ""),
                 "spread": d.spread,
-                "totals": {report.judges.get(judge, judge): total for judge, total, _z in d.totals},
+                "totals": [
+                    {"judge": int(judge), "name": report.judges.get(judge, ""), "total": total}
+                    for judge, total, _z in d.totals
+                ],
             }
             for d in report.disagreements
         ],
