@@ -256,6 +256,7 @@ JUDGING_OPERATIONS = {
     ),
     f"GET {JUDGING}/reviews": Operation("staff", _judging),
     f"GET {JUDGING}/progress": Operation("staff", _judging),
+    f"GET {JUDGING}/ranking": Operation("staff", _judging),
     f"POST {JUDGING}/remind": Operation("staff", _judging, lambda w: {"judges": [w.judge.pk]}),
     f"POST {JUDGING}/pair-rules": Operation(
         "staff",

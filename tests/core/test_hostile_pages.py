@@ -147,6 +147,8 @@ PAGES = {
     "judging:criterion_edit": Page("staff", lambda w: {**_judging(w), "pk": w.criterion.pk}),
     "judging:assignments": Page("staff", _judging),
     "judging:reviews": Page("staff", _judging),
+    "judging:ranking": Page("staff", _judging),
+    "judging:scores_csv": Page("staff", _judging),
     "judging:queue": Page("judge", _judging),
     "judging:bids": Page("judge", _judging),
     "judging:profile": Page("judge", _judging),

@@ -8,13 +8,29 @@ judge's total mean something else (``ratings_from_scores`` refuses it).
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import Count, Max
+
 from sprintlab.judging import ranking
-from sprintlab.judging.models import Criterion, JudgingRound, Score
+from sprintlab.judging.models import Criterion, JudgingRound, Review, Score
 from sprintlab.sprints.models import Sprint
+from sprintlab.submissions.models import Submission
 
 # Pages show the calibrated score (docs/judging.md, "Ranking"); 200 resamples of the judges take
 # about a second for 300 projects, so pages that show intervals for big sprints should be cached.
 DEFAULT_METHOD = "calibrated"
+REPLICATES = 200
+METHOD_LABELS = {
+    "calibrated": "Calibrated (each judge's leniency and noise)",
+    "zscore": "Per-judge z-scores",
+    "raw": "Raw means",
+}
+# The key already changes with every new score; the expiry only bounds how long stale entries linger.
+CACHE_SECONDS = 60 * 60
 
 
 def sprint_ratings(sprint: Sprint) -> ranking.Ratings | None:
@@ -61,3 +77,55 @@ def sprint_ranking(sprint: Sprint, *, method: str = DEFAULT_METHOD, replicates: 
     if ratings is None:
         return None
     return ranking.rank(ratings, method, replicates=replicates)
+
+
+@dataclass(frozen=True)
+class RankingReport:
+    """What the organisers' ranking page and API show: the ranking, where judges disagree most and
+    where one more review helps most, with each submission's title."""
+
+    ranking: ranking.Ranking
+    disagreements: list[ranking.Disagreement]
+    next_reviews: list[ranking.ReviewSuggestion]
+    titles: dict[str, str]  # submission id → title
+    judges: dict[str, str]  # judge id → name
+
+
+def parse_method(value: str | None) -> str:
+    """The method asked for, or the default for anything else (a link typed by hand never fails)."""
+    return value if value in ranking.METHODS else DEFAULT_METHOD
+
+
+def _scores_stamp(sprint: Sprint) -> str:
+    """Changes whenever a score, a review or a criterion that the ranking reads changes."""
+    reviews = Review.objects.filter(sprint=sprint).aggregate(latest=Max("updated_at"), count=Count("id"))
+    scores = Score.objects.filter(review__sprint=sprint).aggregate(latest=Max("updated_at"), count=Count("id"))
+    criteria = list(Criterion.objects.filter(sprint=sprint).values_list("pk", "weight", "scale_min", "scale_max"))
+    return "|".join(map(str, (reviews["latest"], reviews["count"], scores["latest"], scores["count"], criteria)))
+
+
+def ranking_report(sprint: Sprint, *, method: str = DEFAULT_METHOD) -> RankingReport | None:
+    """The sprint's ranking report, or None before any review is complete.
+
+    Cached per sprint, method and the latest change to its reviews, scores and criteria: the
+    bootstrap takes about a second for 300 projects, and reloads should be instant.
+    """
+    digest = hashlib.sha256(_scores_stamp(sprint).encode()).hexdigest()[:32]
+    key = f"judging:ranking:{sprint.pk}:{method}:{digest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    ratings = sprint_ratings(sprint)
+    report = None
+    if ratings is not None:
+        ranked = ranking.rank(ratings, method, replicates=REPLICATES)
+        titles = {
+            str(pk): title
+            for pk, title in Submission.objects.filter(pk__in=[int(s) for s in ratings.submissions]).values_list(
+                "pk", "title"
+            )
+        }
+        judges = {str(user.pk): user.name for user in get_user_model().objects.filter(pk__in=ratings.judges)}
+        report = RankingReport(ranked, ranking.disagreements(ratings), ranking.next_reviews(ranked), titles, judges)
+    cache.set(key, report or False, CACHE_SECONDS)
+    return report

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sprintlab.judging import views, views_local, views_manage
+from sprintlab.judging import views, views_local, views_manage, views_ranking
 
 app_name = "judging"
 J = "sprints/<slug:slug>/judging/"
@@ -25,6 +25,8 @@ urlpatterns = [
     path(J + "rules/", views_manage.pair_rule, name="pair_rule"),
     path(J + "rules/<int:pk>/remove/", views_manage.pair_rule_remove, name="pair_rule_remove"),
     path(J + "reviews/", views_manage.reviews, name="reviews"),
+    path(J + "ranking/", views_ranking.ranking, name="ranking"),
+    path(J + "scores.csv", views_ranking.scores_csv, name="scores_csv"),
     path(J + "profile/", views.profile, name="profile"),
     path(J + "bids/", views.bids, name="bids"),
     path(J + "bids/<int:submission_id>/", views.bid, name="bid"),
