@@ -19,10 +19,12 @@ def _fill(user_id: int) -> None:
         # Rows of 400 announcements and of other kinds of message, as the outbox holds them.
         cursor.execute(
             """insert into notifications_outboxmessage (key, to_email, kind, channel, webhook_url, subject,
-               body_text, body_html, attachments, renderer, render_context, status, attempts, last_error, created_at)
+               body_text, body_html, attachments, renderer, render_context, status, attempts, last_error, created_at,
+               in_doubt)
                select case when g %% 3 = 0 then 'registration-confirmed:' || g
                            else 'announcement:' || (g %% 400) || ':' || g end,
-                      'a@example.org', 'announcement', 'email', '', 's', 't', '', '[]', '', '{}', 'sent', 1, '', now()
+                      'a@example.org', 'announcement', 'email', '', 's', 't', '', '[]', '', '{}', 'sent', 1, '', now(),
+                      false
                from generate_series(1, %s) g""",
             [ROWS],
         )
