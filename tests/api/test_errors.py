@@ -11,7 +11,7 @@ from ninja.errors import Throttled
 
 from sprintlab.core.errors import ServiceError
 from sprintlab.sprints import api as sprints_api
-from tests.factories import UserFactory
+from tests.factories import SprintFactory, UserFactory
 from tests.helpers import bearer_for
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,20 @@ def test_malformed_json_answers_400_saying_so(client):
     headers = bearer_for(UserFactory())
     response = client.post(REGISTRATIONS, "{not json", content_type="application/json", headers=headers)
     assert assert_error(response, 400)["detail"].startswith("The request body is not valid JSON")
+
+
+def test_a_multipart_body_without_a_boundary_answers_400_saying_so(client):
+    # The submissions upload takes multipart/form-data; a client that forgets the boundary gets a
+    # sentence, not a server error (found by the API fuzzer).
+    sprint = SprintFactory()
+    response = client.generic(
+        "POST",
+        f"/api/v1/submissions/sprints/{sprint.slug}/mine",
+        b"--x\r\n",
+        content_type="multipart/form-data",
+        headers=bearer_for(UserFactory()),
+    )
+    assert "could not be read as multipart/form-data" in assert_error(response, 400)["detail"]
 
 
 @pytest.mark.parametrize("body", ["false", "null", "0", "[]", '"text"', "[{}]"])

@@ -7,6 +7,8 @@ import math
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.db import OperationalError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -148,6 +150,13 @@ def on_suspicious_request(request, exc: SuspiciousOperation):
     # Django raises these while reading a request it refuses (too many fields, a body over the limit).
     status = 413 if isinstance(exc, RequestDataTooBig) else 400
     return api.create_response(request, error_body(STATUS_MEANINGS[status]), status=status)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_unreadable_upload(request, exc: MultiPartParserError):
+    # A multipart body Django cannot read (no boundary, cut short): the client's fault, not ours.
+    message = _("The upload could not be read as multipart/form-data (%(why)s).") % {"why": exc}
+    return api.create_response(request, error_body(message), status=400)
 
 
 @api.exception_handler(Exception)
