@@ -55,6 +55,16 @@ def _overview(request, sprint, *, settings_form=None, invite_form=None, status=2
     )
 
 
+def _flash(request, action, success: str) -> None:
+    """Run a service; say ``success`` or, when it refuses, its sentence (the page redirects either way)."""
+    try:
+        action()
+    except ServiceError as exc:
+        messages.error(request, exc.text)
+    else:
+        messages.success(request, success)
+
+
 @login_required
 def overview(request, slug):
     sprint = sprint_for_manager(slug, request.user, "judging.view_judges")
@@ -98,12 +108,11 @@ def invite(request, slug):
 def revoke(request, slug, pk):
     sprint = sprint_for_manager(slug, request.user, "judging.invite_judges")
     invitation = get_object_or_404(JudgeInvitation, pk=pk, sprint=sprint)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    _flash(
+        request,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},
+    )
     return redirect("judging:overview", slug=sprint.slug)
 
 
@@ -204,12 +213,11 @@ def criterion_edit(request, slug, pk):
 @require_POST
 def criteria_defaults(request, slug):
     sprint = sprint_for_manager(slug, request.user, "judging.edit_criteria")
-    try:
-        services.criteria_use_defaults(actor=request.user, sprint=sprint)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("The five default criteria are in place; adjust them as you like."))
+    _flash(
+        request,
+        lambda: services.criteria_use_defaults(actor=request.user, sprint=sprint),
+        _("The five default criteria are in place; adjust them as you like."),
+    )
     return redirect("judging:criteria", slug=sprint.slug)
 
 
@@ -218,12 +226,7 @@ def criteria_defaults(request, slug):
 def criterion_delete(request, slug, pk):
     sprint = sprint_for_manager(slug, request.user, "judging.edit_criteria")
     criterion = get_object_or_404(Criterion, pk=pk, sprint=sprint)
-    try:
-        services.criterion_delete(actor=request.user, criterion=criterion)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Criterion removed."))
+    _flash(request, lambda: services.criterion_delete(actor=request.user, criterion=criterion), _("Criterion removed."))
     return redirect("judging:criteria", slug=sprint.slug)
 
 
@@ -237,12 +240,11 @@ def calibration(request, slug):
         messages.error(request, _("Choose calibration entries from the list."))
         return redirect("judging:criteria", slug=sprint.slug)
     chosen = [s for s in submissions if s.pk in set(form.cleaned_data["submissions"])]
-    try:
-        services.calibration_set(actor=request.user, sprint=sprint, submissions=chosen)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Calibration entries saved."))
+    _flash(
+        request,
+        lambda: services.calibration_set(actor=request.user, sprint=sprint, submissions=chosen),
+        _("Calibration entries saved."),
+    )
     return redirect("judging:criteria", slug=sprint.slug)
 
 
@@ -314,18 +316,17 @@ def pair_rule(request, slug):
         messages.error(request, _("Choose a submission, a judge and a rule."))
         return redirect("judging:assignments", slug=sprint.slug)
     submission, judge = _pair(sprint, form)
-    try:
-        assignment_runs.pair_rule_set(
+    _flash(
+        request,
+        lambda: assignment_runs.pair_rule_set(
             actor=request.user,
             submission=submission,
             judge=judge,
             kind=form.cleaned_data["kind"],
             note=form.cleaned_data["note"],
-        )
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Rule saved; it holds for every later run."))
+        ),
+        _("Rule saved; it holds for every later run."),
+    )
     return redirect("judging:assignments", slug=sprint.slug)
 
 
@@ -334,12 +335,7 @@ def pair_rule(request, slug):
 def pair_rule_remove(request, slug, pk):
     sprint = sprint_for_manager(slug, request.user, "judging.manage_assignments")
     rule = get_object_or_404(PairRule, pk=pk, sprint=sprint)
-    try:
-        assignment_runs.pair_rule_remove(actor=request.user, rule=rule)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Rule removed."))
+    _flash(request, lambda: assignment_runs.pair_rule_remove(actor=request.user, rule=rule), _("Rule removed."))
     return redirect("judging:assignments", slug=sprint.slug)
 
 
@@ -352,12 +348,11 @@ def assignment_add(request, slug):
         messages.error(request, _("Choose a submission and a judge."))
         return redirect("judging:assignments", slug=sprint.slug)
     submission, judge = _pair(sprint, form)
-    try:
-        assignment_runs.assignment_add(actor=request.user, submission=submission, judge=judge)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Pair added."))
+    _flash(
+        request,
+        lambda: assignment_runs.assignment_add(actor=request.user, submission=submission, judge=judge),
+        _("Pair added."),
+    )
     return redirect("judging:assignments", slug=sprint.slug)
 
 
@@ -366,12 +361,11 @@ def assignment_add(request, slug):
 def assignment_remove(request, slug, pk):
     sprint = sprint_for_manager(slug, request.user, "judging.manage_assignments")
     assignment = get_object_or_404(Assignment, pk=pk, sprint=sprint)
-    try:
-        assignment_runs.assignment_remove(actor=request.user, assignment=assignment)
-    except ServiceError as exc:
-        messages.error(request, exc.text)
-    else:
-        messages.success(request, _("Pair removed."))
+    _flash(
+        request,
+        lambda: assignment_runs.assignment_remove(actor=request.user, assignment=assignment),
+        _("Pair removed."),
+    )
     return redirect("judging:assignments", slug=sprint.slug)
 
 
