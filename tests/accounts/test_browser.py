@@ -1,6 +1,7 @@
 """In a real browser: sign up, fill the profile, create and revoke a token; axe-core on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.notifications.models import OutboxMessage, OutboxStatus
@@ -35,17 +36,17 @@ def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     page.get_by_label("ORCID iD").fill("0000-0002-1825-0098")
     page.locator("input[name=public_fields][value=interests]").check()
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("checksum").is_visible()  # a typo in the ORCID iD is caught, nothing saved
+    expect(page.get_by_text("checksum")).to_be_visible()  # a typo in the ORCID iD is caught, nothing saved
     assert_accessible(page, "profile with errors")
     page.get_by_label("ORCID iD").fill("0000-0002-1825-0097")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_text("Your profile was saved.").is_visible()
+    expect(page.get_by_text("Your profile was saved.")).to_be_visible()
     user = User.objects.get(email="browser.person@example.org")
     assert user.timezone == "Asia/Kolkata" and user.orcid == "0000-0002-1825-0097"
 
     page.goto(base + f"/people/{user.pk}/")
-    assert page.get_by_role("heading", name="Browser Person").is_visible()
-    assert page.get_by_text("interpretability").is_visible()
+    expect(page.get_by_role("heading", name="Browser Person")).to_be_visible()
+    expect(page.get_by_text("interpretability")).to_be_visible()
     assert_accessible(page, "public profile")
 
     page.goto(base + "/accounts/tokens/")
@@ -57,7 +58,7 @@ def test_sign_up_edit_profile_and_manage_tokens(page, live_server):
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Revoke laptop").click()
     page.wait_for_load_state()
-    assert page.get_by_text("no longer works").is_visible()
+    expect(page.get_by_text("no longer works")).to_be_visible()
     assert ApiToken.objects.get(user=user).revoked_at is not None
 
 

@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from sprintlab.notifications.models import InboxItem
 from sprintlab.sprints.models import SprintRole
@@ -53,7 +54,7 @@ def test_an_announcement_to_one_site_reaches_its_attendees_and_nobody_else(page,
     page.locator("text=2 people will receive it.").wait_for()
     page.get_by_label("Yes, send it now").check()
     page.get_by_role("button", name="Send now").click()
-    assert "Sending now" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Sending now")
     page.reload()
     assert page.locator('tr[data-channel="email"] td').nth(2).inner_text() == "2"
     _shoot(page, "announcement-detail-desktop")

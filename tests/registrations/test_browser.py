@@ -1,6 +1,7 @@
 """The registration pages in Chromium: register on a phone, see it under my sprints, admissions; axe-core on each."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import AdmissionMode
@@ -24,18 +25,18 @@ def test_register_at_a_site_on_a_phone_then_switch_to_remote(page, live_server):
     assert_accessible(page, "register")
     page.get_by_label("Your experience with AI safety research").select_option("some")
     page.get_by_text("Read the code of conduct").click()
-    assert page.locator(".reg-coc strong").inner_text() == "kind"
+    expect(page.locator(".reg-coc strong")).to_have_text("kind")
     page.get_by_label("I have read and accept the code of conduct").check()
     page.get_by_role("button", name="Register").click()
 
-    assert "your seat is confirmed" in page.locator(".messages").inner_text()
-    assert "Oxford Commons" in page.locator(".reg-card").inner_text()
+    expect(page.locator(".messages")).to_contain_text("your seat is confirmed")
+    expect(page.locator(".reg-card")).to_contain_text("Oxford Commons")
     assert_accessible(page, "my sprints")
     page.get_by_text("Switch between remote and a site").click()
     page.get_by_label("Switch to").select_option("remote")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Switch", exact=True).click()
-    assert "You switched to remote" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("You switched to remote")
     assert Registration.objects.get(user=user).site_id is None
 
 
@@ -52,5 +53,5 @@ def test_admissions_page_sends_a_wave(page, live_server):
     page.get_by_label("Decision for the selected people").select_option("decline")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Send wave").click()
-    assert "Wave 1 sent" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Wave 1 sent")
     assert Registration.objects.get(pk=applicant.pk).status == RegistrationStatus.DECLINED

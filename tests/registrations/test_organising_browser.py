@@ -1,6 +1,7 @@
 """The organiser home in Chromium at desktop and phone size: accessible, no sideways scrolling, screenshots."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sprintlab.sprints.models import SprintRole
 from tests.browser_support import PHONE, assert_accessible, save_screenshot, sign_in
@@ -33,7 +34,7 @@ def test_organiser_home_is_accessible_and_fits_the_screen(browser, live_server, 
         page.get_by_role("link", name="Sprints I run").click()
         page.wait_for_url("**/me/organising/")
         assert page.get_by_role("heading", level=1).inner_text() == "Sprints I run"
-        assert page.get_by_role("link", name="New sprint").is_visible()
+        expect(page.get_by_role("link", name="New sprint")).to_be_visible()
         assert_accessible(page, "organiser home")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
         width = (DESKTOP if size == "desktop" else PHONE)["viewport"]["width"]

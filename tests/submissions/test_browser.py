@@ -1,6 +1,7 @@
 """A team submits its report from a phone and sees the version; axe-core on the page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sprintlab.submissions.models import Submission
 from sprintlab.submissions.sample_pdf import sample_pdf
@@ -24,7 +25,7 @@ def test_a_team_submits_a_pdf_on_a_phone_and_sees_the_version(page, live_server,
 
     page.goto(f"{live_server.url}{sprint.get_absolute_url()}")
     page.get_by_role("link", name="Your submission").click()
-    assert page.locator("time[data-countdown]").first.is_visible()
+    expect(page.locator("time[data-countdown]").first).to_be_visible()
     assert_accessible(page, "submission form")
     page.get_by_label("Title").fill("Negation circuits")
     page.get_by_label("Abstract").fill("We trace how small models handle negation.")
@@ -34,7 +35,7 @@ def test_a_team_submits_a_pdf_on_a_phone_and_sees_the_version(page, live_server,
     page.get_by_label("Report (PDF)").set_input_files(str(report))
     page.get_by_role("button", name="Submit").click()
 
-    assert "Version 1 is saved" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Version 1 is saved")
     versions = page.locator("#version-1")
     assert "our-report.pdf" in versions.inner_text() and "3 pages" in versions.inner_text()
     assert_accessible(page, "submission saved")

@@ -2,6 +2,7 @@
 answers a request; axe-core on each page; screenshots at desktop and phone sizes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from sprintlab.teams.models import JoinStatus, Team, TeamMember
 from tests.browser_support import SCREENSHOTS, assert_accessible, sign_in, wait_until_settled
@@ -41,7 +42,7 @@ def test_form_a_team_on_a_phone_and_a_teammate_joins_by_the_link(page, live_serv
     page.get_by_label("Short description").fill("We trace negation in small models.")
     page.get_by_label("Track").select_option(label="Probing for concepts")
     page.get_by_role("button", name="Create the team").click()
-    assert "is formed" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("is formed")
     team = Team.objects.get(name="Sparse Circuit Sleuths")
     assert team.invite_code in page.content()
     assert_accessible(page, "team page")
@@ -52,8 +53,8 @@ def test_form_a_team_on_a_phone_and_a_teammate_joins_by_the_link(page, live_serv
     page.goto(f"{live_server.url}/sprints/{sprint.slug}/teams/join/{team.invite_code.lower()}/")
     assert_accessible(page, "invite link")
     page.get_by_role("button", name="Join the team").click()
-    assert "Welcome to Sparse Circuit Sleuths" in page.locator(".messages").inner_text()
-    assert "Africa/Lagos" in page.locator("main").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Welcome to Sparse Circuit Sleuths")
+    expect(page.locator("main")).to_contain_text("Africa/Lagos")
     assert TeamMember.objects.filter(team=team, user=mate).exists()
 
 
@@ -75,14 +76,14 @@ def test_lead_accepts_a_request_and_the_list_filters(page, live_server):
     page.get_by_label("Search").fill("statistics")
     wait_until_settled(page)
     page.wait_for_function("() => !document.body.innerText.includes('Quiet Foxes')")
-    assert "Honest Owls" in page.locator("#team-results").inner_text()
+    expect(page.locator("#team-results")).to_contain_text("Honest Owls")
     assert_accessible(page, "team list")
     shoot(page, "list")
 
     page.goto(f"{live_server.url}{team.get_absolute_url()}")
-    assert "Nairobi Garage" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Nairobi Garage")
     shoot(page, "detail")
     page.get_by_role("button", name="Accept").click()
-    assert "Mei Tanaka is in Honest Owls" in page.locator(".messages").inner_text()
+    expect(page.locator(".messages")).to_contain_text("Mei Tanaka is in Honest Owls")
     join_request.refresh_from_db()
     assert join_request.status == JoinStatus.ACCEPTED

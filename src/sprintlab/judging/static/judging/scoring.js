@@ -16,3 +16,15 @@ document.addEventListener("htmx:sendError", (event) => {
     slot.classList.add("autosave-error");
   }
 });
+// While a save is on its way, say so: an earlier "Saved" must not stand for text typed since.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt.closest("[data-autosave]");
+  const slot = form && form.querySelector(".autosave-slot");
+  if (slot) {
+    const pending = document.createElement("span");
+    pending.className = "autosave-status autosave-pending";
+    pending.textContent = slot.dataset.saving || "Saving…";
+    slot.classList.remove("autosave-error");
+    slot.replaceChildren(pending);
+  }
+});
