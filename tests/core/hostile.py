@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import ApiToken, User
 from sprintlab.announcements.models import Announcement
-from sprintlab.judging.models import Criterion, JudgeInvitation, Nomination, PairRule, PairRuleKind
+from sprintlab.judging.models import Criterion, JudgeInvitation, Nomination, PairRule, PairRuleKind, Review, Score
 from sprintlab.judging.services import judge_invite
 from sprintlab.localsites.models import LocalSite, SiteStatus
 from sprintlab.mentoring.models import HelpRequest, HelpStatus, OfficeHourSlot, SlotBooking
@@ -260,6 +260,15 @@ def _judging_world(staff: User) -> dict:
         sprint=judging_sprint, submission=judged, judge=other_judge, kind=PairRuleKind.FORBID, created_by=staff
     )
     criterion = CriterionFactory(sprint=judging_sprint, name="Rigour")
+    # Two completed reviews each of two submissions, in disagreement: the ranking page then shows its
+    # "one more review" forms. The reviewers are no judges, so nothing else of the world changes.
+    for values in ((5, 1), (1, 5)):
+        reviewer = UserFactory()
+        for submission, value in zip((nominated, spare), values, strict=True):
+            review = Review.objects.create(
+                sprint=judging_sprint, submission=submission, judge=reviewer, completed_at=timezone.now()
+            )
+            Score.objects.create(review=review, criterion=criterion, value=value)
     site = LocalSiteFactory(sprint=judging_sprint)
     local_judge = SiteOrganiserFactory(site=site).user
     leads = [judged.team.lead, spare.team.lead, nominated.team.lead]

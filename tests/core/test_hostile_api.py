@@ -258,6 +258,9 @@ JUDGING_OPERATIONS = {
     f"GET {JUDGING}/progress": Operation("staff", _judging),
     f"GET {JUDGING}/ranking": Operation("staff", _judging),
     f"POST {JUDGING}/remind": Operation("staff", _judging, lambda w: {"judges": [w.judge.pk]}),
+    f"POST {JUDGING}/extra-reviews": Operation(
+        "staff", _judging, lambda w: {"submission_id": w.nomination.submission_id}
+    ),
     f"POST {JUDGING}/pair-rules": Operation(
         "staff",
         _judging,

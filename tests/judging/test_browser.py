@@ -1,10 +1,13 @@
 """A judge scores on a phone in Chromium: each criterion autosaves, a refused save shows its message,
-the texts autosave, "Done" finishes the review; axe-core finds nothing serious."""
+the texts autosave, "Done" finishes the review; an organiser asks for one more review from the ranking;
+axe-core finds nothing serious."""
+
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from sprintlab.judging.models import Review, Score
+from sprintlab.judging.models import Assignment, AssignmentSource, Review, Score
 from tests.browser_support import (
     PHONE,
     assert_accessible,
@@ -14,7 +17,16 @@ from tests.browser_support import (
     sign_in,
     wait_until_settled,
 )
-from tests.judging.factories import CriterionFactory, JudgingSprintFactory, SubmissionFactory, assign, make_judge
+from tests.factories import UserFactory
+from tests.judging.factories import (
+    CriterionFactory,
+    JudgingSprintFactory,
+    SubmissionFactory,
+    assign,
+    make_judge,
+    make_organiser,
+)
+from tests.judging.test_ranking_page import review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -83,3 +95,27 @@ def test_a_judge_scores_on_a_phone_with_autosave(phone_page, live_server):
     assert review.completed_at is not None
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_organiser_asks_for_one_more_review_on_a_phone(phone_page, live_server):
+    page = phone_page
+    sprint = JudgingSprintFactory()
+    criterion = CriterionFactory(sprint=sprint)
+    reviewers = [make_judge(sprint, affiliation="Elsewhere") for _ in range(2)]
+    for index in range(4):
+        submission = SubmissionFactory(sprint=sprint, title=f"Tied submission {'ABCD'[index]}")
+        for judge, value in zip(reviewers, (3 + index % 2, 4 - index % 2), strict=True):
+            review(submission, judge, {criterion: Decimal(value)})
+            assign(submission, judge)
+    spare = make_judge(sprint, UserFactory(display_name="Spare Judge"), affiliation="Elsewhere")
+    organiser = make_organiser(sprint)
+
+    sign_in(page, live_server.url, organiser.email, PASSWORD)
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/judging/ranking/")
+    page.get_by_role("button", name="Ask for one more review where it helps most").click()
+    expect(page.locator("#extra-review-best .extra-review-outcome")).to_contain_text("Asked Spare Judge to review")
+    assert Assignment.objects.filter(judge=spare, source=AssignmentSource.EXTRA).count() == 1
+    wait_until_settled(page)
+    assert_accessible(page, "ranking page")
+    save_screenshot(page, "judging-extra-review-phone")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

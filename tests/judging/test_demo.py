@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import User
 from sprintlab.judging.conflicts import conflict_matrix
-from sprintlab.judging.models import Assignment, Bid, Criterion, Nomination, Review, Score
+from sprintlab.judging.models import Assignment, AssignmentSource, Bid, Criterion, Nomination, Review, Score
 from sprintlab.judging.permissions import may_score
 from sprintlab.judging.selectors import judges_of, queue_for
 
@@ -31,3 +31,7 @@ def test_the_demo_sprint_is_being_judged():
     )
     waiting = [item for item in queue_for(judge, sprint) if not item.done and not item.is_calibration]
     assert waiting and may_score(judge, waiting[0].submission, now=timezone.now())
+    # One more review was asked for where the ranking says it helps most, to a judge who may take it.
+    extra = Assignment.objects.get(sprint=sprint, source=AssignmentSource.EXTRA)
+    assert extra.reason.startswith("One more review, asked for by") and "resamples" in extra.reason
+    assert (extra.submission_id, extra.judge_id) not in matrix

@@ -129,11 +129,17 @@ def test_the_warning_names_the_places_that_cannot_be_told_apart(client):
     criterion = CriterionFactory(sprint=sprint)
     judges = [make_judge(sprint) for _ in range(2)]
     for index in range(4):
-        submission = SubmissionFactory(sprint=sprint, title=f"Tied {index}")
+        submission = SubmissionFactory(sprint=sprint, title=f"Tied {'ABCD'[index]}")
         for judge, value in zip(judges, (3 + index % 2, 4 - index % 2), strict=True):
             review(submission, judge, {criterion: value})
-    page = get_page(client, {"sprint": sprint, "organiser": make_organiser(sprint)})
+    organiser = make_organiser(sprint)
+    page = get_page(client, {"sprint": sprint, "organiser": organiser})
     assert "ranking-warning" in page and "cannot be told apart" in page
+    # Named by title, not by id, on the page and in the API.
+    (api_warning, *_rest) = api_get(client, {"sprint": sprint}, organiser).json()["warnings"]
+    assert api_warning in page
+    named = api_warning.split("intervals of ")[1].split(" overlap")[0]
+    assert named.replace(",", "").replace(" and ", " ").split() == ["Tied", "A", "Tied", "B", "Tied", "C"]
 
 
 def exported_rows(client, world):

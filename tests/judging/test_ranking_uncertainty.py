@@ -48,6 +48,24 @@ def test_top_places_whose_intervals_overlap_are_reported_together():
     assert ranking.warnings == ["Places 1–2 cannot be told apart: the 90% intervals of A and B overlap."]
 
 
+def test_the_warnings_name_submissions_by_their_labels_and_the_contests_keep_the_ids():
+    r = panel(
+        {
+            "ann": {"1": 9, "2": 7, "3": 4},
+            "bob": {"1": 7, "2": 9, "3": 4},
+            "cat": {"1": 8, "2": 9, "3": 5},
+            "dan": {"1": 9, "2": 8, "3": 4},
+        }
+    )
+    ranking = rank(r, "raw", replicates=100, top=2, seed=1, labels={"1": "Probing refusal", "2": "Steering vectors"})
+    (contest,) = ranking.contests
+    assert contest.submissions == ("1", "2")
+    assert ranking.warnings == [
+        "Places 1–2 cannot be told apart: the 90% intervals of Probing refusal and Steering vectors overlap."
+    ]
+    assert [row.submission for row in ranking.rows] == ["1", "2", "3"]
+
+
 def test_without_replicates_there_are_no_intervals_or_warnings():
     ranking = rank(clear_field(), "calibrated", replicates=0)
     assert all(row.low == row.score == row.high for row in ranking.rows)

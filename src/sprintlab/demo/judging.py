@@ -4,7 +4,7 @@ It gets judges (the demo judge login among them) with expertise and an affiliati
 criteria, a calibration entry, bids, a local first round at its sites (the sites' organisers score
 their own teams and nominate the best), the global round's assignments with their reasons, and
 reviews: most finished, some started, the demo judge's own queue half done so that scoring can be
-tried on a phone. The sprint's submissions are used when the submissions demo wrote them; otherwise
+tried on a phone, and one more review asked for where the ranking says it helps most. The sprint's submissions are used when the submissions demo wrote them; otherwise
 one is written per live team (``_submissions``), so the two demo modules merge either way.
 """
 
@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sprintlab.accounts.models import User
-from sprintlab.judging import assignment_problem
+from sprintlab.judging import assignment_problem, ranking, rankings
 from sprintlab.judging.conflicts import conflict_matrix
+from sprintlab.judging.extra_reviews import extra_review_candidates, extra_review_reason
 from sprintlab.judging.models import (
     Assignment,
     AssignmentSource,
@@ -117,6 +118,7 @@ def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now
     pairs = _assign(sprint)
     _reviews(rng, sprint, pairs, criteria, demo_judge=judge, now=now)
     _calibration_reviews(rng, sprint, submissions[0], judges, criteria, conflicts, now=now)
+    _extra_review(sprint, now=now)
 
 
 def _sprint_to_judge(sprints: list[Sprint], now: datetime) -> Sprint | None:
@@ -308,3 +310,34 @@ def _calibration_reviews(rng, sprint, entry, judges, criteria, conflicts, *, now
     for judge in judges:
         if (entry.pk, judge.pk) not in conflicts:
             _write_review(rng, sprint, entry, judge.pk, criteria, JudgingRound.GLOBAL, now, done=True, calibration=True)
+
+
+def _extra_review(sprint: Sprint, *, now: datetime) -> None:
+    """One more review where it helps most, as an organiser's button on the ranking page asks for it
+    (written directly: the demo tells no judge by email)."""
+    report = rankings.ranking_report(sprint)
+    if report is None:
+        return
+    organiser = (
+        SprintMembership.objects.filter(sprint=sprint, role=SprintRole.ORGANISER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    asked_by = organiser.user.name if organiser else "the organisers"
+    cap = JudgingSettings.objects.get(sprint=sprint).load_cap
+    for suggestion in ranking.next_reviews(report.ranking, count=len(report.ranking.rows)):
+        submission = Submission.objects.get(pk=int(suggestion.submission))
+        candidates = extra_review_candidates(sprint, submission)
+        if candidates:
+            Assignment.objects.create(
+                sprint=sprint,
+                submission=submission,
+                judge=candidates[0].judge,
+                source=AssignmentSource.EXTRA,
+                reason=extra_review_reason(suggestion.reason, candidates[0], asked_by=asked_by, cap=cap),
+                created_by=organiser.user if organiser else None,
+                created_at=now,
+                updated_at=now,
+            )
+            return

@@ -1,14 +1,18 @@
 """/api/v1/ for the judges' ranking (docs/judging.md, "Ranking"): the same report as the organisers'
-ranking page, with the same permission."""
+ranking page, with the same permission, and asking for one more review (docs/judging.md, "One more review")."""
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
 
 from sprintlab.api.auth import write_auth
 from sprintlab.api.errors import errors
-from sprintlab.judging import rankings
+from sprintlab.core.errors import ServiceError
+from sprintlab.core.validators import ObjectId
+from sprintlab.judging import extra_reviews, rankings, selectors
 from sprintlab.judging.api import SPRINT, _sprint
+from sprintlab.judging.schemas import JudgeAssignmentOut
 
 router = Router(tags=["judging"])
 
@@ -52,6 +56,12 @@ class JudgeRankingOut(Schema):
     warnings: list[str]
     disagreements: list[JudgeRankingDisagreementOut]
     next_reviews: list[JudgeRankingSuggestionOut]
+
+
+class JudgeExtraReviewIn(Schema):
+    submission_id: ObjectId | None = Field(
+        None, description="The submission to review once more; omit it for where one more review helps most."
+    )
 
 
 @router.get(
@@ -108,3 +118,29 @@ def ranking(request, slug: str, method: str = rankings.DEFAULT_METHOD):
             for s in report.next_reviews
         ],
     }
+
+
+@router.post(
+    SPRINT + "/judging/extra-reviews",
+    auth=write_auth,
+    response={201: JudgeAssignmentOut, **errors(400, 401, 403, 404, 409, 422)},
+    summary="Ask for one more review where it helps most, or of one submission (organisers)",
+    description=(
+        "The body is a JSON object. Without submission_id (send {}) the submission is the one where one more review most "
+        "reduces the uncertainty of the top places (the ranking's next_reviews), skipping those already "
+        "waiting for an extra review. The judge is the best match of expertise among the sprint's judges "
+        "who are not conflicted with it, not forbidden from it, not reviewing it already and did not bid "
+        "'not willing', preferring judges under the load cap. The judge is told by inbox and email. "
+        "400: a submission_id not of this sprint; 409 with the reason: judging not open, nothing to "
+        "suggest, or nobody can take the review (nothing changes)."
+    ),
+)
+def request_extra_review(request, slug: str, payload: JudgeExtraReviewIn):
+    sprint = _sprint(request, slug, "judging.request_extra_review")
+    submission = None
+    if payload.submission_id is not None:
+        submission = selectors.submissions_of(sprint).filter(pk=payload.submission_id).first()
+        if submission is None:
+            raise ServiceError({"submission_id": [_("Choose one of this sprint's submissions.")]})
+    assignment = extra_reviews.request_extra_review(actor=request.auth, sprint=sprint, submission=submission)
+    return Status(201, selectors.assignments_of(sprint).get(pk=assignment.pk))

@@ -68,6 +68,16 @@ def global_round_submissions(sprint: Sprint) -> list[Submission]:
     return list(submissions)
 
 
+def submission_text(submission: Submission) -> str:
+    """What the affinity reads of a submission."""
+    return f"{submission.title}\n{submission.abstract}\n{submission.report_text}"
+
+
+def judge_text(profile: JudgeProfile | None) -> str:
+    """What the affinity reads of a judge: their expertise tags and description."""
+    return " ".join([*profile.expertise_tags, profile.expertise]) if profile else ""
+
+
 def build_problem(sprint: Sprint) -> AssignmentProblem:
     """The sprint's assignment problem as it stands, with the solver's earlier pairs left out."""
     settings = JudgingSettings.objects.filter(sprint=sprint).first() or JudgingSettings(sprint=sprint)
@@ -107,15 +117,11 @@ def build_problem(sprint: Sprint) -> AssignmentProblem:
         and (source != AssignmentSource.SOLVER or (submission_id, judge_id) in started)
     }
 
-    def judge_text(judge) -> str:
-        profile = profiles.get(judge.pk)
-        return " ".join([*profile.expertise_tags, profile.expertise]) if profile else ""
-
     return AssignmentProblem(
         submission_ids=[s.pk for s in submissions],
         judge_ids=[j.pk for j in judges],
-        submission_texts=[f"{s.title}\n{s.abstract}\n{s.report_text}" for s in submissions],
-        judge_texts=[judge_text(j) for j in judges],
+        submission_texts=[submission_text(s) for s in submissions],
+        judge_texts=[judge_text(profiles.get(j.pk)) for j in judges],
         conflicts=set(refused),
         reasons_refused=refused,
         bids=bids,

@@ -247,6 +247,7 @@ class AssignmentSource(models.TextChoices):
     SOLVER = "solver", _("Chosen by the assignment")
     PINNED = "pinned", _("Pinned by an organiser")
     MANUAL = "manual", _("Added by an organiser")
+    EXTRA = "extra", _("One more review, asked for by an organiser")
     LOCAL = "local", _("Local first round")
 
 

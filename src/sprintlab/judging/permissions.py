@@ -2,7 +2,8 @@
 
 Roles (``user.has_perm("judging.<action>", sprint)``): the sprint's organisers and staff see the
 judges, invite them, edit criteria and settings, run and adjust the assignment, see every score and
-the judges' private notes, and remind late judges; the sprint's judges open their queue.
+the judges' private notes, remind late judges and ask for one more review; the sprint's judges open
+their queue.
 
 What may happen *now*, written once as refusals (``*_refusal(user, obj, *, now)``) with ``may_*``
 twins: bidding (a judge of the sprint, not conflicted, until the first assignment run), scoring (a
@@ -40,6 +41,7 @@ rules.add_perm("judging.manage_assignments", can_manage_sprint)
 rules.add_perm("judging.view_scores", can_manage_sprint)
 rules.add_perm("judging.view_private_notes", can_manage_sprint)
 rules.add_perm("judging.remind_judges", can_manage_sprint)
+rules.add_perm("judging.request_extra_review", can_manage_sprint)
 
 
 @rules.predicate
@@ -80,6 +82,24 @@ def judging_over_reason(sprint, *, now: datetime) -> str:
     if now >= sprint.results_published_at:
         return _("The results of this sprint are published; judging is closed.")
     return ""
+
+
+# --- One more review ----------------------------------------------------------------------------
+
+
+def extra_review_refusal(user, sprint, *, now: datetime) -> ServiceError | None:
+    """Why ``user`` may not ask for one more review in ``sprint`` now: organisers and staff, while
+    judging is open (from the submission deadline until the results are published)."""
+    if not (is_signed_in(user) and user.has_perm("judging.request_extra_review", sprint)):
+        return PermissionDeniedError(_("Only the sprint's organisers ask for one more review."))
+    if now < sprint.submission_deadline_at:
+        return Conflict(_("Judging starts after the submission deadline; ask for more reviews then."))
+    reason = judging_over_reason(sprint, now=now)
+    return Conflict(reason) if reason else None
+
+
+def may_request_extra_review(user, sprint, *, now: datetime) -> bool:
+    return extra_review_refusal(user, sprint, now=now) is None
 
 
 # --- Bids ----------------------------------------------------------------------------------------

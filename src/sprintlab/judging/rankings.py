@@ -72,11 +72,17 @@ def _ratings_on_common_criteria(scores, criteria) -> ranking.Ratings | None:
 
 def sprint_ranking(sprint: Sprint, *, method: str = DEFAULT_METHOD, replicates: int = 200) -> ranking.Ranking | None:
     """The sprint's ranking (best first, with intervals and top-place warnings), or None before any
-    review is complete. Submissions are identified by their ids as text."""
+    review is complete. Submissions are identified by their ids as text; the warnings name their titles."""
     ratings = sprint_ratings(sprint)
     if ratings is None:
         return None
-    return ranking.rank(ratings, method, replicates=replicates)
+    return ranking.rank(ratings, method, replicates=replicates, labels=_titles(ratings))
+
+
+def _titles(ratings: ranking.Ratings) -> dict[str, str]:
+    """Submission id (as text) → title, for the ranked submissions."""
+    ids = [int(s) for s in ratings.submissions]
+    return {str(pk): title for pk, title in Submission.objects.filter(pk__in=ids).values_list("pk", "title")}
 
 
 @dataclass(frozen=True)
@@ -111,20 +117,16 @@ def ranking_report(sprint: Sprint, *, method: str = DEFAULT_METHOD) -> RankingRe
     bootstrap takes about a second for 300 projects, and reloads should be instant.
     """
     digest = hashlib.sha256(_scores_stamp(sprint).encode()).hexdigest()[:32]
-    key = f"judging:ranking:{sprint.pk}:{method}:{digest}"
+    # v2: the warnings name titles; entries cached before that named ids.
+    key = f"judging:ranking:v2:{sprint.pk}:{method}:{digest}"
     cached = cache.get(key)
     if cached is not None:
         return cached or None
     ratings = sprint_ratings(sprint)
     report = None
     if ratings is not None:
-        ranked = ranking.rank(ratings, method, replicates=REPLICATES)
-        titles = {
-            str(pk): title
-            for pk, title in Submission.objects.filter(pk__in=[int(s) for s in ratings.submissions]).values_list(
-                "pk", "title"
-            )
-        }
+        titles = _titles(ratings)
+        ranked = ranking.rank(ratings, method, replicates=REPLICATES, labels=titles)
         judges = {str(user.pk): user.name for user in get_user_model().objects.filter(pk__in=ratings.judges)}
         report = RankingReport(ranked, ranking.disagreements(ratings), ranking.next_reviews(ranked), titles, judges)
     cache.set(key, report or False, CACHE_SECONDS)

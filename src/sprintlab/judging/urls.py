@@ -26,6 +26,7 @@ urlpatterns = [
     path(J + "rules/<int:pk>/remove/", views_manage.pair_rule_remove, name="pair_rule_remove"),
     path(J + "reviews/", views_manage.reviews, name="reviews"),
     path(J + "ranking/", views_ranking.ranking, name="ranking"),
+    path(J + "ranking/extra-review/", views_ranking.extra_review, name="extra_review"),
     path(J + "scores.csv", views_ranking.scores_csv, name="scores_csv"),
     path(J + "profile/", views.profile, name="profile"),
     path(J + "bids/", views.bids, name="bids"),

@@ -109,6 +109,7 @@ def _sprint_out(request, sprint: Sprint) -> dict:
                 "team_size_max",
                 "team_formation_closes_at",
                 "team_formation_deadline",
+                "submission_grace_minutes",
             )
         },
         "cover_image": _absolute(request, sprint.cover_image.url) if sprint.cover_image else None,

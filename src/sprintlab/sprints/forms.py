@@ -11,7 +11,7 @@ from sprintlab.accounts.ratelimits import LOOKUP_BUDGET_HELP
 from sprintlab.core.forms import WindowedDateTimeField
 from sprintlab.core.validators import MAX_EMAIL_LENGTH
 from sprintlab.notifications.webhooks import validate_webhook_url
-from sprintlab.sprints.models import Partner, Prize, Sprint, SprintRole, Track
+from sprintlab.sprints.models import MAX_SUBMISSION_GRACE_MINUTES, Partner, Prize, Sprint, SprintRole, Track
 from sprintlab.sprints.selectors import account_by_email
 from sprintlab.sprints.services import EDITABLE_FIELDS
 
@@ -38,6 +38,22 @@ TIME_FIELDS = (
 
 
 class SprintForm(forms.ModelForm):
+    submission_grace_minutes = forms.IntegerField(
+        label=_("Grace period (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=MAX_SUBMISSION_GRACE_MINUTES,
+        help_text=_(
+            "Uploads are still accepted this many minutes after the submission deadline (slow networks, last "
+            "fixes); the deadline people see does not move. 0 to %(max)d; empty keeps the current value."
+        )
+        % {"max": MAX_SUBMISSION_GRACE_MINUTES},
+        error_messages={
+            "invalid": _("Enter the grace period as a whole number of minutes, e.g. 15."),
+            "min_value": _("The grace period cannot be negative; enter 0 for none."),
+            "max_value": _("A grace period is at most %(limit_value)s minutes (a day); move the deadline instead."),
+        },
+    )
     chat_webhook_url = forms.URLField(
         label=_("Chat webhook"),
         required=False,
@@ -66,6 +82,7 @@ class SprintForm(forms.ModelForm):
             "team_size_min",
             "team_size_max",
             *TIME_FIELDS,
+            "submission_grace_minutes",
             "chat_webhook_url",
         ]
         field_classes = dict.fromkeys(TIME_FIELDS, WindowedDateTimeField)
@@ -107,6 +124,10 @@ class SprintForm(forms.ModelForm):
                 "hx-swap": "innerHTML",
             }
         )
+
+    def clean_submission_grace_minutes(self):
+        value = self.cleaned_data["submission_grace_minutes"]
+        return self.instance.submission_grace_minutes if value is None else value
 
     def clean_team_size_min(self):
         return self.cleaned_data["team_size_min"] or self.instance.team_size_min

@@ -50,6 +50,9 @@ class SprintIn(Schema):
     registration_closes_at: WindowedDateTime | None = None
     kickoff_at: WindowedDateTime
     submission_deadline_at: WindowedDateTime
+    submission_grace_minutes: int = Field(
+        0, description="Uploads are still accepted this many minutes after the submission deadline (0 to 1440)."
+    )
     judging_ends_at: WindowedDateTime
     results_published_at: WindowedDateTime
     chat_webhook_url: str = Field("", max_length=500, description="Discord/Slack incoming webhook for announcements.")
@@ -81,6 +84,7 @@ class SprintPatch(Schema):
     registration_closes_at: WindowedDateTime | None = None
     kickoff_at: WindowedDateTime | None = None
     submission_deadline_at: WindowedDateTime | None = None
+    submission_grace_minutes: int | None = Field(None, description="Minutes after the deadline (0 to 1440).")
     judging_ends_at: WindowedDateTime | None = None
     results_published_at: WindowedDateTime | None = None
     chat_webhook_url: str | None = Field(None, max_length=500, description="Discord/Slack incoming webhook.")
@@ -169,6 +173,7 @@ class SprintOut(Schema):
     team_size_max: int
     team_formation_closes_at: datetime | None
     team_formation_deadline: datetime = Field(description="When teams stop forming and changing.")
+    submission_grace_minutes: int = Field(description="Uploads are still accepted this long after the deadline.")
     phase: str
     registration_is_open: bool
     registration_closes_at: datetime | None

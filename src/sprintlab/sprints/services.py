@@ -44,6 +44,7 @@ EDITABLE_FIELDS = (
     "registration_closes_at",
     "kickoff_at",
     "submission_deadline_at",
+    "submission_grace_minutes",
     "judging_ends_at",
     "results_published_at",
     "chat_webhook_url",
@@ -67,6 +68,7 @@ COPIED_FIELDS = (
     "confirm_window_hours",
     "team_size_min",
     "team_size_max",
+    "submission_grace_minutes",
 )
 TRACK_FIELDS = ("name", "description")
 PRIZE_FIELDS = ("name", "amount", "description")

@@ -10,10 +10,12 @@ submission ranked within ``top`` places (among the submissions present in that r
 Places 1..``top`` "cannot be told apart" when their intervals overlap: the order between them is
 within what a different draw of judges would change. :func:`rank` reports each such group, and the
 submissions below ``top`` that reached the top in at least 5 % of the replicates (they might belong there).
+The warnings name submissions by the ``labels`` given to :func:`rank` (the pages pass titles), else by id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,8 +81,12 @@ def _names(names: list[str]) -> str:
     return listed + (f" (and {more} more)" if more > 0 else "")
 
 
-def _contests(rows: list[RankedSubmission], top: int, level: float) -> list[Contest]:
+def _contests(rows: list[RankedSubmission], top: int, level: float, labels: Mapping[str, str]) -> list[Contest]:
     top = min(top, len(rows))
+
+    def label(row: RankedSubmission) -> str:
+        return labels.get(row.submission, row.submission)
+
     overlaps = [[rows[a].low <= rows[b].high and rows[b].low <= rows[a].high for b in range(top)] for a in range(top)]
     # Groups of top places linked by overlapping intervals (union-find over places 1..top).
     parent = list(range(top))
@@ -105,19 +111,19 @@ def _contests(rows: list[RankedSubmission], top: int, level: float) -> list[Cont
         if len(members) < 2 and not challengers:
             continue
         first, last = members[0] + 1, members[-1] + 1
-        names = [rows[a].submission for a in members]
+        names = [label(rows[a]) for a in members]
         places = f"Places {first}–{last}" if first != last else f"Place {first}"
         if len(members) > 1:
             message = f"{places} cannot be told apart: the {percent} intervals of {_names(names)} overlap."
         else:
             message = f"{places} is not settled:"
         if challengers:
-            below = [rows[b].submission for b in challengers]
+            below = [label(rows[b]) for b in challengers]
             message += f" {_names(below)}, ranked lower, reached the top {top} in at least {CHALLENGER_PROBABILITY:.0%} of the resamples."
         contests.append(
             Contest(
                 places=(first, last),
-                submissions=tuple(names),
+                submissions=tuple(rows[a].submission for a in members),
                 challengers=tuple(rows[b].submission for b in challengers),
                 message=message,
             )
@@ -133,9 +139,13 @@ def rank(
     level: float = 0.90,
     top: int = 3,
     seed: int = 0,
+    labels: Mapping[str, str] | None = None,
     **options,
 ) -> Ranking:
     """The ranking the pages and ``sprintlab rank`` show: scores, intervals, top-place warnings.
+
+    ``labels`` (submission → what people call it, e.g. its title) only changes the warnings' words;
+    rows and contests keep the submissions as given in ``ratings``.
 
     ``replicates=0`` skips the bootstrap (intervals collapse onto the score, no warnings): for a
     quick preview; the pages may use fewer replicates (e.g. 100) and ask for more on demand.
@@ -177,7 +187,7 @@ def rank(
     return Ranking(
         method=method,
         rows=tuple(rows),
-        contests=tuple(_contests(rows, top, level)) if replicates > 0 else (),
+        contests=tuple(_contests(rows, top, level, labels or {})) if replicates > 0 else (),
         top=top,
         level=level,
         replicates=replicates,
