@@ -311,6 +311,10 @@ LIBRARY_OPERATIONS = {
         "staff", lambda w: {**_pending(w), "award_id": w.library.award.pk}
     ),
     "GET /api/v1/certificates/{code}": Operation(None, lambda w: {"code": w.library.certificate.code}),
+    "GET /api/v1/me/certificates": Operation("library_author"),
+    "GET /api/v1/me/certificates/{slug}/pdf": Operation(
+        "library_author", lambda w: {"slug": w.library.released_sprint.slug}
+    ),
 }
 
 

@@ -159,7 +159,8 @@ def test_the_feedback_link_leads_each_person_to_their_page(sprint_world, django_
     url = reverse("library:my_feedback", kwargs={"slug": sprint_world["sprint"].slug})
     client = Client()
     client.force_login(sprint_world["member"])
-    assert client.get(url)["Location"] == reverse("library:feedback", kwargs={"pk": sprint_world["project"].pk})
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["submission"] == sprint_world["project"]
     client.force_login(sprint_world["remote"])
     assert client.get(url)["Location"] == reverse("library:results", kwargs={"slug": sprint_world["sprint"].slug})
 

@@ -413,7 +413,7 @@ def _my_certificate(request, entry: selectors.CertificateEntry) -> dict:
 @router.get(
     "/me/certificates",
     auth=write_auth,
-    response={200: list[MyCertificateOut], **errors(401)},
+    response={200: list[MyCertificateOut], **errors(401, 403)},
     summary="My certificates",
 )
 def my_certificates(request):

@@ -162,9 +162,10 @@ def certificate_download(request, slug: str):
 
 @login_required
 def my_feedback(request, slug: str):
-    """The link in the results email: the person's project's scores and feedback, else the results."""
+    """The link in the results email: the person's project's scores and feedback (the page of
+    ``/library/<id>/feedback/``), else a redirect to the results."""
     sprint = sprint_for_viewer(slug, request.user)
     took_part = selectors.participation(request.user, sprint)
     if took_part is not None and took_part.submission is not None:
-        return redirect("library:feedback", pk=took_part.submission.pk)
+        return project_feedback(request, pk=took_part.submission.pk)
     return redirect("library:results", slug=sprint.slug)
