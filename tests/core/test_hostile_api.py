@@ -731,7 +731,7 @@ def request_for(world: World, operation: str, hostile: Case | None = None) -> Ca
     headers = bearer_for(world.user(spec.actor)) if spec.actor else {}
     if spec.files is not None and not (hostile and hostile.kind == "huge"):
         form = {**(body or {}), **spec.files(world)}
-        if hostile and hostile.value == LONE_SURROGATE:
+        if hostile and hostile.where == "body" and hostile.value == LONE_SURROGATE:
             # Sent as a browser sends it in a multipart field: its (invalid) UTF-8 bytes.
             form.pop(hostile.name)
             raw, content_type = multipart_with_raw_bytes(form, {hostile.name: LONE_SURROGATE_BYTES})

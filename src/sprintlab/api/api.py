@@ -73,13 +73,13 @@ class JsonObjectParser(Parser):
         return data
 
     def parse_querydict(self, data, list_fields, request):
-        """Form fields and files of a multipart body (the query string was checked by the middleware).
+        """Form fields of a multipart body (the query string was checked by the middleware).
 
         The middleware parses multipart bodies keeping invalid UTF-8 visible (``core.unstorable_text``),
         so a lone surrogate sent in a field is refused here with 400 naming the field, not stored as U+FFFD.
         """
-        if data is request.POST or data is request.FILES:
-            errors = multipart_errors(request.POST, request.FILES)
+        if data is request.POST:
+            errors = multipart_errors(request.POST)
             if errors:
                 raise UnstorableForm(errors)
         return super().parse_querydict(data, list_fields, request)

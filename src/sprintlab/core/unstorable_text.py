@@ -93,7 +93,7 @@ def decoded_form_pairs(raw: bytes, encoding: str = "utf-8") -> Iterator[tuple[st
         )
 
 
-# Django decodes multipart field names, values and file names with ``errors="replace"``, so a lone
+# Django decodes multipart field values with ``errors="replace"``, so a lone
 # surrogate (sent as its invalid UTF-8 bytes, ED A0 80) arrived as U+FFFD and was stored. Parsed with
 # this encoding instead, UTF-8 whatever errors Django asks for, invalid bytes stay visible as
 # surrogates (``surrogateescape``) and are refused like any other lone surrogate.
@@ -135,11 +135,13 @@ def keep_invalid_bytes_in_multipart(request) -> None:
         request.parse_file_upload = partial(_parse_multipart_keeping_invalid_bytes, request)
 
 
-def multipart_errors(fields, files) -> dict[str, list[str]]:
-    """Messages per field for unstorable text in a parsed multipart body: names, values and file names."""
-    pairs = [(name, value) for name, values in fields.lists() for value in values]
-    pairs += [(name, upload.name or "") for name, uploads in files.lists() for upload in uploads]
-    return unstorable_text_errors(pairs)
+def multipart_errors(fields) -> dict[str, list[str]]:
+    """Messages per field for unstorable text in a parsed multipart body's fields (names and values).
+
+    File names need no check: Django drops a part whose headers are not UTF-8, and strips the
+    characters of a file name that are not printable.
+    """
+    return unstorable_text_errors((name, value) for name, values in fields.lists() for value in values)
 
 
 class UnstorableTextMiddleware:
@@ -191,5 +193,5 @@ class UnstorableTextMiddleware:
                 decoded_form_pairs(request.body, request.encoding or settings.DEFAULT_CHARSET)
             )
         if request.content_type == "multipart/form-data":
-            return multipart_errors(request.POST, request.FILES)
+            return multipart_errors(request.POST)
         return {}
