@@ -36,3 +36,23 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+# A lone surrogate as a browser or curl sends it in a multipart field: its (invalid) UTF-8 bytes.
+LONE_SURROGATE_BYTES = b"\xed\xa0\x80"
+MULTIPART_BOUNDARY = "RaWbOuNdArY"
+
+
+def multipart_with_raw_bytes(data: dict, raw: dict[str, bytes]) -> tuple[bytes, str]:
+    """A multipart body of ``data`` whose fields named in ``raw`` carry those bytes as they are.
+
+    Django's test client encodes every value as UTF-8, which cannot hold invalid bytes; this puts them in
+    afterwards. Returns the body and its content type, for ``client.post(url, body, content_type=...)``.
+    """
+    from django.test.client import encode_multipart
+
+    markers = {name: f"raw-bytes-of-{name}-here" for name in raw}
+    body = encode_multipart(MULTIPART_BOUNDARY, {**data, **markers})
+    for name, marker in markers.items():
+        body = body.replace(marker.encode(), raw[name])
+    return body, f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"

@@ -32,7 +32,7 @@ from tests.core.hostile import (
     build_world,
     database_snapshot,
 )
-from tests.helpers import bearer_for
+from tests.helpers import LONE_SURROGATE_BYTES, bearer_for, multipart_with_raw_bytes
 from tests.sprints.test_api import new_sprint_body
 
 pytestmark = pytest.mark.django_db
@@ -314,6 +314,10 @@ LIBRARY_OPERATIONS = {
         "staff", lambda w: {**_pending(w), "award_id": w.library.award.pk}
     ),
     "GET /api/v1/certificates/{code}": Operation(None, lambda w: {"code": w.library.certificate.code}),
+    "GET /api/v1/me/certificates": Operation("library_author"),
+    "GET /api/v1/me/certificates/{slug}/pdf": Operation(
+        "library_author", lambda w: {"slug": w.library.released_sprint.slug}
+    ),
 }
 
 
@@ -685,9 +689,7 @@ def hostile_cases() -> list[Case]:
             if multipart and kind == "text" and name in ("report", "appendices", "appendices.0"):
                 continue  # the files: what a bad file gets is tested in tests/submissions
             if kind == "text":
-                # A lone surrogate cannot be sent in a multipart field: its bytes arrive as U+FFFD.
-                values = (NUL,) if multipart else (NUL, LONE_SURROGATE)
-                cases += [Case(key, "body", name, value, "text") for value in values]
+                cases += [Case(key, "body", name, value, "text") for value in (NUL, LONE_SURROGATE)]
             elif kind == "date":
                 cases += [Case(key, "body", name, value, "range") for value in OUT_OF_RANGE_DATES]
             else:
@@ -732,6 +734,11 @@ def request_for(world: World, operation: str, hostile: Case | None = None) -> Ca
     headers = bearer_for(world.user(spec.actor)) if spec.actor else {}
     if spec.files is not None and not (hostile and hostile.kind == "huge"):
         form = {**(body or {}), **spec.files(world)}
+        if hostile and hostile.where == "body" and hostile.value == LONE_SURROGATE:
+            # Sent as a browser sends it in a multipart field: its (invalid) UTF-8 bytes.
+            form.pop(hostile.name)
+            raw, content_type = multipart_with_raw_bytes(form, {hostile.name: LONE_SURROGATE_BYTES})
+            return lambda client: client.post(url, raw, content_type=content_type, headers=headers)
         return lambda client: client.post(url, form, headers=headers)
     return lambda client: client.generic(method, url, data, content_type="application/json", headers=headers)
 

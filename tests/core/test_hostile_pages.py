@@ -178,6 +178,7 @@ PAGES = {
     "library:verify": Page(None, lambda w: {"code": w.library.certificate.code}),
     "library:certificate": Page("library_author", lambda w: {"slug": w.library.released_sprint.slug}),
     "library:results": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
+    "library:my_feedback": Page("library_author", lambda w: {"slug": w.library.released_sprint.slug}),
     "library:results_json": Page(None, lambda w: {"slug": w.library.released_sprint.slug}),
     "library:manage_results": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug}),
     "library:similar": Page("staff", lambda w: {"slug": w.library.pending_sprint.slug, "pk": w.library.clear.pk}),

@@ -66,3 +66,55 @@ def test_screenshots(browser, live_server):
             assert_accessible(page, f"{name} ({size})")
             save_screenshot(page, f"library-{name}-{size}")
         context.close()
+
+
+def test_a_participant_finds_their_certificate_on_a_phone(browser, live_server):
+    from django.conf import settings
+    from django.test import Client
+
+    from sprintlab.library.models import Certificate
+    from tests.factories import RegistrationFactory
+
+    project = published(title="Refusal directions in small chat models")
+    sprint = project.sprint
+    remote = RegistrationFactory(sprint=sprint).user
+    services.results_release(actor=make_organiser(sprint), sprint=sprint)  # the task issues the certificates
+    certificate = Certificate.objects.get(user=remote, sprint=sprint)
+    client = Client()
+    client.force_login(remote)
+    context = browser.new_context(**PHONE)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page = context.new_page()
+    prepare_page(page)
+    for name, path in (
+        ("my-sprints", "/me/sprints/"),
+        ("sprint-page", sprint.get_absolute_url()),
+        ("results", f"/sprints/{sprint.slug}/results/"),
+    ):
+        open_page(page, live_server.url + path)
+        link = page.get_by_role("link", name="Download my certificate (PDF)").first
+        expect(link).to_be_visible()
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == f"certificate-{certificate.code}.pdf"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        assert_accessible(page, f"{name} with a certificate (phone)")
+        save_screenshot(page, f"library-certificate-{name}-phone")
+    open_page(page, f"{live_server.url}/certificates/{certificate.code}/")
+    expect(page.get_by_role("heading", name="This certificate is genuine.")).to_be_visible()
+    expect(page.get_by_text(certificate.holder_name)).to_be_visible()
+    save_screenshot(page, "library-certificate-genuine-phone")
+    open_page(page, f"{live_server.url}/certificates/NOTAREALCODE/")
+    expect(page.get_by_role("heading", name="No certificate has this code.")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page, "unknown certificate code (phone)")
+    save_screenshot(page, "library-certificate-unknown-phone")
+    context.close()

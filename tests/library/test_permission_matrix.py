@@ -27,7 +27,8 @@ EXPECTED = {
     "publish": {"organiser", "staff"},
     "decide_hazard": {"hazard_reviewer", "staff"},
     "choose_winners": {"organiser", "staff"},
-    "download_certificate": {"team_member"},
+    # Everyone who took part (a confirmed remote registrant here; the team as authors), nobody else.
+    "download_certificate": {"participant", "team_member"},
 }
 
 

@@ -120,3 +120,33 @@ def test_organisers_list_and_extend(client):
     too_early = client.put(url, {"until": sprint.kickoff_at.isoformat()}, content_type="application/json",
                            headers=bearer_for(organiser))  # fmt: skip
     assert too_early.status_code == 400 and "until" in too_early.json()["errors"]
+
+
+def test_a_lone_surrogate_in_a_multipart_field_is_refused_with_400_naming_it(client):
+    from tests.helpers import LONE_SURROGATE_BYTES, multipart_with_raw_bytes
+
+    team = f.team_in(f.running_sprint())
+    body, content_type = multipart_with_raw_bytes(
+        {"abstract": "We steer.", "info_hazard": "none", "report": _pdf()}, {"title": LONE_SURROGATE_BYTES}
+    )
+    response = client.post(
+        f"{URL}/sprints/{team.sprint.slug}/mine", body, content_type=content_type, headers=bearer_for(team.lead)
+    )
+    assert response.status_code == 400, response.content
+    assert "lone surrogate" in response.json()["errors"]["title"][0] and "title" in response.json()["detail"]
+    assert not Submission.objects.exists()
+
+
+def test_a_file_name_that_is_not_utf8_never_reaches_storage(client):
+    """Django drops the part (its header cannot be read): the save is refused for the missing report."""
+    from tests.helpers import LONE_SURROGATE_BYTES, multipart_with_raw_bytes
+
+    team = f.team_in(f.running_sprint())
+    body, content_type = multipart_with_raw_bytes(_fields(report=_pdf(name="NAME.pdf")), {})
+    body = body.replace(b'filename="NAME.pdf"', b'filename="' + LONE_SURROGATE_BYTES + b'.pdf"')
+    response = client.post(
+        f"{URL}/sprints/{team.sprint.slug}/mine", body, content_type=content_type, headers=bearer_for(team.lead)
+    )
+    assert response.status_code == 400, response.content
+    assert "Attach your report" in response.json()["errors"]["report"][0]
+    assert not Submission.objects.exists()

@@ -206,3 +206,22 @@ def test_a_team_member_cannot_grant_an_extension(client):
     client.force_login(team.lead)
     url = reverse("submissions:extension", kwargs={"slug": team.sprint.slug, "team_id": team.pk})
     assert client.post(url, {"until": "2099-01-01T00:00"}).status_code == 403
+
+
+def test_a_lone_surrogate_in_the_title_is_refused_not_stored_as_a_replacement_character(client):
+    from tests.helpers import LONE_SURROGATE_BYTES, multipart_with_raw_bytes
+
+    team = f.team_in(f.running_sprint())
+    client.force_login(team.lead)
+    body, content_type = multipart_with_raw_bytes(_form(title=None), {"title": b"Steering " + LONE_SURROGATE_BYTES})
+    response = client.post(_mine(team.sprint), body, content_type=content_type)
+    assert response.status_code == 400
+    assert b"title: " in response.content and b"lone surrogate" in response.content
+    assert not Submission.objects.exists()
+
+
+def test_valid_utf8_in_a_multipart_form_is_kept_as_sent(client):
+    team = f.team_in(f.running_sprint())
+    client.force_login(team.lead)
+    assert client.post(_mine(team.sprint), _form(title="Überblick — 注意 🧭 \ufffd")).status_code == 302
+    assert Submission.objects.get(team=team).title == "Überblick — 注意 🧭 \ufffd"

@@ -17,7 +17,7 @@ from ninja.parser import Parser
 from sprintlab.api.errors import STATUS_MEANINGS, WWW_AUTHENTICATE
 from sprintlab.core.errors import ServiceError, error_body, field_errors_body
 from sprintlab.core.transactions import RETRY_AFTER_SECONDS, RetryTransaction, is_transient_conflict
-from sprintlab.core.unstorable_text import unstorable_text_errors
+from sprintlab.core.unstorable_text import multipart_errors, unstorable_text_errors
 
 logger = logging.getLogger("sprintlab.api")
 DEFAULT_RETRY_AFTER_SECONDS = 60
@@ -45,6 +45,12 @@ class UnstorableBody(RequestBodyError):
         self.errors = errors
 
 
+class UnstorableForm(UnstorableBody):
+    """Form fields of a multipart body holding NUL or a lone surrogate: 400 naming each field, as on the pages."""
+
+    status_code = 400
+
+
 def _refuse_constant(name: str):
     raise RequestBodyError(f"The request body is not valid JSON: {name} is not a JSON number.")
 
@@ -65,6 +71,18 @@ class JsonObjectParser(Parser):
         if errors:
             raise UnstorableBody(errors)
         return data
+
+    def parse_querydict(self, data, list_fields, request):
+        """Form fields of a multipart body (the query string was checked by the middleware).
+
+        The middleware parses multipart bodies keeping invalid UTF-8 visible (``core.unstorable_text``),
+        so a lone surrogate sent in a field is refused here with 400 naming the field, not stored as U+FFFD.
+        """
+        if data is request.POST:
+            errors = multipart_errors(request.POST)
+            if errors:
+                raise UnstorableForm(errors)
+        return super().parse_querydict(data, list_fields, request)
 
 
 api = NinjaAPI(
@@ -150,6 +168,11 @@ def on_suspicious_request(request, exc: SuspiciousOperation):
     # Django raises these while reading a request it refuses (too many fields, a body over the limit).
     status = 413 if isinstance(exc, RequestDataTooBig) else 400
     return api.create_response(request, error_body(STATUS_MEANINGS[status]), status=status)
+
+
+@api.exception_handler(UnstorableForm)
+def on_unstorable_form(request, exc: UnstorableForm):
+    return api.create_response(request, field_errors_body(exc.errors), status=exc.status_code)
 
 
 @api.exception_handler(MultiPartParserError)

@@ -5,17 +5,23 @@ half of a UTF-16 pair, never valid on its own), so either one used to end in a s
 a query. They are refused where input enters instead, with a message per field: paths, query strings
 and form bodies in ``UnstorableTextMiddleware`` below, JSON bodies in the API's parser (``api.api``).
 Invalid UTF-8 in a path, query string or form body is decoded with ``surrogateescape`` first, so it
-is refused the same way instead of silently turning into replacement characters.
+is refused the same way instead of silently turning into replacement characters. Multipart bodies
+(uploads, on pages and the API) are decoded so too, by ``keep_invalid_bytes_in_multipart``: the
+middleware checks their fields on pages, the API's parser on the API.
 """
 
+import codecs
 import re
 from collections.abc import Iterable, Iterator
+from functools import partial
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParser
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.datastructures import ImmutableList
 from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import field_errors_body, is_api_request
@@ -87,6 +93,57 @@ def decoded_form_pairs(raw: bytes, encoding: str = "utf-8") -> Iterator[tuple[st
         )
 
 
+# Django decodes multipart field values with ``errors="replace"``, so a lone
+# surrogate (sent as its invalid UTF-8 bytes, ED A0 80) arrived as U+FFFD and was stored. Parsed with
+# this encoding instead, UTF-8 whatever errors Django asks for, invalid bytes stay visible as
+# surrogates (``surrogateescape``) and are refused like any other lone surrogate.
+MULTIPART_UTF8 = "sprintlab_utf_8_keep_invalid_bytes"
+
+
+def _decode_keeping_invalid_bytes(data, errors="strict"):
+    return codecs.utf_8_decode(data, "surrogateescape", True)
+
+
+def _encode_utf8(text, errors="strict"):
+    return codecs.utf_8_encode(text, errors)
+
+
+def _find_multipart_codec(name: str) -> codecs.CodecInfo | None:
+    if name != MULTIPART_UTF8:
+        return None
+    return codecs.CodecInfo(name=MULTIPART_UTF8, encode=_encode_utf8, decode=_decode_keeping_invalid_bytes)
+
+
+codecs.register(_find_multipart_codec)
+
+
+def _parse_multipart_keeping_invalid_bytes(request, META, post_data):
+    """``HttpRequest.parse_file_upload`` with the encoding above (the same upload handlers, the same limits)."""
+    request.upload_handlers = ImmutableList(
+        request.upload_handlers, warning="You cannot alter upload handlers after the upload has been processed."
+    )
+    return MultiPartParser(META, post_data, request.upload_handlers, MULTIPART_UTF8).parse()
+
+
+def keep_invalid_bytes_in_multipart(request) -> None:
+    """Make ``request``'s multipart body, when it is read, keep invalid UTF-8 visible (see above).
+
+    Only for UTF-8 bodies (the default): in another declared charset every byte means something.
+    """
+    charset = codecs.lookup(request.encoding or settings.DEFAULT_CHARSET).name
+    if request.content_type == "multipart/form-data" and charset == "utf-8":
+        request.parse_file_upload = partial(_parse_multipart_keeping_invalid_bytes, request)
+
+
+def multipart_errors(fields) -> dict[str, list[str]]:
+    """Messages per field for unstorable text in a parsed multipart body's fields (names and values).
+
+    File names need no check: Django drops a part whose headers are not UTF-8, and strips the
+    characters of a file name that are not printable.
+    """
+    return unstorable_text_errors((name, value) for name, values in fields.lists() for value in values)
+
+
 class UnstorableTextMiddleware:
     """Refuse NUL and lone surrogates in the path, the query string and form bodies with a 400.
 
@@ -98,6 +155,7 @@ class UnstorableTextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        keep_invalid_bytes_in_multipart(request)
         errors = self.path_errors(request) or self.query_errors(request)
         if not errors and request.method == "POST" and not is_api_request(request):
             errors = self.form_errors(request)
@@ -135,6 +193,5 @@ class UnstorableTextMiddleware:
                 decoded_form_pairs(request.body, request.encoding or settings.DEFAULT_CHARSET)
             )
         if request.content_type == "multipart/form-data":
-            # Django's parser drops NUL from uploaded file names itself.
-            return unstorable_text_errors((name, value) for name, values in request.POST.lists() for value in values)
+            return multipart_errors(request.POST)
         return {}

@@ -3,8 +3,8 @@
 Each past sprint's teams submit a project (about 200 across the history on ``--scale large``, 60 on
 small) with a one-page generated PDF; its text is also stored in ``report_text``, so search works
 without parsing PDFs. A few teams flag their project as a possible info hazard: most were let
-through by a reviewer, one was redacted and one kept private. Winners get the sprint's prizes and
-their authors hold certificates. The sprint that just ran has submissions but no results yet, so
+through by a reviewer, one was redacted, one kept private and one withdrawn again after a new flag. Winners get the sprint's prizes and
+their authors hold winners' certificates; everyone else who took part holds a participation one. The sprint that just ran has submissions but no results yet, so
 organisers see the info-hazard queue and the similar-projects check on fresh work.
 Rows are written in bulk; nothing goes through the services, so nothing is audited or emailed.
 """
@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from sprintlab.accounts.models import User
 from sprintlab.library.models import (
     Award,
     Certificate,
@@ -31,7 +32,7 @@ from sprintlab.library.models import (
     ResultsRelease,
 )
 from sprintlab.library.pdf import tiny_report_pdf
-from sprintlab.library.selectors import FTS_CONFIG
+from sprintlab.library.selectors import FTS_CONFIG, participants_of
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.models import Prize, Sprint
 from sprintlab.submissions.models import InfoHazard, Submission, SubmissionAuthor, SubmissionVersion
@@ -258,6 +259,14 @@ def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
         decisions.append(decision)
     HazardDecision.objects.bulk_create(decisions)
     by_submission = {decision.submission_id: decision for decision in decisions}
+    # One project let through was flagged again after publication: withdrawn, waiting for the reviewer.
+    withdrawn_id = flagged[2].pk if len(flagged) >= 3 else None
+    if withdrawn_id is not None:
+        HazardDecision.objects.create(
+            submission_id=withdrawn_id,
+            decision=HazardDecisionKind.WITHDRAWN,
+            reason="A judge flagged the project as a possible info hazard after it was published or let through.",
+        )
     prizes = defaultdict(list)
     for prize in Prize.objects.filter(sprint__in=past).order_by("position", "id"):
         prizes[prize.sprint_id].append(prize)
@@ -278,8 +287,13 @@ def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
         private = decision is not None and decision.decision == HazardDecisionKind.PRIVATE
         sprint = submission.sprint
         published_at = sprint.results_published_at + timedelta(hours=rng.randint(0, 48))
+        status = PublicationStatus.PUBLISHED
+        if private:
+            status = PublicationStatus.PRIVATE
+        elif submission.pk == withdrawn_id:
+            status = PublicationStatus.WITHDRAWN
         publications.append(Publication(
-            submission=submission, status=PublicationStatus.PRIVATE if private else PublicationStatus.PUBLISHED,
+            submission=submission, status=status,
             title=submission.title, abstract=decision.redacted_abstract if redacted else submission.abstract,
             text=decision.redacted_abstract if redacted else submission.report_text, redacted=redacted,
             redaction_note=decision.redaction_note if redacted else "", sprint=sprint,
@@ -310,6 +324,20 @@ def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
                 code="".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _index in range(12)),
                 sprint=award.sprint, user_id=user_id, submission=award.submission, kind=CertificateKind.WINNER,
                 holder_name=name, project_title=award.submission.title, award_names="; ".join(award_names[award.submission_id]),
+            ))  # fmt: skip
+    # Everyone else who took part (docs/library.md, "Who took part") holds a participation certificate.
+    for sprint in past:
+        people = participants_of(sprint)
+        names = dict(User.objects.filter(pk__in=list(people)).values_list("pk", "display_name"))
+        titles = dict(Submission.objects.filter(sprint=sprint).values_list("pk", "title"))
+        for user_id in sorted(people):
+            if (sprint.pk, user_id) in seen:
+                continue
+            seen.add((sprint.pk, user_id))
+            certificates.append(Certificate(
+                code="".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _index in range(12)),
+                sprint=sprint, user_id=user_id, submission_id=people[user_id], kind=CertificateKind.PARTICIPATION,
+                holder_name=names.get(user_id, ""), project_title=titles.get(people[user_id], ""),
             ))  # fmt: skip
     Certificate.objects.bulk_create(certificates, batch_size=1000)
     # auto_now_add stamped these rows with today; each happened around its sprint's results.

@@ -31,6 +31,7 @@ from sprintlab.notifications.selectors import channels_by_user
 from sprintlab.notifications.services import outbox_enqueue
 from sprintlab.sprints.models import Sprint
 from sprintlab.submissions.models import Submission
+from sprintlab.submissions.signals import info_hazard_flagged
 
 MAX_FEEDBACK = Review._meta.get_field("feedback").max_length
 MAX_PRIVATE_NOTE = Review._meta.get_field("private_note").max_length
@@ -136,6 +137,7 @@ def review_save(
         review.feedback = feedback.strip()
     if private_note is not None:
         review.private_note = private_note.strip()
+    newly_flagged = bool(info_hazard_flag) and not review.info_hazard_flag
     if info_hazard_flag is not None:
         review.info_hazard_flag = bool(info_hazard_flag)
     if complete:
@@ -154,6 +156,8 @@ def review_save(
         completed=review.completed_at is not None,
         info_hazard_flag=review.info_hazard_flag,
     )
+    if newly_flagged:
+        info_hazard_flagged.send(sender=Review, submission=submission, actor=actor, source="judge")
     return review
 
 

@@ -22,6 +22,7 @@ from sprintlab.library.citation import bibtex_for
 from sprintlab.library.export import results_export
 from sprintlab.library.forms import YEAR_MAX, YEAR_MIN
 from sprintlab.library.models import Award, Publication
+from sprintlab.library.pdf import certificate_response
 from sprintlab.sprints.models import ResearchArea
 from sprintlab.sprints.selectors import sprint_for_viewer
 from sprintlab.submissions.models import Submission
@@ -100,7 +101,7 @@ class LibraryProjectDetailOut(Schema):
     authors: list[LibraryAuthorOut]
     awards: list[str]
     published: bool
-    status: Literal["published", "private", "unpublished"]
+    status: Literal["published", "private", "withdrawn", "unpublished"]
     redacted: bool
     redaction_note: str
     report_url: str | None = Field(description="The PDF this caller may download, if any.")
@@ -203,6 +204,20 @@ class CertificateCheckOut(Schema):
     kind: str
     awards: str
     issued_at: datetime
+
+
+class MyCertificateOut(Schema):
+    sprint: str
+    sprint_title: str
+    code: str | None = Field(description="Null until the certificate is issued (its first download issues it).")
+    kind: str | None = Field(description="participation or winner; null until issued.")
+    holder_name: str | None
+    project_title: str | None
+    awards: str | None = Field(description="The prizes it names, separated by semicolons.")
+    issued_at: datetime | None
+    download_url: str = Field(description="The PDF (this API, with your token).")
+    page_download_url: str = Field(description="The PDF from the site, for a signed-in browser.")
+    verify_url: str | None = Field(description="Where anyone checks it; null until issued.")
 
 
 # --- The library ---------------------------------------------------------------------------------
@@ -374,6 +389,49 @@ def remove_award(request, slug: str, award_id: int):
 
 
 # --- Certificates ----------------------------------------------------------------------------------
+
+
+def _my_certificate(request, entry: selectors.CertificateEntry) -> dict:
+    certificate, sprint = entry.certificate, entry.sprint
+    return {
+        "sprint": sprint.slug,
+        "sprint_title": sprint.title,
+        "code": certificate.code if certificate else None,
+        "kind": certificate.kind if certificate else None,
+        "holder_name": certificate.holder_name if certificate else None,
+        "project_title": certificate.project_title if certificate else None,
+        "awards": certificate.award_names if certificate else None,
+        "issued_at": certificate.issued_at if certificate else None,
+        "download_url": request.build_absolute_uri(reverse("api:my_certificate_pdf", kwargs={"slug": sprint.slug})),
+        "page_download_url": request.build_absolute_uri(reverse("library:certificate", kwargs={"slug": sprint.slug})),
+        "verify_url": request.build_absolute_uri(reverse("library:verify", kwargs={"code": certificate.code}))
+        if certificate
+        else None,
+    }
+
+
+@router.get(
+    "/me/certificates",
+    auth=write_auth,
+    response={200: list[MyCertificateOut], **errors(401, 403)},
+    summary="My certificates",
+)
+def my_certificates(request):
+    """A certificate for every sprint whose results are out and that you took part in, newest first."""
+    return [_my_certificate(request, entry) for entry in selectors.certificate_entries(request.auth)]
+
+
+@router.get(
+    "/me/certificates/{slug}/pdf",
+    auth=write_auth,
+    response={200: None, **errors(401, 403, 404, 409)},
+    url_name="my_certificate_pdf",
+    summary="Download my certificate (PDF)",
+)
+def my_certificate_pdf(request, slug: str):
+    """Your own certificate of the sprint as a PDF (issued now if it was not yet; its code never changes)."""
+    certificate = services.certificate_issue(actor=request.auth, sprint=sprint_for_viewer(slug, request.auth))
+    return certificate_response(request, certificate)
 
 
 @router.get("/certificates/{code}", response={200: CertificateCheckOut, **errors(404)}, summary="Check a certificate")

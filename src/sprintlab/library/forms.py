@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.validators import MAX_ID
-from sprintlab.library.models import HazardDecisionKind
+from sprintlab.library.models import REVIEWER_DECISIONS
 from sprintlab.library.selectors import SEARCH_MAX_LENGTH, LibraryFilters
 from sprintlab.sprints.models import ResearchArea
 
@@ -45,7 +45,9 @@ class LibrarySearchForm(forms.Form):
 
 
 class HazardDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=HazardDecisionKind.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(kind.value, kind.label) for kind in REVIEWER_DECISIONS], widget=forms.RadioSelect
+    )
     reason = forms.CharField(
         label=_("Reason"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the decision log; the team and the public do not see it."),

@@ -32,6 +32,13 @@ class HazardDecisionKind(models.TextChoices):
     PUBLISH = "publish", _("Publish as submitted")
     REDACT = "redact", _("Publish with parts redacted")
     PRIVATE = "private", _("Keep private")
+    # Not a reviewer's choice: written when a new flag (the team's or a judge's) reaches a project that
+    # was published or let through, which then waits for a reviewer again.
+    WITHDRAWN = "withdrawn", _("Withdrawn: flagged again, awaiting review")
+
+
+# What a reviewer chooses from.
+REVIEWER_DECISIONS = (HazardDecisionKind.PUBLISH, HazardDecisionKind.REDACT, HazardDecisionKind.PRIVATE)
 
 
 class HazardDecision(models.Model):
@@ -74,6 +81,8 @@ class HazardDecision(models.Model):
 class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     PRIVATE = "private", _("Kept private")
+    # Out of the library after a new info-hazard flag, until a reviewer decides.
+    WITHDRAWN = "withdrawn", _("Withdrawn, awaiting review")
 
 
 class Publication(models.Model):

@@ -9,6 +9,8 @@ import io
 import textwrap
 from collections.abc import Sequence
 
+from django.http import HttpResponse
+from django.urls import reverse
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
@@ -66,6 +68,16 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     page.showPage()
     page.save()
     return buffer.getvalue()
+
+
+def certificate_response(request, certificate) -> HttpResponse:
+    """The certificate as a PDF download (made on demand: the row, and so the code, is fixed)."""
+    verify_url = request.build_absolute_uri(reverse("library:verify", kwargs={"code": certificate.code}))
+    response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _pdf_string(text: str) -> bytes:

@@ -89,12 +89,12 @@ def may_decide_hazards(user, sprint, *, now: datetime) -> bool:
     return hazard_decision_refusal(user, sprint, now=now) is None
 
 
-def certificate_refusal(user, sprint, *, released: bool, is_author: bool) -> ServiceError | None:
-    """A certificate: the authors of the sprint's projects, once its results are released."""
+def certificate_refusal(user, sprint, *, released: bool, took_part: bool) -> ServiceError | None:
+    """A certificate: everyone who took part in the sprint (docs/library.md), once its results are released."""
     if not is_signed_in(user):
         return PermissionDeniedError(_("Sign in to download your certificate."))
-    if not is_author:
-        return PermissionDeniedError(_("Certificates go to the authors of this sprint's projects."))
+    if not took_part:
+        return PermissionDeniedError(_("Certificates go to the people who took part in this sprint."))
     if not released:
         return Conflict(_("Certificates can be downloaded once the sprint's results are published."))
     return None

@@ -22,9 +22,10 @@ from sprintlab.library.models import (
 )
 from sprintlab.library.permissions import sees_unpublished_project
 from sprintlab.library.similarity import Document, Match, SimilarityIndex
-from sprintlab.registrations.models import Registration
+from sprintlab.registrations.models import Registration, RegistrationStatus
 from sprintlab.sprints.models import Sprint
 from sprintlab.submissions.models import InfoHazard, Submission, SubmissionAuthor, SubmissionVersion
+from sprintlab.teams.models import TeamMember
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 8
@@ -52,7 +53,16 @@ class Gate:
 
     @property
     def awaiting_review(self) -> bool:
-        return self.flagged and self.decision is None
+        # A withdrawal (a new flag after the project was let through) asks for a reviewer again.
+        return self.flagged and (self.decision is None or self.decision.decision == HazardDecisionKind.WITHDRAWN)
+
+    @property
+    def let_through(self) -> bool:
+        """A reviewer's latest decision lets the project be published."""
+        return self.decision is not None and self.decision.decision in (
+            HazardDecisionKind.PUBLISH,
+            HazardDecisionKind.REDACT,
+        )
 
     @property
     def kept_private(self) -> bool:
@@ -123,14 +133,6 @@ def author_names(submission: Submission) -> list[str]:
 
 def authors(submission: Submission) -> list[SubmissionAuthor]:
     return list(SubmissionAuthor.objects.filter(submission=submission).select_related("user").order_by("position"))
-
-
-def is_author_in(user, sprint: Sprint) -> Submission | None:
-    """The submission of ``sprint`` that ``user`` is an author of, if any."""
-    if not user.is_authenticated:
-        return None
-    row = SubmissionAuthor.objects.filter(user=user, submission__sprint=sprint).select_related("submission").first()
-    return row.submission if row else None
 
 
 def latest_version(submission: Submission) -> SubmissionVersion | None:
@@ -321,6 +323,95 @@ def similar_earlier_projects(submission: Submission, *, limit: int = SIMILAR_SHO
     matches = _similarity_index(submission).most_similar(query, limit=limit)
     found = Publication.objects.select_related("sprint").in_bulk([match.key for match in matches])
     return [(found[match.key], match) for match in matches if match.key in found]
+
+
+# --- Who took part: certificates and the results notification -------------------------------------
+
+
+@dataclass(frozen=True)
+class TookPart:
+    """The ways of having taken part in a sprint (docs/library.md, "Who took part"), as querysets."""
+
+    authors: QuerySet[SubmissionAuthor]  # authors of a submitted project
+    members: QuerySet[TeamMember]  # members of a team that submitted
+    present: QuerySet[Registration]  # confirmed and remote, or confirmed at a site and checked in there
+
+
+def _took_part(*, sprint: Sprint | None = None, user=None) -> TookPart:
+    authors = SubmissionAuthor.objects.filter(submission__version_count__gt=0)
+    members = TeamMember.objects.filter(team__submissions__version_count__gt=0)
+    present = Registration.objects.filter(status=RegistrationStatus.CONFIRMED).filter(
+        Q(site__isnull=True) | Q(checked_in_at__isnull=False)
+    )
+    if sprint is not None:
+        authors = authors.filter(submission__sprint=sprint)
+        members = members.filter(team__sprint=sprint)
+        present = present.filter(sprint=sprint)
+    if user is not None:
+        authors, members, present = authors.filter(user=user), members.filter(user=user), present.filter(user=user)
+    return TookPart(authors=authors, members=members, present=present)
+
+
+def participants_of(sprint: Sprint) -> dict[int, int | None]:
+    """Everyone who took part in ``sprint``: ``{user id: the submitted project they are on, or None}``.
+
+    Three queries, whatever the number of people (an author's own project wins over their team's).
+    """
+    took_part = _took_part(sprint=sprint)
+    people: dict[int, int | None] = dict.fromkeys(took_part.present.values_list("user_id", flat=True))
+    for user_id, submission_id in took_part.members.values_list("user_id", "team__submissions__id"):
+        people[user_id] = submission_id
+    for user_id, submission_id in took_part.authors.values_list("user_id", "submission_id"):
+        people[user_id] = submission_id
+    return people
+
+
+@dataclass(frozen=True)
+class Participation:
+    """``user`` took part in a sprint, on ``submission`` (their team's submitted project) or without one."""
+
+    submission: Submission | None
+
+
+def participation(user, sprint: Sprint) -> Participation | None:
+    """Whether ``user`` took part in ``sprint`` (see ``participants_of``), and on which project."""
+    if not user.is_authenticated:
+        return None
+    took_part = _took_part(sprint=sprint, user=user)
+    row = took_part.authors.select_related("submission").first()
+    if row is not None:
+        return Participation(submission=row.submission)
+    submission = Submission.objects.filter(team__members__user=user, sprint=sprint, version_count__gt=0).first()
+    if submission is not None:
+        return Participation(submission=submission)
+    return Participation(submission=None) if took_part.present.exists() else None
+
+
+@dataclass(frozen=True)
+class CertificateEntry:
+    """A sprint whose results are out and that ``user`` took part in, with their certificate once issued."""
+
+    sprint: Sprint
+    certificate: Certificate | None
+
+
+def certificate_entries(user, sprint_ids: list[int] | None = None) -> list[CertificateEntry]:
+    """The released sprints ``user`` took part in (of ``sprint_ids``, or all), newest first: two queries."""
+    if not user.is_authenticated:
+        return []
+    took_part = _took_part(user=user)
+    sprints = Sprint.objects.filter(results_release__isnull=False).filter(
+        Q(pk__in=took_part.authors.values("submission__sprint_id"))
+        | Q(pk__in=took_part.members.values("team__sprint_id"))
+        | Q(pk__in=took_part.present.values("sprint_id"))
+    )
+    if sprint_ids is not None:
+        sprints = sprints.filter(pk__in=sprint_ids)
+    sprints = list(sprints.order_by("-kickoff_at", "-id"))
+    issued = {
+        certificate.sprint_id: certificate for certificate in Certificate.objects.filter(user=user, sprint__in=sprints)
+    }
+    return [CertificateEntry(sprint=sprint, certificate=issued.get(sprint.pk)) for sprint in sprints]
 
 
 def certificate_by_code(code: str) -> Certificate:

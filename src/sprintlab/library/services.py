@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -21,6 +22,7 @@ from sprintlab.core.transactions import retry_on_conflict
 from sprintlab.core.unstorable_text import unstorable_text_errors
 from sprintlab.library import selectors
 from sprintlab.library.models import (
+    REVIEWER_DECISIONS,
     Award,
     Certificate,
     CertificateKind,
@@ -147,7 +149,7 @@ def hazard_decide(
     """
     sprint, submission = _locked(submission.sprint, submission)
     _refuse(hazard_decision_refusal(actor, sprint, now=timezone.now()))
-    if decision not in HazardDecisionKind.values:
+    if decision not in REVIEWER_DECISIONS:
         raise ServiceError({"decision": [_("Choose publish, publish with redactions, or keep private.")]})
     reason, redaction_note = reason.strip(), redaction_note.strip()
     _check_text(
@@ -196,6 +198,43 @@ def hazard_decide(
     return row
 
 
+@transaction.atomic
+def hazard_flag_withdraw(*, actor, submission: Submission, source: str) -> HazardDecision | None:
+    """React to a new info-hazard flag on ``submission`` (``source``: "team" or "judge").
+
+    The gate holds a flagged project until a reviewer decides, and a decision only covers the flags it
+    saw: when the project is public, or a reviewer had let it through, it leaves the library and waits
+    for a reviewer again. Not asked for by anyone: sent (``submissions.signals.info_hazard_flagged``)
+    inside the transaction of the service that raised the flag, which checked its actor.
+    Side effects: the publication withdrawn; a ``withdrawn`` entry in the decision log; an audit entry.
+    Returns the log entry, or None when nothing was published or let through (the gate holds it already).
+    """
+    # Only the submission row is locked: the flagging service may hold rows that come after the sprint.
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+    gate = selectors.gate_for(submission)
+    withdrawn = Publication.objects.filter(submission=submission, status=PublicationStatus.PUBLISHED).update(
+        status=PublicationStatus.WITHDRAWN, updated_at=timezone.now()
+    )
+    if not (withdrawn or gate.let_through):
+        return None
+    reasons = {
+        "team": _("The team flagged the project as a possible info hazard after it was published or let through."),
+        "judge": _("A judge flagged the project as a possible info hazard after it was published or let through."),
+    }
+    entry = HazardDecision.objects.create(
+        submission=submission, decision=HazardDecisionKind.WITHDRAWN, reason=reasons.get(source, reasons["judge"])
+    )
+    record_audit(
+        actor=actor, action="library.hazard_withdraw", target=submission, source=source, was_public=bool(withdrawn)
+    )
+    return entry
+
+
+def on_info_hazard_flagged(sender, *, submission: Submission, actor, source: str, **kwargs) -> None:
+    """Receiver of ``submissions.signals.info_hazard_flagged`` (connected in ``LibraryConfig.ready``)."""
+    hazard_flag_withdraw(actor=actor, submission=submission, source=source)
+
+
 # --- Publishing ----------------------------------------------------------------------------------
 
 
@@ -240,7 +279,8 @@ def results_release(*, actor, sprint: Sprint) -> ReleaseSummary:
     """Publish a sprint's results: its winners, and every project the info-hazard gate lets through.
 
     Flagged projects nobody decided on yet wait; each is published when a reviewer lets it through.
-    Side effects: a ResultsRelease; a Publication per project let through; an audit entry.
+    Side effects: a ResultsRelease; a Publication per project let through; an audit entry; after
+    commit, the task that issues every participant's certificate and tells them (``library.notify``).
     Raises: PermissionDeniedError (not an organiser), Conflict (submissions open, already released).
     """
     sprint, _none = _locked(sprint)
@@ -263,7 +303,15 @@ def results_release(*, actor, sprint: Sprint) -> ReleaseSummary:
             published += 1
     summary = ReleaseSummary(published=published, awaiting_review=waiting, kept_private=private)
     record_audit(actor=actor, action="library.results_release", target=sprint, **summary.__dict__)
+    # Certificates and the news to every participant: a task, after commit (thousands of people).
+    transaction.on_commit(lambda: _schedule_results_announcement(sprint.pk))
     return summary
+
+
+def _schedule_results_announcement(sprint_id: int) -> None:
+    from sprintlab.library.notify import schedule_results_announcement
+
+    schedule_results_announcement(sprint_id)
 
 
 # --- Winners ---------------------------------------------------------------------------------------
@@ -271,6 +319,7 @@ def results_release(*, actor, sprint: Sprint) -> ReleaseSummary:
 
 def _refresh_awards(submission: Submission) -> None:
     Publication.objects.filter(submission=submission).update(award_names=_award_names(submission))
+    _refresh_certificates(submission)
 
 
 @retry_on_conflict
@@ -316,28 +365,31 @@ def award_revoke(*, actor, award: Award) -> None:
 # --- Certificates ---------------------------------------------------------------------------------
 
 
+def _certificate_facts(user, submission: Submission | None, award_names: str) -> dict:
+    return {
+        "submission": submission,
+        "kind": CertificateKind.WINNER if award_names else CertificateKind.PARTICIPATION,
+        "holder_name": (user.display_name or user.email)[:200],
+        "project_title": submission.title if submission is not None else "",
+        "award_names": award_names,
+    }
+
+
 @transaction.atomic
 def certificate_issue(*, actor, sprint: Sprint) -> Certificate:
     """The actor's certificate for ``sprint``: issued once, brought up to date (name, prizes) after.
 
-    The code stays the same for ever, so a printed certificate keeps verifying.
+    The code stays the same for ever, so a printed certificate keeps verifying. Usually issued
+    already, for everyone at once, when the results were published (``certificates_issue_all``).
     Side effects: a Certificate (created or updated); an audit entry when created.
-    Raises: PermissionDeniedError (signed out, not an author), Conflict (results not released).
+    Raises: PermissionDeniedError (signed out, did not take part), Conflict (results not released).
     """
-    submission = selectors.is_author_in(actor, sprint)
+    took_part = selectors.participation(actor, sprint)
     _refuse(
-        certificate_refusal(
-            actor, sprint, released=selectors.results_released(sprint), is_author=submission is not None
-        )
+        certificate_refusal(actor, sprint, released=selectors.results_released(sprint), took_part=took_part is not None)
     )
-    award_names = _award_names(submission)
-    facts = {
-        "submission": submission,
-        "kind": CertificateKind.WINNER if award_names else CertificateKind.PARTICIPATION,
-        "holder_name": actor.display_name or actor.email,
-        "project_title": submission.title,
-        "award_names": award_names,
-    }
+    submission = took_part.submission
+    facts = _certificate_facts(actor, submission, _award_names(submission) if submission is not None else "")
     certificate, created = Certificate.objects.select_for_update().get_or_create(
         sprint=sprint, user=actor, defaults=facts
     )
@@ -348,3 +400,57 @@ def certificate_issue(*, actor, sprint: Sprint) -> Certificate:
             setattr(certificate, name, value)
         certificate.save()
     return certificate
+
+
+CERTIFICATE_INSERT_BATCH = 1000
+
+
+def certificates_issue_all(*, sprint: Sprint) -> int:
+    """Issue the certificate of everyone who took part in ``sprint`` who has none yet; returns how many are new.
+
+    Run by the results task, not by a person (so no actor): a few queries and one insert per
+    thousand people, whatever their number. Existing certificates keep their code and facts (each
+    is brought up to date when downloaded); a second run adds nothing. A code that happened to be
+    taken already leaves that person without one: their first download issues it.
+    Side effects: Certificate rows, one batch per transaction; an audit entry.
+    """
+    people = selectors.participants_of(sprint)
+    have = set(Certificate.objects.filter(sprint=sprint).values_list("user_id", flat=True))
+    missing = sorted(set(people) - have)
+    submission_ids = {people[user_id] for user_id in missing} - {None}
+    submissions = Submission.objects.in_bulk(submission_ids)
+    awards: dict[int, list[str]] = {}
+    for award in Award.objects.filter(submission_id__in=submission_ids).select_related("prize", "track"):
+        awards.setdefault(award.submission_id, []).append(award.label)
+    users = get_user_model().objects.in_bulk(missing)
+    for start in range(0, len(missing), CERTIFICATE_INSERT_BATCH):
+        batch = missing[start : start + CERTIFICATE_INSERT_BATCH]
+        with transaction.atomic():
+            Certificate.objects.bulk_create(
+                [
+                    Certificate(
+                        sprint=sprint,
+                        user=users[user_id],
+                        **_certificate_facts(
+                            users[user_id],
+                            submissions.get(people[user_id]),
+                            "; ".join(awards.get(people[user_id], []))[:500],
+                        ),
+                    )
+                    for user_id in batch
+                    if user_id in users
+                ],
+                ignore_conflicts=True,
+            )
+    created = Certificate.objects.filter(sprint=sprint).count() - len(have)
+    record_audit(actor=None, action="library.certificates_issue_all", target=sprint, issued=created)
+    return created
+
+
+def _refresh_certificates(submission: Submission) -> None:
+    """After an award changed: the project's certificates name its prizes (winner) or none (participation)."""
+    award_names = _award_names(submission)
+    kind = CertificateKind.WINNER if award_names else CertificateKind.PARTICIPATION
+    Certificate.objects.filter(submission=submission).update(
+        award_names=award_names, kind=kind, updated_at=timezone.now()
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("certificates/<str:code>/", views.verify_certificate, name="verify"),
     path(SPRINT + "certificate.pdf", views.certificate_download, name="certificate"),
     path(SPRINT + "results/", views_manage.results, name="results"),
+    path(SPRINT + "results/my-feedback/", views.my_feedback, name="my_feedback"),
     path(SPRINT + "results.json", views_manage.results_json, name="results_json"),
     # Organisers
     path(SPRINT + "results/manage/", views_manage.manage_results, name="manage_results"),

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -16,7 +15,7 @@ from sprintlab.library import selectors, services, sources
 from sprintlab.library.citation import bibtex_for
 from sprintlab.library.forms import LibrarySearchForm
 from sprintlab.library.models import PublicationStatus
-from sprintlab.library.pdf import certificate_pdf
+from sprintlab.library.pdf import certificate_response
 from sprintlab.library.permissions import is_on_project, may_manage_results
 from sprintlab.sprints.models import ResearchArea
 from sprintlab.sprints.selectors import sprint_for_viewer
@@ -73,6 +72,7 @@ def project_page(request, pk: int):
         "bibtex": bibtex_for(request, project) if project.is_public else "",
         "report_text": project.publication.text if project.is_public else submission.report_text,
         "kept_private": project.publication is not None and project.publication.status == PublicationStatus.PRIVATE,
+        "withdrawn": project.publication is not None and project.publication.status == PublicationStatus.WITHDRAWN,
         "shows_feedback": on_project and selectors.results_released(submission.sprint),
         "shows_similar": manages,
         "can_review": request.user.has_perm("library.decide_hazards", submission.sprint),
@@ -123,7 +123,12 @@ def project_feedback(request, pk: int):
 
 
 def verify_certificate(request, code: str):
-    certificate = selectors.certificate_by_code(code)
+    try:
+        certificate = selectors.certificate_by_code(code)
+    except Http404:
+        # Said plainly, with the form to try again: a mistyped code is the usual cause.
+        shown = "".join(character for character in code if character.isalnum())[:16].upper()
+        return render(request, "library/verify.html", {"certificate": None, "unknown_code": shown}, status=404)
     # A project kept private is not named, not even on its authors' certificates' public page.
     project = getattr(certificate.submission, "publication", None) if certificate.submission_id else None
     project_is_public = project is not None and project.is_public
@@ -144,6 +149,7 @@ def verify_lookup(request):
 
 @login_required
 def certificate_download(request, slug: str):
+    """The signed-in person's own certificate of the sprint: there is no way to ask for someone else's."""
     sprint = sprint_for_viewer(slug, request.user)
     try:
         certificate = services.certificate_issue(actor=request.user, sprint=sprint)
@@ -151,9 +157,15 @@ def certificate_download(request, slug: str):
         return render(
             request, "library/certificate_refused.html", {"sprint": sprint, "error": exc}, status=exc.status_code
         )
-    verify_url = request.build_absolute_uri(reverse("library:verify", kwargs={"code": certificate.code}))
-    response = HttpResponse(certificate_pdf(certificate, verify_url=verify_url), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return certificate_response(request, certificate)
+
+
+@login_required
+def my_feedback(request, slug: str):
+    """The link in the results email: the person's project's scores and feedback (the page of
+    ``/library/<id>/feedback/``), else a redirect to the results."""
+    sprint = sprint_for_viewer(slug, request.user)
+    took_part = selectors.participation(request.user, sprint)
+    if took_part is not None and took_part.submission is not None:
+        return project_feedback(request, pk=took_part.submission.pk)
+    return redirect("library:results", slug=sprint.slug)

@@ -43,7 +43,7 @@ def results(request, slug: str):
             "released": released,
             "manages": manages,
             "awards": selectors.awards_of(sprint),
-            "my_project": selectors.is_author_in(request.user, sprint),
+            "took_part": selectors.participation(request.user, sprint) if released else None,
         },
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sprintlab.core.cache import personal_fragments
 from sprintlab.core.errors import ServiceError
 from sprintlab.core.forms import add_service_error
+from sprintlab.library.selectors import certificate_entries
 from sprintlab.mentoring.permissions import help_is_open
 from sprintlab.registrations import admissions, check_in_codes, emails, selectors, services
 from sprintlab.registrations.forms import REMOTE, AdmissionWaveForm, RegistrationForm, SwitchForm
@@ -119,11 +120,16 @@ def my_sprints(request):
     # (``switch``); here only whether there is anywhere else to go (counts a few seconds old).
     site_counts = selectors.shown_approved_site_counts([r.sprint_id for r in switchable])
     teams = teams_of_user(user, [r.sprint_id for r in registrations])
+    # Certificates (the library, above this app): the finished sprints whose results are out and that
+    # this person took part in. Asked only when there is a finished sprint.
+    finished = [r.sprint_id for r in registrations if now >= r.sprint.submission_deadline_at]
+    certificate_sprints = {entry.sprint.pk for entry in certificate_entries(user, finished)} if finished else set()
     for registration in registrations:
         registration.sprint_is_over = now >= registration.sprint.submission_deadline_at
         registration.kickoff_ahead = now < registration.sprint.kickoff_at
         registration.badge = STATUS_BADGES[registration.status]
         registration.team = teams.get(registration.sprint_id)
+        registration.has_certificate = registration.sprint_id in certificate_sprints
         registration.can_cancel = may_cancel(user, registration, now=now)
         # Live and still ahead (or running): worth a countdown and a calendar entry.
         registration.can_add_to_calendar = registration.is_active and not registration.sprint_is_over
@@ -174,6 +180,7 @@ def _card_part(registration: Registration, *, now) -> tuple[tuple, dict]:
         registration.can_switch,
         registration.can_show_check_in_code,
         registration.can_ask_for_help,
+        registration.has_certificate,
         (registration.team.pk, registration.team.updated_at.isoformat()) if registration.team else "",
         int(now.timestamp() // 60) if registration.can_add_to_calendar else "",  # the minute
     )

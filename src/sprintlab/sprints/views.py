@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.judging import selectors as judging_selectors
+from sprintlab.library import selectors as library_selectors
 from sprintlab.localsites.display import site_points
 from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.localsites.selectors import public_site_points
@@ -120,6 +121,19 @@ def _card(sprint, now) -> dict:
     }
 
 
+def _results_links(sprint, user, registration, phase) -> dict:
+    """The results page once released; the viewer's certificate (and feedback) when they took part."""
+    if phase in JUDGING_NOT_YET or not library_selectors.results_released(sprint):
+        return {"results_url": "", "certificate_url": "", "feedback_url": ""}
+    took_part = library_selectors.participation(user, sprint) if registration is not None else None
+    submission = took_part.submission if took_part is not None else None
+    return {
+        "results_url": reverse("library:results", kwargs={"slug": sprint.slug}),
+        "certificate_url": reverse("library:certificate", kwargs={"slug": sprint.slug}) if took_part else "",
+        "feedback_url": reverse("library:feedback", kwargs={"pk": submission.pk}) if submission else "",
+    }
+
+
 @cache_anonymous_page(seconds=5)
 def sprint_detail(request, slug):
     # The content is loaded only when the shared part is rendered (load_content).
@@ -210,5 +224,7 @@ def sprint_detail(request, slug):
             # The programme's pages (schedule, resources) are as public as this one; the agenda is for
             # people with a live registration, known here without another query.
             "shows_agenda": registration is not None and registration.is_active,
+            # Results and certificates (the library, above this app), asked only once submissions closed.
+            **_results_links(sprint, request.user, registration, phase),
         },
     )

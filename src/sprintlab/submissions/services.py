@@ -39,6 +39,7 @@ from sprintlab.submissions.models import (
     report_upload_to,
 )
 from sprintlab.submissions.permissions import extension_refusal, solo_submit_refusal, submit_refusal
+from sprintlab.submissions.signals import info_hazard_flagged
 from sprintlab.teams import locks
 from sprintlab.teams.models import Team, TeamMember
 from sprintlab.teams.services import team_form_solo
@@ -144,6 +145,10 @@ def _delete_stored(names: list[str]) -> None:
             logger.warning("Could not delete the refused upload %s", name)
 
 
+# The team's answers that hold a project back until an info-hazard reviewer decides.
+FLAGGED_HAZARDS = (InfoHazard.POSSIBLE, InfoHazard.YES)
+
+
 def _pre_check(*, actor, team: Team | None, sprint: Sprint) -> None:
     """The refusal before any file is stored (it is asked again under the locks)."""
     now = timezone.now()
@@ -244,6 +249,7 @@ def _save_version(*, actor, sprint, team, values, report: NewReport | None, appe
         submission = Submission(sprint=team.sprint, team=team, first_submitted_at=now)
     extension = DeadlineExtension.objects.filter(team=team).first()
     submission.extended_until = extension.until if extension else None
+    was_flagged = not created and submission.info_hazard in FLAGGED_HAZARDS
     for field, value in values.items():
         setattr(submission, field, value)
     submission.version_count += 1
@@ -265,6 +271,8 @@ def _save_version(*, actor, sprint, team, values, report: NewReport | None, appe
         actor=actor, action="submission.save", target=submission, version=version.number,
         sha256=version.report_sha256, pages=version.report_pages, size=version.report_size, new_report=bool(report),
     )  # fmt: skip
+    if submission.info_hazard in FLAGGED_HAZARDS and not was_flagged:
+        info_hazard_flagged.send(sender=Submission, submission=submission, actor=actor, source="team")
     if report is not None:
         transaction.on_commit(lambda: _enqueue_processing(version.pk))
     return SubmissionSaved(submission=submission, version=version, created=created)
