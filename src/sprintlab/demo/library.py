@@ -19,6 +19,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Q
 
 from sprintlab.accounts.models import User
 from sprintlab.library.models import (
@@ -31,8 +32,10 @@ from sprintlab.library.models import (
     PublicationStatus,
     ResultsRelease,
 )
+from sprintlab.library.notify import results_message
 from sprintlab.library.pdf import tiny_report_pdf
 from sprintlab.library.selectors import FTS_CONFIG, participants_of
+from sprintlab.notifications.models import InboxItem, NotificationKind
 from sprintlab.registrations.models import Registration
 from sprintlab.sprints.models import Prize, Sprint
 from sprintlab.submissions.models import InfoHazard, Submission, SubmissionAuthor, SubmissionVersion
@@ -340,6 +343,7 @@ def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
                 holder_name=names.get(user_id, ""), project_title=titles.get(people[user_id], ""),
             ))  # fmt: skip
     Certificate.objects.bulk_create(certificates, batch_size=1000)
+    _results_in_inboxes(past)
     # auto_now_add stamped these rows with today; each happened around its sprint's results.
     for sprint in past:
         at = sprint.results_published_at
@@ -349,3 +353,23 @@ def _publish_past(rng, submissions, past, members, sites, reviewer) -> None:
             issued_at=at + timedelta(days=2), updated_at=at + timedelta(days=2)
         )
         HazardDecision.objects.filter(submission__sprint=sprint).update(decided_at=at - timedelta(days=2))
+
+
+def _results_in_inboxes(past: list[Sprint]) -> None:
+    """The newest past sprint's participants have the results notification in their inbox, as the task leaves it."""
+    if not past:
+        return
+    sprint = max(past, key=lambda each: each.results_published_at)
+    items = []
+    for user_id, submission_id in sorted(participants_of(sprint).items()):
+        message = results_message(sprint, on_project=submission_id is not None)
+        prefix = "results-team" if submission_id is not None else "results"
+        items.append(InboxItem(
+            key=f"{prefix}:{sprint.pk}:{user_id}", user_id=user_id, kind=NotificationKind.ANNOUNCEMENT,
+            title=message["inbox_title"], body_html=message["inbox_body_html"], url=message["inbox_url"],
+        ))  # fmt: skip
+    InboxItem.objects.bulk_create(items, batch_size=1000)
+    # auto_now_add stamped them with today; they arrived when the results did.
+    InboxItem.objects.filter(
+        Q(key__startswith=f"results:{sprint.pk}:") | Q(key__startswith=f"results-team:{sprint.pk}:")
+    ).update(created_at=sprint.results_published_at)

@@ -32,7 +32,7 @@ def certificate_url(sprint: Sprint) -> str:
     return reverse("library:certificate", kwargs={"slug": sprint.slug})
 
 
-def _message(sprint: Sprint, *, on_project: bool) -> dict:
+def results_message(sprint: Sprint, *, on_project: bool) -> dict:
     """The email and inbox item: the results, the certificate and, for a project's team, their feedback."""
     subject = _("The results of %(sprint)s are out") % {"sprint": sprint.title}
     lines = [
@@ -71,13 +71,13 @@ def results_announce(*, sprint_id: int) -> int:
         kind=NotificationKind.ANNOUNCEMENT,
         key_prefix=f"results-team:{sprint.pk}",
         user_ids=on_project,
-        **_message(sprint, on_project=True),
+        **results_message(sprint, on_project=True),
     )
     fan_out(
         kind=NotificationKind.ANNOUNCEMENT,
         key_prefix=f"results:{sprint.pk}",
         user_ids=others,
-        **_message(sprint, on_project=False),
+        **results_message(sprint, on_project=False),
     )
     return len(people)
 
