@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from sprintlab.core.csv_export import csv_download
-from sprintlab.judging import rankings
+from sprintlab.judging import rankings, selectors
 from sprintlab.judging.models import JudgingRound, Score
 from sprintlab.sprints.selectors import sprint_for_manager
 
@@ -17,11 +17,13 @@ SCORES_HEADER = ("judge", "submission", "criterion", "score", "judge_name", "sub
 @login_required
 def ranking(request, slug):
     """The judges' ranking best first with intervals, top-place warnings, disagreements and where one
-    more review helps most (organisers only)."""
+    more review helps most (organisers only); in pairwise mode, the judges' comparisons' ranking too."""
     sprint = sprint_for_manager(slug, request.user, "judging.view_scores")
     method = rankings.parse_method(request.GET.get("method"))
     report = rankings.ranking_report(sprint, method=method)
     context = {"sprint": sprint, "method": method, "methods": rankings.METHOD_LABELS, "report": report}
+    if selectors.settings_for(sprint).pairwise_mode:
+        context["pairwise"] = rankings.pairwise_ranking(sprint)
     if report is not None:
         titles = report.titles
         context |= {
