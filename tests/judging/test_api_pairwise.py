@@ -153,3 +153,11 @@ def test_permission_matrix(client, world, role):
         )
         assert answer.status_code == expected
     assert ranking.status_code == {"organiser": 200, "staff": 200, "anonymous": 401}.get(role, 403)
+
+
+def test_organisers_turn_pairwise_mode_off_through_the_api(client, world):
+    url = f"{base(world)}/settings"
+    assert call(client, "patch", url, world["judge"], {"pairwise_mode": False}).status_code == 403
+    response = call(client, "patch", url, make_organiser(world["sprint"]), {"pairwise_mode": False})
+    assert response.status_code == 200 and response.json()["pairwise_mode"] is False
+    assert call(client, "get", f"{base(world)}/pairs/next", world["judge"]).status_code == 409

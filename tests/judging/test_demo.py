@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import User
 from sprintlab.judging.conflicts import conflict_matrix
-from sprintlab.judging.models import Assignment, Bid, Criterion, Nomination, Review, Score
-from sprintlab.judging.permissions import may_score
+from sprintlab.judging.models import Assignment, Bid, Comparison, Criterion, Nomination, Review, Score
+from sprintlab.judging.permissions import may_compare, may_score
 from sprintlab.judging.selectors import judges_of, queue_for
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,8 @@ def test_the_demo_sprint_is_being_judged():
     )
     waiting = [item for item in queue_for(judge, sprint) if not item.done and not item.is_calibration]
     assert waiting and may_score(judge, waiting[0].submission, now=timezone.now())
+    # Pairwise mode: other judges have compared pairs (never conflicted ones); the demo judge may compare.
+    compared = Comparison.objects.filter(sprint=sprint)
+    assert compared.exists() and not compared.filter(judge=judge).exists()
+    assert not any((c.left_id, c.judge_id) in matrix or (c.right_id, c.judge_id) in matrix for c in compared)
+    assert may_compare(judge, sprint, now=timezone.now())

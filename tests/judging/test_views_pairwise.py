@@ -153,3 +153,17 @@ def test_the_ranking_page_shows_the_pairwise_ranking_in_pairwise_mode(client, wo
     assert table.index("Project 1") < table.index("Project 0")  # b won all four
     judging_settings(world["sprint"], pairwise_mode=False)
     assert "Pairwise ranking" not in client.get(url(world, "ranking/")).text
+
+
+def test_organisers_turn_pairwise_mode_on_and_off_on_the_settings_page(client, world):
+    sprint = world["sprint"]
+    fields = {"reviews_per_submission": 3, "load_cap": 8, "nominations_per_site": 3}
+    client.force_login(world["judge"])
+    assert client.post(url(world, "settings/"), {**fields, "pairwise_mode": "on"}).status_code == 403
+    client.force_login(make_organiser(sprint))
+    assert client.post(url(world, "settings/"), fields).status_code == 302
+    sprint.judging_settings.refresh_from_db()
+    assert sprint.judging_settings.pairwise_mode is False
+    assert client.post(url(world, "settings/"), {**fields, "pairwise_mode": "on"}).status_code == 302
+    sprint.judging_settings.refresh_from_db()
+    assert sprint.judging_settings.pairwise_mode is True
