@@ -66,8 +66,9 @@ def compare_record(request, slug):
         return _render(request, sprint, error=ServiceError({k: list(v) for k, v in form.errors.items()}))
     ids = form.cleaned_data
     found = Submission.objects.in_bulk([ids["left"], ids["right"], ids["winner"]])
-    if any(ids[name] not in found for name in ("left", "right", "winner")):
-        return _render(request, sprint, error=ServiceError({"winner": [_("Choose one of this sprint's submissions.")]}))
+    missing = {name: [_("Choose one of this sprint's submissions.")] for name in ids if ids[name] not in found}
+    if missing:
+        return _render(request, sprint, error=ServiceError(missing))
     try:
         comparison = comparisons.comparison_record(
             actor=request.user,

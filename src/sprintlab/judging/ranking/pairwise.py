@@ -151,11 +151,12 @@ def pair_for_judge(
     allowed_items = np.array(sorted({int(i) for i in allowed}), dtype=int)
     if len(allowed_items) < 2:
         return None
+    every_item = len(allowed_items) == len(strengths)
     local = {int(item): k for k, item in enumerate(allowed_items)}
     for skip in (done | taken, done):
         pair = None
         if not warm_up:
-            compared = {frozenset(local[i] for i in p) for p in skip if len(p) == 2 and all(i in local for i in p)}
+            compared = skip if every_item else _renumbered(skip, local)
             chosen = choose_pairs(strengths[allowed_items], variance[allowed_items], 1, rng, compared=compared)
             if chosen:
                 pair = (int(allowed_items[chosen[0][0]]), int(allowed_items[chosen[0][1]]))
@@ -163,6 +164,16 @@ def pair_for_judge(
         if pair is not None:
             return pair if rng.random() < 0.5 else (pair[1], pair[0])
     return None
+
+
+def _renumbered(pairs: set[frozenset[int]], local: dict[int, int]) -> set[frozenset[int]]:
+    """The ``pairs`` between items of ``local``, in its numbering (the others left out)."""
+    renumbered = set()
+    for pair in pairs:
+        first, second = pair
+        if first in local and second in local:
+            renumbered.add(frozenset((local[first], local[second])))
+    return renumbered
 
 
 def _least_compared_pair(
