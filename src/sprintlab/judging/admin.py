@@ -8,18 +8,16 @@ from sprintlab.judging.models import Comparison, PairOffer
 class ComparisonAdmin(ViewOnlyModelAdmin):
     """Pairwise answers; only ``comparisons.comparison_record`` writes them."""
 
-    list_display = ("sprint", "judge__email", "left", "right", "winner", "compared")
+    list_display = ("sprint", "judge__email", "left", "right", "winner", local_time_column("created_at", "compared"))
     list_filter = ("sprint",)
     list_select_related = ("sprint", "judge", "left", "right", "winner")
     search_fields = ("judge__email", "left__title", "right__title")
-    compared = local_time_column("created_at", "compared")
 
 
 @admin.register(PairOffer)
 class PairOfferAdmin(ViewOnlyModelAdmin):
     """The pair each judge is being asked about; only ``comparisons.pair_offer`` writes them."""
 
-    list_display = ("sprint", "judge__email", "left", "right", "offered")
+    list_display = ("sprint", "judge__email", "left", "right", local_time_column("offered_at", "offered"))
     list_filter = ("sprint",)
     list_select_related = ("sprint", "judge", "left", "right")
-    offered = local_time_column("offered_at", "offered")

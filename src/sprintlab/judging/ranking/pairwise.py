@@ -106,7 +106,8 @@ def _indexed(labels: Sequence[str], comparisons: Sequence[tuple[str, str]]) -> l
 def rank_pairwise(
     labels: Sequence[str], comparisons: Sequence[tuple[str, str]], *, alpha: float = ALPHA
 ) -> list[tuple[str, float]]:
-    """(submission, strength) best first, from (winner, loser) label pairs: what the pages call."""
+    """(submission, strength) best first, from (winner, loser) label pairs (the pages' ranking,
+    ``rankings.pairwise_ranking``, fits by index with ``fit_pairwise`` to keep the variances too)."""
     strengths = fit_pairwise(len(labels), _indexed(labels, comparisons), alpha=alpha)
     return sorted(zip(labels, (float(s) for s in strengths), strict=True), key=lambda t: (-t[1], t[0]))
 
@@ -114,7 +115,8 @@ def rank_pairwise(
 def next_pairs(
     labels: Sequence[str], comparisons: Sequence[tuple[str, str]], count: int, *, seed: int | None = None
 ) -> list[tuple[str, str]]:
-    """The ``count`` pairs of submissions to ask judges about next, by label (what the pages call).
+    """The ``count`` pairs of submissions to ask judges about next, by label, for a batch (the pages
+    ask :func:`pair_for_judge` one judge at a time, which knows each judge's conflicts).
 
     Until every submission has been compared about once, the pairs are random; then they are chosen
     actively (:func:`choose_pairs`).
