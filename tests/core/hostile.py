@@ -114,7 +114,7 @@ class World:
     grouping_run: GroupingRun
     # Judging, in a sprint whose submissions are in: a judge with one assigned submission, a spare
     # submission (to bid on, to pair by hand), a criterion to score and a spare one, an open
-    # invitation, and a site's first round (its organiser, one nomination).
+    # invitation, a site's first round (its organiser, one nomination), and pairwise mode on.
     judging_sprint: Sprint
     judge: User
     judged_submission: object
@@ -250,7 +250,7 @@ def build_world() -> World:
 
 def _judging_world(staff: User) -> dict:
     judging_sprint = JudgingSprintFactory()
-    judging_settings(judging_sprint, local_first_round=True)
+    judging_settings(judging_sprint, local_first_round=True, pairwise_mode=True)
     judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
     other_judge = make_sprint_judge(judging_sprint, affiliation="Elsewhere")
     judged, spare = SubmissionFactory(sprint=judging_sprint), SubmissionFactory(sprint=judging_sprint)

@@ -152,6 +152,7 @@ PAGES = {
     "judging:queue": Page("judge", _judging),
     "judging:bids": Page("judge", _judging),
     "judging:profile": Page("judge", _judging),
+    "judging:compare": Page("judge", _judging),
     "judging:review": Page(
         "judge", lambda w: {**_judging(w), "submission_id": w.judged_submission.pk, "kind": "global"}
     ),

@@ -1,13 +1,13 @@
 """A judge scores on a phone in Chromium: each criterion autosaves, a refused save shows its message,
 the texts autosave, "Done" finishes the review; an organiser asks for one more review from the ranking;
-axe-core finds nothing serious."""
+in pairwise mode a judge compares pairs; axe-core finds nothing serious."""
 
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from sprintlab.judging.models import Assignment, AssignmentSource, Review, Score
+from sprintlab.judging.models import Assignment, AssignmentSource, Comparison, PairOffer, Review, Score
 from tests.browser_support import (
     PHONE,
     assert_accessible,
@@ -23,6 +23,7 @@ from tests.judging.factories import (
     JudgingSprintFactory,
     SubmissionFactory,
     assign,
+    judging_settings,
     make_judge,
     make_organiser,
 )
@@ -119,3 +120,36 @@ def test_an_organiser_asks_for_one_more_review_on_a_phone(phone_page, live_serve
     assert_accessible(page, "ranking page")
     save_screenshot(page, "judging-extra-review-phone")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_judge_compares_two_pairs_on_a_phone(phone_page, live_server):
+    page = phone_page
+    sprint = JudgingSprintFactory()
+    judging_settings(sprint, pairwise_mode=True)
+    for title in ("Linear probes find deception", "Audit budgets under attack", "Steering against sycophancy"):
+        SubmissionFactory(sprint=sprint, title=title, abstract=f"{title}: what we did and found.")
+    judge = make_judge(sprint, affiliation="")
+
+    sign_in(page, live_server.url, judge.email, PASSWORD)
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/judging/queue/")
+    page.get_by_role("link", name="Compare two projects").click()
+    expect(page.get_by_role("heading", name="Which project is better?")).to_be_visible()
+    assert_accessible(page, "compare page")
+    save_screenshot(page, "judging-compare-phone")
+    # Stacked on a phone: B's card is below A's, and nothing is wider than the screen.
+    first, second = page.locator(".compare-side").nth(0), page.locator(".compare-side").nth(1)
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= second.bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    offer = PairOffer.objects.get(judge=judge)
+    expect(page.locator("#side-A")).to_contain_text(offer.left.title)
+    page.get_by_role("button", name="A is better").click()
+    expect(page.get_by_text("1 pair compared")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="is the better one")).to_contain_text(offer.left.title)
+
+    second_offer = PairOffer.objects.get(judge=judge)
+    expect(page.locator("#side-B")).to_contain_text(second_offer.right.title)
+    page.get_by_role("button", name="B is better").click()
+    expect(page.get_by_text("2 pairs compared")).to_be_visible()
+    winners = list(Comparison.objects.filter(judge=judge).order_by("id").values_list("winner_id", flat=True))
+    assert winners == [offer.left_id, second_offer.right_id]

@@ -6,8 +6,17 @@ from django.utils import timezone
 
 from sprintlab.accounts.models import User
 from sprintlab.judging.conflicts import conflict_matrix
-from sprintlab.judging.models import Assignment, AssignmentSource, Bid, Criterion, Nomination, Review, Score
-from sprintlab.judging.permissions import may_score
+from sprintlab.judging.models import (
+    Assignment,
+    AssignmentSource,
+    Bid,
+    Comparison,
+    Criterion,
+    Nomination,
+    Review,
+    Score,
+)
+from sprintlab.judging.permissions import may_compare, may_score
 from sprintlab.judging.selectors import judges_of, queue_for
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +44,8 @@ def test_the_demo_sprint_is_being_judged():
     extra = Assignment.objects.get(sprint=sprint, source=AssignmentSource.EXTRA)
     assert extra.reason.startswith("One more review, asked for by") and "resamples" in extra.reason
     assert (extra.submission_id, extra.judge_id) not in matrix
+    # Pairwise mode: other judges have compared pairs (never conflicted ones); the demo judge may compare.
+    compared = Comparison.objects.filter(sprint=sprint)
+    assert compared.exists() and not compared.filter(judge=judge).exists()
+    assert not any((c.left_id, c.judge_id) in matrix or (c.right_id, c.judge_id) in matrix for c in compared)
+    assert may_compare(judge, sprint, now=timezone.now())

@@ -11,9 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from sprintlab.core.errors import ServiceError
-from sprintlab.judging import localround, scoring, services
-from sprintlab.judging.models import CalibrationEntry
-from sprintlab.judging.permissions import may_bid, may_nominate, may_score
+from sprintlab.judging import comparisons, localround, scoring, services
+from sprintlab.judging.models import CalibrationEntry, PairOffer
+from sprintlab.judging.permissions import may_bid, may_compare_pair, may_nominate, may_score
 from sprintlab.registrations.models import Registration
 from sprintlab.submissions.permissions import may_view_files
 from tests.factories import LocalSiteFactory, RegistrationFactory, SiteOrganiserFactory, StaffFactory, UserFactory
@@ -49,6 +49,7 @@ class World:
     submission: object
     criterion: object
     people: dict
+    other: object = None  # a second submission, for pairwise comparisons
 
     def user(self, role):
         return AnonymousUser() if role == "visitor" else self.people[role]
@@ -56,7 +57,7 @@ class World:
 
 def build() -> World:
     sprint = JudgingSprintFactory()
-    judging_settings(sprint, local_first_round=True)
+    judging_settings(sprint, local_first_round=True, pairwise_mode=True)
     site = LocalSiteFactory(sprint=sprint)
     submission = SubmissionFactory(sprint=sprint)
     author = submission.team.lead
@@ -79,7 +80,8 @@ def build() -> World:
         "sprint_organiser": make_organiser(sprint),
         "staff": StaffFactory(),
     }
-    return World(sprint, site, submission, CriterionFactory(sprint=sprint), people)
+    other = SubmissionFactory(sprint=sprint)
+    return World(sprint, site, submission, CriterionFactory(sprint=sprint), people, other)
 
 
 MANAGERS = {"sprint_organiser", "staff"}
@@ -91,6 +93,13 @@ def _service_allows(call) -> bool:
     except ServiceError:
         return False
     return True
+
+
+def _offer_and_compare(user, w):
+    """Compare the world's pair as if it had been offered (an offer needs a signed-in person)."""
+    if user.is_authenticated:
+        PairOffer.objects.get_or_create(sprint=w.sprint, judge=user, defaults={"left": w.submission, "right": w.other})
+    comparisons.comparison_record(actor=user, sprint=w.sprint, left=w.submission, right=w.other, winner=w.other)
 
 
 def _perm(name):
@@ -134,6 +143,13 @@ ACTIONS = {
         lambda user, w: may_view_files(user, w.submission),
         None,
     ),
+    # Pairwise mode: every judge of the sprint compares, never a pair with a submission they are conflicted with.
+    "compare": (
+        {"judge_assigned", "judge_unassigned"},
+        lambda user, w: may_compare_pair(user, w.submission, w.other, now=timezone.now()),
+        _offer_and_compare,
+    ),
+    "see_pairwise_ranking": (MANAGERS, _perm("view_scores"), None),
     "nominate": (
         {"site_organiser", "sprint_organiser", "staff"},
         lambda user, w: may_nominate(user, w.site, w.submission, now=timezone.now()),
@@ -160,3 +176,19 @@ def test_every_judge_reads_the_calibration_entries_files_unless_conflicted():
     assert may_view_files(world.user("judge_unassigned"), world.submission)
     assert not may_view_files(world.user("judge_conflicted"), world.submission)
     assert not may_view_files(world.user("participant"), world.submission)
+
+
+def test_a_judge_offered_a_pair_reads_both_reports_unless_conflicted():
+    world = build()
+    unassigned, conflicted = world.user("judge_unassigned"), world.user("judge_conflicted")
+    assert not may_view_files(unassigned, world.other)
+    for judge in (unassigned, conflicted):
+        PairOffer.objects.create(sprint=world.sprint, judge=judge, left=world.submission, right=world.other)
+    assert may_view_files(unassigned, world.submission) and may_view_files(unassigned, world.other)
+    assert may_view_files(conflicted, world.other) and not may_view_files(conflicted, world.submission)
+    # Having compared the pair keeps the reports readable after the offer is answered.
+    comparisons.comparison_record(
+        actor=unassigned, sprint=world.sprint, left=world.submission, right=world.other, winner=world.other
+    )
+    assert not PairOffer.objects.filter(judge=unassigned).exists()
+    assert may_view_files(unassigned, world.other)

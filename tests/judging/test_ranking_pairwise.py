@@ -7,6 +7,7 @@ from sprintlab.judging.ranking.pairwise import (
     choose_pairs,
     fit_pairwise,
     next_pairs,
+    pair_for_judge,
     random_pairs,
     rank_pairwise,
     strength_variance,
@@ -78,3 +79,47 @@ def test_next_pairs_by_label_start_random_then_follow_the_comparisons():
     later = next_pairs(labels, chain, 4, seed=1)
     assert len(later) == 4
     assert not {frozenset(p) for p in later} & {frozenset(p) for p in chain}
+
+
+def _judge_pair(n, comparisons, *, allowed=None, done=(), taken=(), seed=0):
+    strengths = fit_pairwise(n, comparisons)
+    counts = np.bincount(np.asarray(comparisons, dtype=int).ravel(), minlength=n) if comparisons else np.zeros(n)
+    return pair_for_judge(
+        strengths,
+        strength_variance(n, comparisons, strengths),
+        counts,
+        np.random.default_rng(seed),
+        allowed=range(n) if allowed is None else allowed,
+        done={frozenset(p) for p in done},
+        taken={frozenset(p) for p in taken},
+        warm_up=len(comparisons) < n,
+    )
+
+
+def test_a_judge_gets_only_pairs_of_allowed_submissions_they_have_not_compared():
+    rng = np.random.default_rng(3)
+    quality = rng.normal(size=30)
+    comparisons = answer_pairs(rng, quality, np.array(random_pairs(30, 120, rng)))
+    done = [(i, j) for i in range(10) for j in range(i + 1, 10) if (i + j) % 2]
+    for seed in range(30):
+        pair = _judge_pair(30, comparisons, allowed=range(10), done=done, seed=seed)
+        assert set(pair) <= set(range(10)) and pair[0] != pair[1]
+        assert frozenset(pair) not in {frozenset(p) for p in done}
+
+
+def test_a_judge_who_compared_every_allowed_pair_gets_none():
+    done = [(0, 1), (0, 2), (1, 2)]
+    assert _judge_pair(5, [(0, 1)], allowed=[0, 1, 2], done=done) is None
+    assert _judge_pair(5, [], allowed=[4]) is None
+
+
+def test_warm_up_pairs_the_least_compared_submissions_first():
+    comparisons = [(0, 1), (1, 0), (0, 2)]  # 3 and 4 never compared
+    for seed in range(10):
+        assert set(_judge_pair(5, comparisons, seed=seed)) == {3, 4}
+
+
+def test_pairs_taken_by_others_are_avoided_while_another_is_left_but_not_beyond():
+    everything_but_one = [(i, j) for i in range(4) for j in range(i + 1, 4) if (i, j) != (1, 3)]
+    assert set(_judge_pair(4, [], taken=everything_but_one)) == {1, 3}
+    assert _judge_pair(4, [], taken=[*everything_but_one, (1, 3)]) is not None

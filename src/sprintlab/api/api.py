@@ -209,6 +209,7 @@ def register_routers() -> None:
     from sprintlab.accounts.api import router as accounts_router
     from sprintlab.announcements.api import router as announcements_router
     from sprintlab.judging.api import router as judging_router
+    from sprintlab.judging.api_pairwise import router as judging_pairwise_router
     from sprintlab.judging.api_ranking import router as judging_ranking_router
     from sprintlab.judging.api_reviews import router as judging_reviews_router
     from sprintlab.library.api import router as library_router
@@ -240,6 +241,7 @@ def register_routers() -> None:
     api.add_router("/", judging_router)
     api.add_router("/", judging_reviews_router)
     api.add_router("/", judging_ranking_router)
+    api.add_router("/", judging_pairwise_router)
     api.add_router("/submissions", submissions_router)
     api.add_router("/", library_router)
 

@@ -4,12 +4,16 @@ It gets judges (the demo judge login among them) with expertise and an affiliati
 criteria, a calibration entry, bids, a local first round at its sites (the sites' organisers score
 their own teams and nominate the best), the global round's assignments with their reasons, and
 reviews: most finished, some started, the demo judge's own queue half done so that scoring can be
-tried on a phone, and one more review asked for where the ranking says it helps most. The sprint's submissions are used when the submissions demo wrote them; otherwise
+tried on a phone, and one more review asked for where the ranking says it helps most. The sprint is
+also judged in pairs: the other judges have compared a few pairs each, so the organisers' ranking
+shows a pairwise ranking and the demo judge can compare on a phone. The sprint's submissions are used
+when the submissions demo wrote them; otherwise
 one is written per live team (``_submissions``), so the two demo modules merge either way.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -25,6 +29,7 @@ from sprintlab.judging.models import (
     Bid,
     BidLevel,
     CalibrationEntry,
+    Comparison,
     Criterion,
     JudgeProfile,
     JudgingRound,
@@ -42,6 +47,7 @@ from sprintlab.teams.models import Team, TeamMember
 
 JUDGES = 8
 REVIEWS_PER_SUBMISSION = 3
+COMPARISONS_PER_JUDGE = 6
 TITLES = (
     "Linear probes find deception before the model acts",
     "A cheaper trusted monitor for agentic coding tasks",
@@ -101,6 +107,7 @@ def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now
             "reviews_per_submission": REVIEWS_PER_SUBMISSION,
             "load_cap": max(4, -(-len(submissions) * REVIEWS_PER_SUBMISSION // len(judges)) + 1),
             "local_first_round": True,
+            "pairwise_mode": True,
             "nominations_per_site": 2,
             "assigned_at": judged_at + timedelta(days=1),
             "created_at": judged_at,
@@ -119,6 +126,7 @@ def build_judging(rng: random.Random, *, sprints: list[Sprint], judge: User, now
     _reviews(rng, sprint, pairs, criteria, demo_judge=judge, now=now)
     _calibration_reviews(rng, sprint, submissions[0], judges, criteria, conflicts, now=now)
     _extra_review(sprint, now=now)
+    _comparisons(rng, sprint, submissions, [j for j in judges if j.pk != judge.pk], conflicts, now=now)
 
 
 def _sprint_to_judge(sprints: list[Sprint], now: datetime) -> Sprint | None:
@@ -341,3 +349,23 @@ def _extra_review(sprint: Sprint, *, now: datetime) -> None:
                 updated_at=now,
             )
             return
+
+
+def _comparisons(rng, sprint, submissions, judges, conflicts, *, now) -> None:
+    """A few pairs per judge, never a conflicted one; the better of two is drawn from a hidden quality
+    per submission (Bradley–Terry), so the pairwise ranking has an order to find."""
+    quality = {s.pk: rng.gauss(0, 1) for s in submissions}
+    at = min(now, sprint.submission_deadline_at + timedelta(days=2))
+    rows = []
+    for judge in judges:
+        allowed = [s for s in submissions if (s.pk, judge.pk) not in conflicts]
+        pairs = {tuple(rng.sample(allowed, 2)) for _ in range(COMPARISONS_PER_JUDGE)} if len(allowed) > 1 else set()
+        seen = set()
+        for left, right in pairs:
+            if frozenset((left.pk, right.pk)) in seen:
+                continue
+            seen.add(frozenset((left.pk, right.pk)))
+            p_left = 1 / (1 + math.exp(quality[right.pk] - quality[left.pk]))
+            winner = left if rng.random() < p_left else right
+            rows.append(Comparison(sprint=sprint, judge=judge, left=left, right=right, winner=winner, created_at=at))
+    Comparison.objects.bulk_create(rows)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.forms import WindowedDateTimeField
+from sprintlab.core.validators import MAX_ID
 from sprintlab.judging.models import (
     MAX_LOAD_CAP,
     MAX_NOMINATIONS_PER_SITE,
@@ -164,3 +165,11 @@ class ReviewTextsForm(forms.Form):
     info_hazard_flag = forms.BooleanField(
         label=_("This may be an info hazard (publishing it could help dangerous capabilities)"), required=False
     )
+
+
+class ComparisonForm(forms.Form):
+    """The compare page's answer: the pair as shown and the one the judge found better."""
+
+    left = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    right = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    winner = forms.IntegerField(min_value=1, max_value=MAX_ID, error_messages={"required": _("Choose A or B.")})

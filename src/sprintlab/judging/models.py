@@ -5,6 +5,8 @@ first round with its nominations.
 Who is a judge is a sprint role (``sprints.SprintMembership`` with ``SprintRole.JUDGE``); this app
 keeps everything else about judging. Scores are stored per criterion on a ``Review``, the one row
 per judge and submission (and round) that also holds the feedback, the private note and the flag.
+In pairwise mode a judge answers "which of these two is better?": ``PairOffer`` is the pair they are
+being asked about, ``Comparison`` each answer.
 """
 
 import hashlib
@@ -15,6 +17,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sprintlab.core.models import TimeStampedModel
@@ -355,3 +359,62 @@ class Nomination(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.site} → {self.submission}"
+
+
+class PairOffer(models.Model):
+    """The pair a judge is being asked to compare in pairwise mode: at most one per judge and sprint.
+
+    Kept so that a reload, a second tab or the API shows the same pair until it is answered, so that
+    an answer can be checked against what was asked, and so that the judge may read both reports.
+    """
+
+    sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="pair_offers")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pair_offers")
+    left = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    offered_at = models.DateTimeField(_("offered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pair offered")
+        verbose_name_plural = _("pairs offered")
+        constraints = [
+            models.UniqueConstraint(fields=["sprint", "judge"], name="one_pair_offer_per_judge"),
+            models.CheckConstraint(condition=~Q(left=F("right")), name="pair_offer_two_submissions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} · {self.left_id} / {self.right_id}"
+
+
+class Comparison(models.Model):
+    """One judge's answer in pairwise mode: of ``left`` and ``right`` (as they were shown), ``winner``
+    is better. There is no "can't tell": a forced choice is what Bradley–Terry models, and the pairs
+    offered are chosen to be close, where a way out would be taken most (docs/judging.md)."""
+
+    sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="comparisons")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comparisons")
+    left = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    winner = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("compared"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["sprint", "created_at", "id"]
+        verbose_name = _("comparison")
+        constraints = [
+            models.UniqueConstraint(
+                Least("left", "right"), Greatest("left", "right"), "judge", name="one_comparison_per_judge_pair"
+            ),
+            models.CheckConstraint(condition=~Q(left=F("right")), name="comparison_two_submissions"),
+            models.CheckConstraint(
+                condition=Q(winner=F("left")) | Q(winner=F("right")), name="comparison_winner_of_the_two"
+            ),
+        ]
+        indexes = [models.Index(fields=["sprint", "judge"])]
+
+    def __str__(self) -> str:
+        return f"{self.judge} · {self.winner_id} over {self.loser_id}"
+
+    @property
+    def loser_id(self) -> int:
+        return self.right_id if self.winner_id == self.left_id else self.left_id

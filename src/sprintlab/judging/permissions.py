@@ -17,12 +17,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import rules
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from sprintlab.core.errors import Conflict, PermissionDeniedError, ServiceError
 from sprintlab.core.permissions import is_signed_in, is_staff
 from sprintlab.judging.conflicts import conflicts_for
-from sprintlab.judging.models import Assignment, CalibrationEntry, JudgingRound, Nomination
+from sprintlab.judging.models import Assignment, CalibrationEntry, Comparison, JudgingRound, Nomination, PairOffer
 from sprintlab.judging.selectors import is_judge, settings_for, site_submissions
 from sprintlab.localsites.permissions import is_site_organiser
 from sprintlab.sprints.models import SprintMembership, SprintRole
@@ -57,13 +58,18 @@ rules.add_perm("judging.judge", is_sprint_judge | has_reviews_to_write)
 
 
 def reviews_submission_files(user, submission) -> bool:
-    """A judge reads the report and appendices of what they review: their assignments in any round
-    and the sprint's calibration entries, never when conflicted. Registered with the submissions app
-    (``register_file_access``, in ``JudgingConfig.ready``), which asks it only after its own roles."""
+    """A judge reads the report and appendices of what they review: their assignments in any round,
+    the sprint's calibration entries, and in pairwise mode both sides of the pair they are offered or
+    have compared; never when conflicted. Registered with the submissions app (``register_file_access``,
+    in ``JudgingConfig.ready``), which asks it only after its own roles."""
     if not is_signed_in(user):
         return False
-    reviews_it = Assignment.objects.filter(submission=submission, judge=user).exists() or (
-        CalibrationEntry.objects.filter(submission=submission).exists() and is_judge(user, submission.sprint)
+    either_side = Q(left=submission) | Q(right=submission)
+    reviews_it = (
+        Assignment.objects.filter(submission=submission, judge=user).exists()
+        or (CalibrationEntry.objects.filter(submission=submission).exists() and is_judge(user, submission.sprint))
+        or PairOffer.objects.filter(either_side, judge=user).exists()
+        or Comparison.objects.filter(either_side, judge=user).exists()
     )
     return reviews_it and not conflicts_for(user, submission)
 
@@ -205,3 +211,44 @@ def nominate_refusal(user, site, submission, *, now: datetime) -> ServiceError |
 def may_nominate(user, site, submission, *, now: datetime) -> bool:
     """A site's organiser (or the sprint's), while the local round is on and the site has places left."""
     return nominate_refusal(user, site, submission, now=now) is None
+
+
+# --- Pairwise comparisons ------------------------------------------------------------------------
+
+
+def comparison_refusal(user, sprint, *, now: datetime, settings=None) -> ServiceError | None:
+    """Why ``user`` may not compare pairs in ``sprint`` now: only its judges, in pairwise mode, while
+    judging is open (after the submission deadline, before the results)."""
+    if not is_signed_in(user) or not is_judge(user, sprint):
+        return PermissionDeniedError(_("Only the sprint's judges compare submissions."))
+    settings = settings if settings is not None else settings_for(sprint)
+    if not settings.pairwise_mode:
+        return Conflict(_("This sprint is not judged in pairs: the organisers have not turned pairwise mode on."))
+    if now < sprint.submission_deadline_at:
+        return Conflict(_("Judging starts after the submission deadline."))
+    reason = judging_over_reason(sprint, now=now)
+    return Conflict(reason) if reason else None
+
+
+def may_compare(user, sprint, *, now: datetime, settings=None) -> bool:
+    return comparison_refusal(user, sprint, now=now, settings=settings) is None
+
+
+def pair_refusal(user, left, right, *, now: datetime, settings=None) -> ServiceError | None:
+    """Why ``user`` may not compare ``left`` with ``right`` now: as ``comparison_refusal``, and never
+    a submission they have a conflict with."""
+    refusal = comparison_refusal(user, left.sprint, now=now, settings=settings)
+    if refusal is not None:
+        return refusal
+    for submission in (left, right):
+        reasons = conflicts_for(user, submission)
+        if reasons:
+            return Conflict(
+                _("You have a conflict with “%(title)s”, so you cannot compare it: %(why)s")
+                % {"title": submission.title, "why": " ".join(reasons)}
+            )
+    return None
+
+
+def may_compare_pair(user, left, right, *, now: datetime) -> bool:
+    return pair_refusal(user, left, right, now=now) is None

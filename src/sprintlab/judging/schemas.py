@@ -259,3 +259,47 @@ class JudgeNominationOut(Schema):
     @staticmethod
     def resolve_submission(obj: Nomination) -> int:
         return obj.submission_id
+
+
+class JudgePairSideOut(Schema):
+    id: int
+    title: str
+    abstract: str
+    track: str = Field(description="The track's name; empty when the submission has none.")
+    report_url: str | None = Field(description="The latest report (PDF), readable by the judge offered the pair.")
+    code_url: str
+
+
+class JudgePairOut(Schema):
+    left: JudgePairSideOut = Field(description="Shown first (A)")
+    right: JudgePairSideOut = Field(description="Shown second (B)")
+    compared: int = Field(description="How many pairs you have compared in this sprint")
+
+
+class JudgeComparisonIn(Schema):
+    left_id: ObjectId
+    right_id: ObjectId
+    winner_id: ObjectId
+
+
+class JudgeComparisonOut(Schema):
+    id: int
+    left_id: int
+    right_id: int
+    winner_id: int
+    created_at: datetime
+
+
+class JudgePairwiseRowOut(Schema):
+    submission: int
+    title: str
+    place: int
+    strength: float
+    comparisons: int
+    wins: int
+
+
+class JudgePairwiseRankingOut(Schema):
+    pairwise_mode: bool
+    comparisons: int
+    rows: list[JudgePairwiseRowOut]

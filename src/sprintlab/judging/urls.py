@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sprintlab.judging import views, views_local, views_manage, views_ranking
+from sprintlab.judging import views, views_local, views_manage, views_pairwise, views_ranking
 
 app_name = "judging"
 J = "sprints/<slug:slug>/judging/"
@@ -32,6 +32,8 @@ urlpatterns = [
     path(J + "bids/", views.bids, name="bids"),
     path(J + "bids/<int:submission_id>/", views.bid, name="bid"),
     path(J + "queue/", views.queue, name="queue"),
+    path(J + "compare/", views_pairwise.compare, name="compare"),
+    path(J + "compare/answer/", views_pairwise.compare_record, name="compare_record"),
     path(REVIEW, views.review, name="review"),
     path(REVIEW + "score/<int:criterion_id>/", views.score, name="score"),
     path(REVIEW + "texts/", views.review_texts, name="review_texts"),

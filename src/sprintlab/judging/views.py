@@ -151,12 +151,14 @@ def bid(request, slug, submission_id):
 
 @login_required
 def queue(request, slug):
-    """What the judge has to score, calibration first, with their progress."""
+    """What the judge has to score, calibration first, with their progress; in pairwise mode, the way
+    to the compare page too."""
     sprint = _judge_sprint(request, slug)
     items = selectors.queue_for(request.user, sprint, conflicted_ids=_conflicted_calibration(request.user, sprint))
     progress = selectors.judge_progress(request.user, sprint, items)
     for item in items:
         item.kind = _kind_of(item.round, item.is_calibration)
+    settings = selectors.settings_for(sprint)
     return render(
         request,
         "judging/queue.html",
@@ -164,7 +166,8 @@ def queue(request, slug):
             "sprint": sprint,
             "items": items,
             "progress": progress,
-            "due": selectors.settings_for(sprint).due_at(),
+            "due": settings.due_at(),
+            "compares_pairs": settings.pairwise_mode and selectors.is_judge(request.user, sprint),
             "next_item": next((item for item in items if not item.done), None),
         },
     )

@@ -27,7 +27,7 @@ SCORES_HEADER = ("judge", "submission", "criterion", "score", "judge_name", "sub
 @login_required
 def ranking(request, slug):
     """The judges' ranking best first with intervals, top-place warnings, disagreements and where one
-    more review helps most (organisers only)."""
+    more review helps most (organisers only); in pairwise mode, the judges' comparisons' ranking too."""
     sprint = sprint_for_manager(slug, request.user, "judging.view_scores")
     method = rankings.parse_method(request.GET.get("method"))
     report = rankings.ranking_report(sprint, method=method)
@@ -38,6 +38,8 @@ def ranking(request, slug):
         "report": report,
         "can_ask": may_request_extra_review(request.user, sprint, now=timezone.now()),
     }
+    if selectors.settings_for(sprint).pairwise_mode:
+        context["pairwise"] = rankings.pairwise_ranking(sprint)
     if report is not None:
         titles = report.titles
         context |= {

@@ -15,6 +15,11 @@ proportional to the variance of its strength (so the least-known go first, yet n
 and pairs it with the neighbour, among the ``window`` submissions on either side of it in the current
 order, that maximises p(1 − p)·(var_i + var_j), skipping pairs already compared or already chosen.
 The variance is the Laplace approximation 1 / (prior + Σ p(1 − p)) over a submission's comparisons.
+
+One judge at a time (:func:`pair_for_judge`, what the compare page asks): the same choice restricted
+to the submissions that judge may see (no conflict) and to pairs they have not compared, preferring
+pairs nobody has compared or is comparing; until there are as many comparisons as submissions it
+pairs the least-compared submissions instead, so that every submission is met early.
 """
 
 from __future__ import annotations
@@ -101,7 +106,8 @@ def _indexed(labels: Sequence[str], comparisons: Sequence[tuple[str, str]]) -> l
 def rank_pairwise(
     labels: Sequence[str], comparisons: Sequence[tuple[str, str]], *, alpha: float = ALPHA
 ) -> list[tuple[str, float]]:
-    """(submission, strength) best first, from (winner, loser) label pairs: what the pages call."""
+    """(submission, strength) best first, from (winner, loser) label pairs (the pages' ranking,
+    ``rankings.pairwise_ranking``, fits by index with ``fit_pairwise`` to keep the variances too)."""
     strengths = fit_pairwise(len(labels), _indexed(labels, comparisons), alpha=alpha)
     return sorted(zip(labels, (float(s) for s in strengths), strict=True), key=lambda t: (-t[1], t[0]))
 
@@ -109,7 +115,8 @@ def rank_pairwise(
 def next_pairs(
     labels: Sequence[str], comparisons: Sequence[tuple[str, str]], count: int, *, seed: int | None = None
 ) -> list[tuple[str, str]]:
-    """The ``count`` pairs of submissions to ask judges about next, by label (what the pages call).
+    """The ``count`` pairs of submissions to ask judges about next, by label, for a batch (the pages
+    ask :func:`pair_for_judge` one judge at a time, which knows each judge's conflicts).
 
     Until every submission has been compared about once, the pairs are random; then they are chosen
     actively (:func:`choose_pairs`).
@@ -123,3 +130,61 @@ def next_pairs(
         variance = strength_variance(len(labels), data, strengths)
         pairs = choose_pairs(strengths, variance, count, rng, compared={frozenset(p) for p in data})
     return [(labels[i], labels[j]) for i, j in pairs]
+
+
+def pair_for_judge(
+    strengths: np.ndarray,
+    variance: np.ndarray,
+    counts: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    allowed: Sequence[int],
+    done: set[frozenset[int]],
+    taken: set[frozenset[int]],
+    warm_up: bool,
+) -> tuple[int, int] | None:
+    """The next pair (in the order to show it) for one judge, or None when they have compared every
+    pair they may; see the module doc.
+
+    ``allowed``: the indices the judge may compare; ``done``: pairs they compared; ``taken``: pairs
+    anyone compared or is being asked about, avoided while another pair is left; ``counts``: each
+    submission's number of comparisons so far.
+    """
+    allowed_items = np.array(sorted({int(i) for i in allowed}), dtype=int)
+    if len(allowed_items) < 2:
+        return None
+    every_item = len(allowed_items) == len(strengths)
+    local = {int(item): k for k, item in enumerate(allowed_items)}
+    for skip in (done | taken, done):
+        pair = None
+        if not warm_up:
+            compared = skip if every_item else _renumbered(skip, local)
+            chosen = choose_pairs(strengths[allowed_items], variance[allowed_items], 1, rng, compared=compared)
+            if chosen:
+                pair = (int(allowed_items[chosen[0][0]]), int(allowed_items[chosen[0][1]]))
+        pair = pair or _least_compared_pair(counts, allowed_items, skip, rng)
+        if pair is not None:
+            return pair if rng.random() < 0.5 else (pair[1], pair[0])
+    return None
+
+
+def _renumbered(pairs: set[frozenset[int]], local: dict[int, int]) -> set[frozenset[int]]:
+    """The ``pairs`` between items of ``local``, in its numbering (the others left out)."""
+    renumbered = set()
+    for pair in pairs:
+        first, second = pair
+        if first in local and second in local:
+            renumbered.add(frozenset((local[first], local[second])))
+    return renumbered
+
+
+def _least_compared_pair(
+    counts: np.ndarray, allowed: np.ndarray, skip: set[frozenset[int]], rng: np.random.Generator
+) -> tuple[int, int] | None:
+    """The least-compared submission with the least-compared one it has not met; ties at random."""
+    order = sorted((int(i) for i in allowed), key=lambda i: (counts[i], rng.random()))
+    for position, first in enumerate(order):
+        for second in order[position + 1 :]:
+            if frozenset((first, second)) not in skip:
+                return first, second
+    return None
