@@ -17,7 +17,8 @@ import pytest
 from django.utils import timezone
 
 from sprintlab.api.api import api
-from sprintlab.judging.models import JudgingSettings
+from sprintlab.judging import comparisons
+from sprintlab.judging.models import JudgingSettings, PairOffer
 from sprintlab.registrations import check_in_codes
 from sprintlab.registrations.models import Registration
 from tests.core.hostile import (
@@ -179,8 +180,20 @@ def _one_review_each(world: World) -> None:
     JudgingSettings.objects.filter(sprint=world.judging_sprint).update(reviews_per_submission=1, load_cap=5)
 
 
+def _offer_pair(world: World) -> None:
+    comparisons.pair_offer(actor=world.judge, sprint=world.judging_sprint)
+
+
+def _answer_offered_pair(world: World) -> dict:
+    offer = PairOffer.objects.get(judge=world.judge, sprint=world.judging_sprint)
+    return {"left_id": offer.left_id, "right_id": offer.right_id, "winner_id": offer.left_id}
+
+
 JUDGING = "/api/v1/sprints/{slug}/judging"
 JUDGING_OPERATIONS = {
+    f"GET {JUDGING}/pairs/next": Operation("judge", _judging),
+    f"POST {JUDGING}/comparisons": Operation("judge", _judging, _answer_offered_pair, prepare=_offer_pair),
+    f"GET {JUDGING}/pairwise-ranking": Operation("staff", _judging),
     f"GET {JUDGING}/settings": Operation("staff", _judging),
     f"PATCH {JUDGING}/settings": Operation(
         "staff",
