@@ -45,6 +45,8 @@ SERVICE_MODULES = {
     "sprintlab.judging.scoring",
     "sprintlab.judging.assignment_runs",
     "sprintlab.judging.localround",
+    "sprintlab.judging.extra_reviews",
+    "sprintlab.judging.comparisons",
     "sprintlab.submissions.services",
     "sprintlab.library.services",
 }
@@ -64,6 +66,10 @@ NO_ACTOR = {
     "sprintlab.mentoring.helpdesk.help_alert_unclaimed": "the task worker's periodic alert; nobody acts",
     "sprintlab.submissions.services.version_processed": "the task worker stores a report's text; nobody acts",
     "sprintlab.submissions.services.orphaned_files_sweep": "the task worker's sweep; nobody acts",
+    "sprintlab.library.services.certificates_issue_all": "the results task issues them; nobody acts",
+    # Reads that the service and the demo share: they decide nothing and write nothing.
+    "sprintlab.judging.extra_reviews.extra_review_candidates": "reads who may review; writes nothing",
+    "sprintlab.judging.extra_reviews.extra_review_reason": "writes a sentence; no decision",
 }
 
 

@@ -7,7 +7,4 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Results and project library")
 
     def ready(self) -> None:
-        from sprintlab.library.services import on_info_hazard_flagged
-        from sprintlab.submissions.signals import info_hazard_flagged
-
-        info_hazard_flagged.connect(on_info_hazard_flagged, dispatch_uid="library.withdraw_on_new_flag")
+        from sprintlab.library import receivers  # noqa: F401

@@ -230,11 +230,6 @@ def hazard_flag_withdraw(*, actor, submission: Submission, source: str) -> Hazar
     return entry
 
 
-def on_info_hazard_flagged(sender, *, submission: Submission, actor, source: str, **kwargs) -> None:
-    """Receiver of ``submissions.signals.info_hazard_flagged`` (connected in ``LibraryConfig.ready``)."""
-    hazard_flag_withdraw(actor=actor, submission=submission, source=source)
-
-
 # --- Publishing ----------------------------------------------------------------------------------
 
 
