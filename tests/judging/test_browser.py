@@ -2,7 +2,9 @@
 the texts autosave, "Done" finishes the review; an organiser asks for one more review from the ranking;
 in pairwise mode a judge compares pairs; axe-core finds nothing serious."""
 
+import re
 from decimal import Decimal
+from urllib.parse import unquote_plus
 
 import pytest
 from playwright.sync_api import expect
@@ -31,6 +33,15 @@ from tests.judging.test_ranking_page import review
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
+
+
+def texts_save_with(posted: str):
+    """A predicate for the answer to a save of the review's texts whose form data holds ``posted``."""
+
+    def is_it(response) -> bool:
+        return response.url.endswith("/texts/") and posted in unquote_plus(response.request.post_data or "")
+
+    return is_it
 
 
 @pytest.fixture
@@ -79,13 +90,20 @@ def test_a_judge_scores_on_a_phone_with_autosave(phone_page, live_server):
     coverage_input.press("Tab")
     expect(page.locator(f"#criterion-{coverage.pk} .autosave-ok")).to_have_text("Saved")
 
-    # The texts save a moment after typing stops.
-    page.get_by_label("Feedback for the team").fill("Clear question; add a second model family.")
+    # Each text saves a moment after typing stops, without leaving the field; leaving it saves at
+    # once. The test lets each save finish before the next, so that no two overlap.
+    feedback = page.get_by_label("Feedback for the team")
+    with page.expect_response(texts_save_with("second model family")):
+        feedback.fill("Clear question; add a second model family.")
     expect(page.locator(".review-texts .autosave-ok")).to_have_text("Saved")
-    page.get_by_label("Private note to the organisers").fill("Looks close to last year's winner.")
-    page.get_by_label("Private note to the organisers").press("Tab")
-    wait_until_settled(page)
+    with page.expect_response(texts_save_with("second model family")):
+        feedback.press("Tab")
+    note = page.get_by_label("Private note to the organisers")
+    with page.expect_response(texts_save_with("last year")):
+        note.fill("Looks close to last year's winner.")
     expect(page.locator(".review-texts .autosave-ok")).to_have_text("Saved")
+    with page.expect_response(texts_save_with("last year")):
+        note.press("Tab")
     review = Review.objects.get(judge=judge)
     assert review.feedback.startswith("Clear question") and review.private_note and review.completed_at is None
     save_screenshot(page, "judging-score-phone")
@@ -153,3 +171,35 @@ def test_a_judge_compares_two_pairs_on_a_phone(phone_page, live_server):
     expect(page.get_by_text("2 pairs compared")).to_be_visible()
     winners = list(Comparison.objects.filter(judge=judge).order_by("id").values_list("winner_id", flat=True))
     assert winners == [offer.left_id, second_offer.right_id]
+
+
+def test_a_save_that_fails_says_so_instead_of_saving_for_ever(phone_page, live_server):
+    page = phone_page
+    sprint = JudgingSprintFactory()
+    submission = SubmissionFactory(sprint=sprint, title="Sparse features that track refusal")
+    rigour = CriterionFactory(sprint=sprint, name="Rigour", levels={})
+    judge = make_judge(sprint, affiliation="")
+    assign(submission, judge)
+    sign_in(page, live_server.url, judge.email, PASSWORD)
+    open_page(page, f"{live_server.url}/sprints/{sprint.slug}/judging/review/{submission.pk}/global/")
+    card = page.locator(f"#criterion-{rigour.pk}")
+    slot = card.locator(".autosave-slot")
+
+    def choose(value: str) -> None:
+        card.locator("label.score-option").filter(has_text=re.compile(rf"^\s*{value}\s*$")).tap()
+
+    # The connection drops: the slot says so.
+    page.route("**/score/**", lambda route: route.abort())
+    choose("2")
+    expect(slot.get_by_role("alert")).to_have_text("Not saved: the connection failed. Try again.")
+    # The server fails (5xx, which htmx does not swap in): the slot says so, not "Saving…" for ever.
+    page.unroute("**/score/**")
+    page.route("**/score/**", lambda route: route.fulfill(status=500, body="Server Error"))
+    choose("3")
+    expect(slot.get_by_role("alert")).to_have_text("Not saved: something went wrong on our side. Try again.")
+    assert not Score.objects.exists()
+    # Once the server answers again, the next choice saves.
+    page.unroute("**/score/**")
+    choose("4")
+    expect(slot.locator(".autosave-ok")).to_have_text("Saved")
+    assert Score.objects.get(criterion=rigour).value == 4

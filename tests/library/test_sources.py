@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from sprintlab.judging.models import Review, Score
 from sprintlab.library import sources
+from sprintlab.library.services import results_release
 from tests.factories import UserFactory
 from tests.judging.factories import (
     CriterionFactory,
@@ -80,3 +81,15 @@ def test_the_organisers_results_page_shows_the_judges_ranking(client, judged):
     page = client.get(reverse("library:manage_results", kwargs={"slug": judged["sprint"].slug})).content.decode()
     ranking = page[page.index("Judges’ ranking") :]
     assert ranking.index(judged["strong"].title) < ranking.index(judged["weak"].title)
+
+
+def test_the_team_reads_its_scores_as_points_out_of_the_scale_with_judges_anonymous(client, judged):
+    strong = judged["strong"]
+    review(strong, make_judge(judged["sprint"]), {judged["rigour"]: Decimal("3.5")}, feedback="Half a point off.")
+    results_release(actor=make_organiser(judged["sprint"]), sprint=judged["sprint"])
+    client.force_login(strong.team.lead)
+    page = client.get(reverse("library:feedback", kwargs={"pk": strong.pk})).content.decode()
+    # Whole points without a trailing ".0", half points with their half.
+    assert "<td>5 / 5</td>" in page and "<td>4 / 5</td>" in page and "<td>3.5 / 5</td>" in page
+    assert "Judge 3" in page and "Half a point off." in page
+    assert "Ada Judge" not in page and "Bob Judge" not in page and "Dual use" not in page

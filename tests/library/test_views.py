@@ -11,6 +11,7 @@ from sprintlab.registrations.models import Registration
 from sprintlab.submissions.models import InfoHazard
 from tests.factories import LocalSiteFactory, PastSprintFactory
 from tests.library.factories import PrizeFactory, ProjectFactory, make_organiser, make_reviewer
+from tests.submissions.factories import running_sprint
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +172,22 @@ def test_reviewer_decides_through_the_page(client):
     assert HazardDecision.objects.get().reason == "Too specific."
     queue = client.get(reverse("library:hazard_queue", kwargs={"slug": project.sprint.slug}))
     assert "Too specific." in queue.content.decode()
+
+
+def test_the_sprint_page_links_its_info_hazard_reviewers_to_the_review_once_submissions_close(client):
+    project = ProjectFactory(info_hazard=InfoHazard.POSSIBLE)
+    sprint = project.sprint
+    review_url = reverse("library:hazard_queue", kwargs={"slug": sprint.slug})
+    client.force_login(make_reviewer(sprint))
+    assert review_url in client.get(sprint.get_absolute_url()).content.decode()
+    # Before the deadline there is nothing to decide yet.
+    running = running_sprint()
+    client.force_login(make_reviewer(running))
+    assert "hazard-review" not in client.get(running.get_absolute_url()).content.decode()
+    # Nobody else is shown the link: neither the team nor another sprint's reviewer.
+    for person in (project.team.lead, make_reviewer(PastSprintFactory())):
+        client.force_login(person)
+        assert review_url not in client.get(sprint.get_absolute_url()).content.decode()
 
 
 def test_organiser_awards_releases_and_exports(client):

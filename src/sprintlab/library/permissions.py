@@ -23,6 +23,13 @@ from sprintlab.submissions.models import SubmissionAuthor
 from sprintlab.teams.models import TeamMember
 
 
+def holds_hazard_reviewer_role(user, sprint) -> bool:
+    """``user`` has the sprint role Info-hazard reviewer in ``sprint``: one query, for the sprint page's link."""
+    if not (is_signed_in(user) and sprint is not None):
+        return False
+    return sprint.memberships.filter(user=user, role=SprintRole.HAZARD_REVIEWER).exists()
+
+
 @rules.predicate
 def reviews_info_hazards(user, sprint) -> bool:
     """An info-hazard reviewer of ``sprint``, or of every sprint (staff, or the staff-granted permission)."""
@@ -30,7 +37,7 @@ def reviews_info_hazards(user, sprint) -> bool:
         return False
     if is_staff(user) or user.has_perm("library.review_all_info_hazards"):
         return True
-    return sprint.memberships.filter(user=user, role=SprintRole.HAZARD_REVIEWER).exists()
+    return holds_hazard_reviewer_role(user, sprint)
 
 
 def is_on_project(user, submission) -> bool:

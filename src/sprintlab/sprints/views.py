@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from sprintlab.core.cache import cache_anonymous_page, shared_fragment
 from sprintlab.judging import selectors as judging_selectors
 from sprintlab.library import selectors as library_selectors
+from sprintlab.library.permissions import holds_hazard_reviewer_role
 from sprintlab.localsites.display import site_points
 from sprintlab.localsites.permissions import takes_site_applications
 from sprintlab.localsites.selectors import public_site_points
@@ -196,6 +197,11 @@ def sprint_detail(request, slug):
             "judging_url": reverse("judging:overview", kwargs={"slug": sprint.slug}) if can_manage else "",
             "judge_queue_url": reverse("judging:queue", kwargs={"slug": sprint.slug})
             if phase not in JUDGING_NOT_YET and judging_selectors.has_judging_queue(request.user, sprint)
+            else "",
+            # The info-hazard review (the library, above this one) for the sprint's reviewers once
+            # submissions close; organisers reach it from the results page.
+            "hazard_review_url": reverse("library:hazard_queue", kwargs={"slug": sprint.slug})
+            if phase not in JUDGING_NOT_YET and not can_manage and holds_hazard_reviewer_role(request.user, sprint)
             else "",
             # Submissions (their own app, above this one): the team's page from kickoff on, for people
             # in the sprint; the list for its organisers. Those pages decide who may do what there.

@@ -2,6 +2,21 @@
 // A refused save answers 4xx with its message; let htmx show it next to the field instead of
 // dropping it, and hide the "Save" buttons that only people without JavaScript need.
 document.documentElement.classList.add("js-autosave");
+
+function autosaveSlot(event) {
+  const form = event.detail.elt.closest("[data-autosave]");
+  return form && form.querySelector(".autosave-slot");
+}
+
+// A save that failed says so in its slot; the page's own words, in the page's language, when it has them.
+function showFailure(slot, text) {
+  const failure = document.createElement("span");
+  failure.className = "autosave-status autosave-error";
+  failure.setAttribute("role", "alert");
+  failure.textContent = text;
+  slot.replaceChildren(failure);
+}
+
 document.addEventListener("htmx:beforeSwap", (event) => {
   const status = event.detail.xhr.status;
   if (status >= 400 && status < 500 && event.detail.elt.closest("[data-autosave]")) {
@@ -10,21 +25,25 @@ document.addEventListener("htmx:beforeSwap", (event) => {
   }
 });
 document.addEventListener("htmx:sendError", (event) => {
-  const slot = event.detail.elt.querySelector(".autosave-slot");
+  const slot = autosaveSlot(event);
   if (slot) {
-    slot.textContent = slot.dataset.offline || "Not saved: the connection failed. Try again.";
-    slot.classList.add("autosave-error");
+    showFailure(slot, slot.dataset.offline || "Not saved: the connection failed. Try again.");
   }
 });
-// While a save is on its way, say so: an earlier "Saved" must not stand for text typed since.
+// A server error (5xx) is not swapped in: without this the slot would say "Saving…" for ever.
+document.addEventListener("htmx:responseError", (event) => {
+  const slot = autosaveSlot(event);
+  if (slot) {
+    showFailure(slot, slot.dataset.failed || "Not saved: something went wrong on our side. Try again.");
+  }
+});
+// While a save is on its way, say so: an earlier "Saved" must not stand for newer text.
 document.addEventListener("htmx:beforeRequest", (event) => {
-  const form = event.detail.elt.closest("[data-autosave]");
-  const slot = form && form.querySelector(".autosave-slot");
+  const slot = autosaveSlot(event);
   if (slot) {
     const pending = document.createElement("span");
     pending.className = "autosave-status autosave-pending";
     pending.textContent = slot.dataset.saving || "Saving…";
-    slot.classList.remove("autosave-error");
     slot.replaceChildren(pending);
   }
 });
