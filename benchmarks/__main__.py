@@ -22,6 +22,7 @@ from benchmarks import (
     library,
     outbox,
     pages,
+    pairwise_live,
     pgbench,
     ranking,
     registration,
@@ -41,6 +42,7 @@ BENCHMARKS = (
     "assignment",
     "ranking",
     "library",
+    "pairwise_live",
 )
 DEFAULT_ANNOUNCEMENTS_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_announcements"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench"
@@ -48,6 +50,7 @@ DEFAULT_PAGES_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pages"
 DEFAULT_OUTBOX_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_outbox"
 DEFAULT_FINDER_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_finder"
 DEFAULT_RUSH_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_rush"
+DEFAULT_PAIRWISE_DB = "postgres://postgres@127.0.0.1:5432/sprintlab_bench_pairwise"
 
 
 def machine(database_url: str | None) -> dict:
@@ -130,6 +133,7 @@ def _databases(args) -> list[tuple[str, str]]:
         ("announcements", args.announcements_database_url),
         ("teamfinder", args.finder_database_url),
         ("deadline_rush", args.rush_database_url),
+        ("pairwise_live", args.pairwise_database_url),
     ]
 
 
@@ -139,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "which",
         nargs="*",
         help="Any of: registration, pgbench, pages, outbox, announcements, teamfinder, deadline_rush, assignment,"
-        " ranking, library (default: all).",
+        " ranking, library, pairwise_live (default: all).",
     )
     parser.add_argument("--database-url", default=DEFAULT_DB, help="Registration and pgbench database (recreated).")
     parser.add_argument(
@@ -168,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ranking-seeds", type=int, default=20, help="Ranking: simulated sprints per method.")
     parser.add_argument("--ranking-pair-seeds", type=int, default=20, help="Ranking: simulated pairwise runs.")
     parser.add_argument("--ranking-review-trials", type=int, default=12, help="Ranking: next-review trials (0: skip).")
+    parser.add_argument(
+        "--pairwise-database-url", default=DEFAULT_PAIRWISE_DB, help="Pairwise judging database (recreated)."
+    )
+    parser.add_argument("--pairwise-rounds", type=int, default=pairwise_live.ROUNDS, help="Pairwise: judges' answers.")
     parser.add_argument("--port", type=int, default=8190, help="Port for gunicorn on 127.0.0.1.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the registration load.")
     parser.add_argument("--pages-workers", type=int, default=2, help="gunicorn workers for the page load.")
@@ -259,6 +267,14 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "library" in which:
         results += library.run(log=console.log)
+    if "pairwise_live" in which:
+        pairwise_results, details["pairwise_live"] = pairwise_live.run(
+            database_url=args.pairwise_database_url,
+            static_root=static_root,
+            rounds=args.pairwise_rounds,
+            log=console.log,
+        )
+        results += pairwise_results
     # Assignment, ranking and library need no database: then there is no PostgreSQL version to report.
     about = machine(next((url for name, url in _databases(args) if name in which), None))
     if results or "ranking" not in which:
