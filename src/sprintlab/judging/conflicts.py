@@ -125,7 +125,10 @@ def conflict_matrix(
     conflicts follow the sprint's setting unless ``same_site`` says otherwise (a site's own first
     round judges its own teams on purpose).
     """
-    submissions = list(submissions if submissions is not None else Submission.objects.filter(sprint=sprint))
+    if submissions is None:
+        # Only the keys: a submission's texts (its report's full text among them) are not needed here.
+        submissions = Submission.objects.filter(sprint=sprint).only("pk", "team_id")
+    submissions = list(submissions)
     judge_ids = list(judge_ids)
     if not submissions or not judge_ids:
         return {}
