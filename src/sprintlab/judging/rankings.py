@@ -182,7 +182,7 @@ def pairwise_ranking(sprint: Sprint) -> PairwiseRanking:
 
     Cached per sprint and the latest comparison, so a new comparison makes the next read refit. The
     refit starts from the strengths of the previous one (kept per sprint), which makes it about four
-    times faster: ~15 ms for 300 submissions and 4,500 comparisons (docs/judging.md).
+    times faster: ~25 ms of CPU for 300 submissions and 4,500 comparisons (docs/judging.md).
     """
     digest = hashlib.sha256(_comparisons_stamp(sprint).encode()).hexdigest()[:32]
     key = f"judging:pairwise:{sprint.pk}:{digest}"
