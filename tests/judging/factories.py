@@ -105,3 +105,11 @@ def assign(submission, judge, *, round=JudgingRound.GLOBAL, source=AssignmentSou
 def judging_settings(sprint, **values):
     settings, _created = JudgingSettings.objects.update_or_create(sprint=sprint, defaults=values)
     return settings
+
+
+def pairwise_world() -> dict:
+    """A sprint being judged in pairwise mode: three submissions and one judge without conflicts."""
+    sprint = JudgingSprintFactory()
+    judging_settings(sprint, pairwise_mode=True)
+    submissions = [SubmissionFactory(sprint=sprint, title=f"Project {n}") for n in range(3)]
+    return {"sprint": sprint, "submissions": submissions, "judge": make_judge(sprint, affiliation="")}

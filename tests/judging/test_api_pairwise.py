@@ -4,33 +4,24 @@ per field, and the organisers' ranking; the same permissions as the pages."""
 import json
 
 import pytest
-from django.core.cache import cache
 
 from sprintlab.judging.models import Comparison, PairOffer
 from tests.factories import StaffFactory, UserFactory
 from tests.helpers import bearer_for
 from tests.judging.factories import (
-    JudgingSprintFactory,
     SubmissionFactory,
     judging_settings,
     make_judge,
     make_organiser,
+    pairwise_world,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def world():
-    sprint = JudgingSprintFactory()
-    judging_settings(sprint, pairwise_mode=True)
-    submissions = [SubmissionFactory(sprint=sprint, title=f"Project {n}") for n in range(3)]
-    return {"sprint": sprint, "submissions": submissions, "judge": make_judge(sprint, affiliation="")}
+    return pairwise_world()
 
 
 def base(world):

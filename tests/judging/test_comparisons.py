@@ -5,7 +5,6 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,11 +17,6 @@ from tests.factories import UserFactory
 from tests.judging.factories import JudgingSprintFactory, SubmissionFactory, judging_settings, make_judge
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
 
 
 def pairwise_sprint(submissions=4):

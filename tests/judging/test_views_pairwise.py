@@ -2,7 +2,6 @@
 buttons, the next pair), refusals as 4xx with nothing changed, and the organisers' ranking section."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from sprintlab.judging.models import Comparison, PairOffer
@@ -10,27 +9,18 @@ from sprintlab.library.pdf import tiny_report_pdf
 from sprintlab.submissions.models import SubmissionVersion
 from tests.factories import StaffFactory, UserFactory
 from tests.judging.factories import (
-    JudgingSprintFactory,
-    SubmissionFactory,
     judging_settings,
     make_judge,
     make_organiser,
+    pairwise_world,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-
-
 @pytest.fixture
 def world():
-    sprint = JudgingSprintFactory()
-    judging_settings(sprint, pairwise_mode=True)
-    submissions = [SubmissionFactory(sprint=sprint, title=f"Project {n}") for n in range(3)]
-    return {"sprint": sprint, "submissions": submissions, "judge": make_judge(sprint, affiliation="")}
+    return pairwise_world()
 
 
 def url(world, name=""):
